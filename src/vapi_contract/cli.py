@@ -1,0 +1,61 @@
+"""`vapi-contract` command line: each area registers its own subcommands from its `cli` module."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from . import __version__
+from .errors import VapiContractError
+
+# Each module exposes `register(subparsers)`; handlers import their heavy dependencies lazily.
+AREA_MODULES = (
+    "vapi_contract.spec.cli",
+    "vapi_contract.diff.cli",
+    "vapi_contract.twin.cli",
+    "vapi_contract.contract.cli",
+    "vapi_contract.report.cli",
+    "vapi_contract.pipelines.cli",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, like every other usage error
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="vapi-contract", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"vapi-contract {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in AREA_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # area not built yet
+                continue
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(handler(args) or 0)
+    except VapiContractError as exc:
+        print(f"vapi-contract: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("vapi-contract: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
