@@ -1,0 +1,207 @@
+"""Evidence of a contract run, streamed to its run dir as it happens (see docs/report.md, "Run directory").
+
+A killed run still leaves its evidence: every record is one JSON line written with a single `os.write` on an
+`O_APPEND` descriptor and fsync'd, and `run.json` is replaced atomically. Under pytest-xdist each worker writes
+its own files (`findings.gw0.jsonl`), so lines from different processes never interleave; readers glob
+`findings*.jsonl`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import secrets as _random
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any, Iterable
+
+from .redact import Redactor
+
+KINDS = ("findings", "operations", "resources")
+
+
+def utc_now() -> str:
+    """ISO 8601 UTC timestamp with a `Z` suffix, second precision plus milliseconds."""
+    now = _dt.datetime.now(_dt.timezone.utc)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+def new_run_id(now: _dt.datetime | None = None) -> str:
+    """`20261121T123456Z-1a2b3c`: sortable by start time, unique across shards started the same second."""
+    now = now or _dt.datetime.now(_dt.timezone.utc)
+    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + _random.token_hex(3)
+
+
+def default_worker() -> str | None:
+    """The pytest-xdist worker id (`gw0`...) when running inside one, else None (single process)."""
+    return os.environ.get("PYTEST_XDIST_WORKER") or None
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write `text` to `path` via a fsync'd temp file in the same dir and `os.replace`: never half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        dfd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dfd)
+    except OSError:  # some filesystems refuse fsync on directories
+        pass
+    finally:
+        os.close(dfd)
+
+
+def _deep_merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in update.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+class RunWriter:
+    """Appends redacted evidence records to `run_dir`; usable from the controller and every xdist worker.
+
+    `RunWriter(run_dir, secrets)`: `secrets` are the literal strings (API keys) replaced by `***` in every
+    string written, keys included. `worker` defaults to `$PYTEST_XDIST_WORKER`; with a worker id the files
+    are `findings.<worker>.jsonl`, otherwise `findings.jsonl`. `fsync=False` trades crash safety for speed.
+    """
+
+    def __init__(
+        self,
+        run_dir: Path | str,
+        secrets: Iterable[str | None] = (),
+        *,
+        worker: str | None = None,
+        fsync: bool = True,
+    ):
+        self.run_dir = Path(run_dir)
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.redactor = Redactor(secrets)
+        self.worker = worker if worker is not None else default_worker()
+        self.fsync = fsync
+        self._fds: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._meta: dict[str, Any] | None = None
+
+    # -- run.json -------------------------------------------------------------------------------------
+    @property
+    def run_json(self) -> Path:
+        return self.run_dir / "run.json"
+
+    def start(self, meta: dict[str, Any]) -> dict[str, Any]:
+        """Write `run.json` for a starting run; fills `run_id`, `started_at` and `status: "running"` if absent.
+
+        A run that never calls `finish` keeps `status: "running"`, which reports show as interrupted.
+        """
+        record = {
+            "run_id": meta.get("run_id") or new_run_id(),
+            "started_at": meta.get("started_at") or utc_now(),
+            "finished_at": None,
+            "status": "running",
+            "exit_code": None,
+        }
+        record.update({k: v for k, v in meta.items() if v is not None or k not in record})
+        self._write_meta(record)
+        return self._meta  # type: ignore[return-value]
+
+    def finish(self, meta_update: dict[str, Any]) -> dict[str, Any]:
+        """Merge `meta_update` into `run.json` (nested dicts like `timings` merge key by key) and rewrite it.
+
+        Sets `finished_at` and, unless given, `status: "completed"`.
+        """
+        current = self._meta if self._meta is not None else self.read_meta()
+        merged = _deep_merge(current, meta_update)
+        merged["finished_at"] = meta_update.get("finished_at") or utc_now()
+        if "status" not in meta_update:
+            merged["status"] = "completed"
+        self._write_meta(merged)
+        return self._meta  # type: ignore[return-value]
+
+    def read_meta(self) -> dict[str, Any]:
+        try:
+            return json.loads(self.run_json.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+
+    def _write_meta(self, meta: dict[str, Any]) -> None:
+        clean = self.redactor.value(meta)
+        atomic_write_text(self.run_json, self.redactor.dumps(clean, indent=2, sort_keys=False) + "\n")
+        self._meta = clean
+
+    # -- evidence streams -----------------------------------------------------------------------------
+    def finding(self, record: dict[str, Any]) -> None:
+        """Append one finding (see run-dir contract); `time` is filled in when missing."""
+        self._append("findings", {"time": utc_now(), **record})
+
+    def operation(self, record: dict[str, Any]) -> None:
+        """Append the result of one operation once its tests have finished."""
+        self._append("operations", record)
+
+    def resource(self, record: dict[str, Any]) -> None:
+        """Append a resource the run created / deleted / failed to delete on the target."""
+        self._append("resources", {"time": utc_now(), **record})
+
+    def path_for(self, kind: str) -> Path:
+        suffix = f".{self.worker}" if self.worker else ""
+        return self.run_dir / f"{kind}{suffix}.jsonl"
+
+    def _append(self, kind: str, record: dict[str, Any]) -> None:
+        if not isinstance(record, dict):
+            raise TypeError(f"{kind} record must be a dict, got {type(record).__name__}")
+        line = (self.redactor.dumps(record, separators=(",", ":")) + "\n").encode("utf-8")
+        with self._lock:
+            fd = self._fds.get(kind)
+            if fd is None:
+                fd = os.open(self.path_for(kind), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+                self._fds[kind] = fd
+            written = os.write(fd, line)
+            while written < len(line):  # only on a full disk or a signal; keep the line whole if we can
+                written += os.write(fd, line[written:])
+            if self.fsync:
+                os.fsync(fd)
+
+    # -- lifecycle ------------------------------------------------------------------------------------
+    def close(self) -> None:
+        with self._lock:
+            for fd in self._fds.values():
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+            self._fds.clear()
+
+    def __enter__(self) -> "RunWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:  # pragma: no cover - best effort when the owner forgot close()
+        try:
+            self.close()
+        except Exception:
+            pass
