@@ -12,7 +12,7 @@ endif
 
 PYTEST_WORKERS ?= 2
 
-.PHONY: setup test lint bench clean help
+.PHONY: setup test lint bench clean help nightly gate drift run twin
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort
@@ -36,3 +36,23 @@ bench: $(STAMP) ## every benchmark under benchmarks/ (prints medians and ratios 
 
 clean: ## remove the virtualenv and caches (keeps specs/ and reports/)
 	rm -rf $(VENV) .pytest_cache .hypothesis build src/*.egg-info
+
+# --- The three jobs (pipelines area). Optional variables: TARGET=twin|URL, SOURCE=spec source, SPEC=spec source,
+# CANDIDATE/BASELINE=spec sources, PROFILE, SHARD=I/N, REPORT_DIR, PORT, NIGHTLY_ARGS/GATE_ARGS/DRIFT_ARGS.
+# Secrets (VAPI_API_KEY, VAPI_DRIFT_WEBHOOK) are read by the shell from the environment, never expanded by make,
+# so the command lines make echoes never contain them.
+nightly: $(STAMP) ## the main job: spec fetch+validate+snapshot, diff, contract run (twin unless TARGET=URL), dashboard
+	$(BIN)/vapi-contract nightly $(if $(TARGET),--target "$(TARGET)") $(if $(SOURCE),--source "$(SOURCE)") $(NIGHTLY_ARGS)
+
+gate: $(STAMP) ## pre-release gate: make gate CANDIDATE=SRC [BASELINE=SRC] [TARGET=URL]
+	@test -n "$(CANDIDATE)" || { echo "usage: make gate CANDIDATE=SRC [BASELINE=SRC] [TARGET=URL]" >&2; exit 2; }
+	$(BIN)/vapi-contract gate --candidate "$(CANDIDATE)" $(if $(BASELINE),--baseline "$(BASELINE)") $(if $(TARGET),--target "$(TARGET)") $(GATE_ARGS)
+
+drift: $(STAMP) ## spec-drift check of the published spec; alerts to reports/drift and $$VAPI_DRIFT_WEBHOOK
+	$(BIN)/vapi-contract drift --source "$${VAPI_SPEC_URL:-https://api.vapi.ai/api-json}" --alert-dir reports/drift $${VAPI_DRIFT_WEBHOOK:+--webhook "$$VAPI_DRIFT_WEBHOOK"} $(DRIFT_ARGS)
+
+run: $(STAMP) ## one contract run: make run [TARGET=twin|URL] [SPEC=SRC] [PROFILE=nightly] [SHARD=I/N] [REPORT_DIR=DIR]
+	$(BIN)/vapi-contract run $(if $(TARGET),--target "$(TARGET)") $(if $(SPEC),--spec "$(SPEC)") $(if $(PROFILE),--profile "$(PROFILE)") $(if $(SHARD),--shard "$(SHARD)") $(if $(REPORT_DIR),--report-dir "$(REPORT_DIR)") $(RUN_ARGS)
+
+twin: $(STAMP) ## serve the local stand-in API: make twin [SPEC=SRC] [PORT=8787]
+	$(BIN)/vapi-contract twin $(if $(SPEC),--spec "$(SPEC)") --port "$(or $(PORT),8787)"
