@@ -1,0 +1,121 @@
+"""Trends across nights: `reports/history.json`, one entry per night, appended atomically.
+
+Each entry holds the night's counts (contract findings new/known/fixed, spec validation errors, breaking changes,
+pass rate, latency). A second run on the same night replaces that night's entry, so the file stays one point per
+night. Writers take a lock and replace the file with a temp file + rename: a crash never leaves half a file, and
+two concurrent nights never lose each other's entry.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..errors import VapiContractError
+
+FORMAT_VERSION = 1
+KEEP_NIGHTS = 400  # a bit over a year of nights; older points are dropped
+
+
+class HistoryError(VapiContractError):
+    exit_code = 2
+
+
+def read(path: Path) -> list[dict[str, Any]]:
+    """Nights in chronological order; an absent file is an empty history, a corrupt one an error."""
+    if not path.exists():
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise HistoryError(f"{path}: corrupt trend history ({exc}); move it aside to start a new one") from None
+    if not isinstance(data, dict) or not isinstance(data.get("nights"), list):
+        raise HistoryError(f"{path}: not a trend history (expected {{'nights': [...]}})")
+    return data["nights"]
+
+
+def _write_atomic(path: Path, payload: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(payload, fh, indent=1, sort_keys=True)
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def append(path: Path, entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """Add ENTRY (must have `night`, a YYYY-MM-DD date) replacing any entry of the same night; returns the nights."""
+    from filelock import FileLock
+
+    if not isinstance(entry.get("night"), str):
+        raise ValueError("a history entry needs a 'night' date")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(path) + ".lock", timeout=60):
+        nights = [n for n in read(path) if n.get("night") != entry["night"]]
+        nights.append(entry)
+        nights.sort(key=lambda n: (n["night"], n.get("finished_at", "")))
+        nights = nights[-KEEP_NIGHTS:]
+        _write_atomic(path, {"version": FORMAT_VERSION, "nights": nights})
+    return nights
+
+
+def charts(nights: list[dict[str, Any]]) -> list[str]:
+    """Inline SVG trend charts: findings per night, pass rate, spec errors, p95 latency; spec changes marked."""
+    from ..report.charts import line_chart
+
+    def series(*keys: str) -> list[tuple[str, float | None]]:
+        out = []
+        for night in nights:
+            value: Any = night
+            for key in keys:
+                value = value.get(key) if isinstance(value, dict) else None
+            out.append((night["night"], value))
+        return out
+
+    markers = [
+        (n["night"], f"spec {str(n.get('snapshot_id') or '')[:12]}".strip())
+        for n in nights
+        if n.get("spec_changed")
+    ]
+    return [
+        line_chart(
+            {
+                "new findings": series("findings", "new"),
+                "known findings": series("findings", "known"),
+                "fixed findings": series("findings", "fixed"),
+            },
+            title="Contract findings per night",
+            markers=markers,
+        ),
+        line_chart(
+            {"operations passing": series("pass_rate")},
+            title="Pass rate per night (% of operations passing)",
+            unit="%",
+            markers=markers,
+        ),
+        line_chart(
+            {
+                "spec errors (total)": series("spec_errors", "total"),
+                "new spec errors": series("spec_errors", "new"),
+                "breaking changes": series("spec_changes", "error"),
+            },
+            title="Spec validation errors and breaking changes per night",
+            markers=markers,
+        ),
+        line_chart(
+            {"p95 latency (worst operation)": series("latency_ms", "p95_max"),
+             "median p95 latency": series("latency_ms", "p95_median")},
+            title="Latency per night",
+            unit="ms",
+            markers=markers,
+        ),
+    ]
