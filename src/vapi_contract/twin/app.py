@@ -1,0 +1,122 @@
+"""The twin's ASGI app: admin endpoints plus one dispatcher that serves every operation of the current spec."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+from urllib.parse import parse_qs
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route as StarletteRoute
+
+from ..errors import VapiContractError
+from . import crud
+from .params import check_body, check_parameters, parse_body
+from .routing import segments
+from .state import TwinState
+
+ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+INVALID_KEY = "Invalid Key. Hot tip, you may be using the private key instead of the public key, or vice versa."
+
+
+def json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    body = payload if isinstance(payload, bytes) else json.dumps(payload, separators=(",", ":")).encode()
+    return Response(body, status_code=status, media_type="application/json", headers=headers)
+
+
+def error(status: int, message: Any, name: str) -> Response:
+    return json_response({"message": message, "error": name, "statusCode": status}, status)
+
+
+def build_app(state: TwinState) -> Starlette:
+    async def health(request: Request) -> Response:
+        served = state.served
+        return json_response({
+            "status": "ok", "fault": state.fault, "generation": served.generation,
+            "operations": len(served.routes), "objects": state.store.count(),
+            "title": (served.document.get("info") or {}).get("title"),
+            "version": (served.document.get("info") or {}).get("version"),
+        })
+
+    async def api_json(request: Request) -> Response:
+        return json_response(state.served.encoded)
+
+    def admin_denied(request: Request) -> Response | None:
+        if request.headers.get("authorization", "") != f"Bearer {state.admin_token}":
+            return error(401, "admin token required", "Unauthorized")
+        return None
+
+    async def switch_spec(request: Request) -> Response:
+        denied = admin_denied(request)
+        if denied:
+            return denied
+        body, problem = parse_body(await request.body())
+        if problem or not isinstance(body, dict):
+            return error(400, [problem or "body must be an OpenAPI document or {\"source\": ...}"], "Bad Request")
+        from ..spec.sources import check_openapi, load
+
+        try:
+            document = load(body["source"]).document if "source" in body else check_openapi(body, "body")
+            served = await asyncio.get_running_loop().run_in_executor(None, state.switch, document)
+        except VapiContractError as exc:
+            return error(400, [str(exc)], "Bad Request")
+        return json_response({"generation": served.generation, "operations": len(served.routes)})
+
+    async def reset(request: Request) -> Response:
+        denied = admin_denied(request)
+        if denied:
+            return denied
+        state.store.clear()
+        return json_response({"objects": 0})
+
+    async def dispatch(request: Request) -> Response:
+        if state.fault == "slow":
+            await asyncio.sleep(1.5)
+        served = state.served
+        method, path = request.method, request.url.path
+        count = len(segments(path))
+        route, path_values = None, None
+        for candidate in served.by_shape.get((method, count), ()):
+            path_values = candidate.match(path)
+            if path_values is not None:
+                route = candidate
+                break
+        if route is None:
+            return error(404, f"Cannot {method} {path}", "Not Found")
+        org = state.org_for(request.headers.get("authorization"))
+        if org is None:
+            if state.fault != "ignore-auth":
+                return error(401, INVALID_KEY, "Unauthorized")
+            org = next(iter(state.tokens))
+        if state.fault == "leak-orgs":
+            org = "*shared*"
+        query = parse_qs(request.url.query, keep_blank_values=True)
+        values, problems = check_parameters(served, route, path_values, query)
+        body: Any = None
+        if route.request_ptr is not None:
+            body, parse_problem = parse_body(await request.body())
+            if parse_problem:
+                return error(400, [parse_problem], "Bad Request")
+            problems += check_body(served, route, body)
+        elif method in ("POST", "PUT", "PATCH"):
+            body = await crud.form_fields(request)
+        if problems and state.fault != "accept-invalid":
+            return error(400, problems, "Bad Request")
+        if state.fault == "server-error" and route.kind == "create" and route.collection == crud.FAULT_COLLECTION:
+            return error(500, "Internal server error", "Internal Server Error")
+        call = crud.Call(state, served, route, org, path_values, values, body, request)
+        return call.run()
+
+    routes = [
+        StarletteRoute("/__twin/health", health, methods=["GET"]),
+        StarletteRoute("/__twin/spec", switch_spec, methods=["POST"]),
+        StarletteRoute("/__twin/reset", reset, methods=["POST"]),
+        StarletteRoute("/api-json", api_json, methods=["GET"]),
+        StarletteRoute("/{path:path}", dispatch, methods=ALL_METHODS),
+    ]
+    return Starlette(routes=routes)
+
+

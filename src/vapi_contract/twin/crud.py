@@ -1,0 +1,205 @@
+"""What each kind of operation does: create, get, list, update, delete on the store, or a documented answer."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import uuid
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .routing import Route
+from .state import Served, TwinState
+from .store import Record, parse_time
+from .synth import now_iso
+
+SERVER_FIELDS = ("id", "orgId", "createdAt", "updatedAt")
+FAULT_COLLECTION = "/assistant"  # `--fault server-error` breaks this collection's create
+TIME_FILTERS = {"Gt": lambda a, b: a > b, "Lt": lambda a, b: a < b, "Ge": lambda a, b: a >= b, "Le": lambda a, b: a <= b}
+
+
+def _encode(payload: Any) -> bytes:
+    return json.dumps(payload, separators=(",", ":")).encode()
+
+
+def _json(payload: Any, status: int) -> Response:
+    body = payload if isinstance(payload, bytes) else _encode(payload)
+    return Response(body, status_code=status, media_type="application/json")
+
+
+def not_found(what: str) -> Response:
+    return _json({"message": f"{what} not found", "error": "Not Found", "statusCode": 404}, 404)
+
+
+async def form_fields(request: Request) -> dict[str, Any]:
+    """Non-JSON bodies (file uploads): the twin keeps the upload's size and name, not its bytes."""
+    raw = await request.body()
+    name = "upload"
+    marker = b'filename="'
+    if marker in raw:
+        start = raw.index(marker) + len(marker)
+        name = raw[start:raw.index(b'"', start)].decode("utf-8", "replace") or name
+    return {"name": name, "bytes": len(raw)} if raw else {}
+
+
+class Call:
+    """One request being answered; `run()` returns the response."""
+
+    def __init__(self, state: TwinState, served: Served, route: Route, org: str, path_values: dict[str, str],
+                 query: dict[str, Any], body: Any, request: Request):
+        self.state, self.served, self.route, self.org = state, served, route, org
+        self.path_values, self.query, self.body, self.request = path_values, query, body, request
+        names = set(path_values) - ({route.id_param} if route.id_param else set())
+        self.collection = route.collection
+        for name in names:  # concrete collection, e.g. /provider/google/calendar
+            self.collection = self.collection.replace("{" + name + "}", path_values[name])
+
+    def run(self) -> Response:
+        kind = self.route.kind
+        if kind != "action" and self.route.collection not in self.served.creatable:
+            kind = "action"  # a family the spec never lets clients create: answer what is documented
+        return getattr(self, kind)()
+
+    # -- stored objects -------------------------------------------------------------------------------------
+    @property
+    def item_ptr(self) -> str | None:
+        return self.served.item_schema.get(self.route.collection)
+
+    def _conformed(self, obj: dict[str, Any]) -> dict[str, Any]:
+        result = self.served.conform_to(obj, self.item_ptr)
+        return result if isinstance(result, dict) else obj
+
+    def _shape(self, record: Record, listed: bool = False) -> Any:
+        """The record as this operation documents it (or as a list item), with the active fault applied."""
+        if record.generation != self.served.generation:  # the spec was switched: re-conform once
+            record.obj = self._conformed(record.obj)
+            record.generation, record.encoded = self.served.generation, None
+        obj = record.obj
+        target = self.item_ptr if listed else self.route.response_ptr
+        if not listed and not self.served.same_schema(target, self.item_ptr):
+            obj = self.served.conform_to(obj, target)
+        return obj if listed else self._fault(obj, target)
+
+    def _fault(self, obj: Any, ptr: str | None) -> Any:
+        fault = self.state.fault
+        if not isinstance(obj, dict) or fault not in ("drop-required", "wrong-type"):
+            return obj
+        obj = dict(obj)
+        if fault == "drop-required":
+            schema = self.served.book.resolve(self.served.book.at(ptr or "") or {})
+            required = [k for k in (schema.get("required") or []) if k in obj] if isinstance(schema, dict) else []
+            victim = "orgId" if "orgId" in required else (required[0] if required else None)
+            obj.pop(victim, None)
+        elif "createdAt" in obj:
+            obj["createdAt"] = int(_dt.datetime.now().timestamp() * 1000)
+        return obj
+
+    def _record(self) -> Record | None:
+        return self.state.store.get(self.org, self.collection, self.path_values.get(self.route.id_param, ""))
+
+    def _respond(self, record: Record) -> Response:
+        if self.state.fault is None and self.route.kind == "get" and record.generation == self.served.generation \
+                and self.served.same_schema(self.route.response_ptr, self.item_ptr):
+            if record.encoded is None:
+                record.encoded = _encode(record.obj)
+            return _json(record.encoded, self.route.status)
+        return _json(self._shape(record), self.route.status)
+
+    def _label(self) -> str:
+        return self.route.collection.rstrip("/").split("/")[-1].replace("-", " ").capitalize() or "Object"
+
+    def create(self) -> Response:
+        body = self.body if isinstance(self.body, dict) else {}
+        stamp = now_iso()
+        obj = {k: v for k, v in body.items() if k not in SERVER_FIELDS}
+        obj.update(id=str(uuid.uuid4()), orgId=self.state.org_id(self.org), createdAt=stamp, updatedAt=stamp)
+        obj = self._conformed(obj)
+        when = parse_time(stamp)
+        record = Record(str(obj.get("id") or uuid.uuid4()), obj, when, when, self.served.generation)
+        self.state.store.put(self.org, self.collection, record)
+        return _json(self._shape(record), self.route.status)
+
+    def get(self) -> Response:
+        record = self._record()
+        return self._respond(record) if record else not_found(self._label())
+
+    def update(self) -> Response:
+        record = self._record()
+        if record is None:
+            return not_found(self._label())
+        changes = {k: v for k, v in (self.body or {}).items() if k not in SERVER_FIELDS}
+        stamp = now_iso()
+        obj = dict(record.obj, **changes, updatedAt=stamp)
+        record.obj, record.encoded = self._conformed(obj), None
+        record.updated = parse_time(stamp)
+        return self._respond(record)
+
+    def delete(self) -> Response:
+        record = self._record()
+        if record is None:
+            return not_found(self._label())
+        if self.state.fault != "undeletable":
+            self.state.store.remove(self.org, self.collection, record.id)
+        return self._respond(record)
+
+    def list(self) -> Response:
+        records = self._filtered(self.state.store.records(self.org, self.collection))
+        descending = str(self.query.get("sortOrder", "DESC")).upper() != "ASC"
+        records.sort(key=lambda r: r.created, reverse=descending)
+        limit = self.query.get("limit")
+        limit = limit if isinstance(limit, int) and limit >= 0 else 100
+        page = self.query.get("page")
+        page = page if isinstance(page, int) and page >= 1 else 1
+        window = records[(page - 1) * limit: page * limit]
+        items = [self._shape(r, listed=True) for r in window]
+        schema = self.served.book.resolve(self.served.book.at(self.route.response_ptr or "") or {})
+        if isinstance(schema, dict) and "results" in (schema.get("properties") or {}):
+            meta = {"itemsPerPage": limit, "totalItems": len(records), "currentPage": page,
+                    "totalPages": max(1, -(-len(records) // limit)) if limit else 1}
+            payload: Any = {"results": items, "metadata": meta}
+        else:
+            payload = items
+        payload = self.served.conform_to(payload, self.route.response_ptr)
+        listed = payload.get("results") if isinstance(payload, dict) else payload
+        if isinstance(listed, list) and self.state.fault:
+            listed[:] = [self._fault(item, self.item_ptr) for item in listed]
+        return _json(payload, self.route.status)
+
+    def _filtered(self, records: list[Record]) -> list[Record]:
+        for name, value in self.query.items():
+            for field, attr in (("createdAt", "created"), ("updatedAt", "updated")):
+                op = TIME_FILTERS.get(name[len(field):]) if name.startswith(field) else None
+                when = parse_time(value) if op and isinstance(value, str) else None
+                if when is not None:
+                    records = [r for r in records if op(getattr(r, attr), when)]
+            if name not in ("limit", "page", "sortOrder") and not name.startswith(("createdAt", "updatedAt")):
+                if isinstance(value, (str, int, float, bool)):
+                    records = [r for r in records if name not in r.obj or r.obj[name] == value]
+        return records
+
+    # -- everything else ------------------------------------------------------------------------------------
+    def action(self) -> Response:
+        if self.route.parent and self._parent_missing():
+            return not_found(self.route.parent.split("/")[-2].capitalize())
+        if self.route.redirect:
+            target = f"{self.request.base_url}__twin/blob/{uuid.uuid4()}"
+            return Response(status_code=self.route.status, headers={"location": target})
+        if self.route.response_ptr is None:
+            return Response(status_code=self.route.status)
+        payload = self.served.synthesize(self.route.response_ptr)
+        if isinstance(payload, dict) and self.route.id_param and "id" in payload:
+            payload["id"] = self.path_values.get(self.route.id_param, payload["id"])
+            if not self.served.book.is_valid(self.route.response_ptr, payload):
+                payload = self.served.synthesize(self.route.response_ptr)
+        return _json(payload, self.route.status)
+
+    def _parent_missing(self) -> bool:
+        parent = next((r for r in self.served.routes if r.kind == "get" and r.op.path.endswith(self.route.parent)
+                       and r.collection in self.served.creatable), None)
+        if parent is None:
+            return False
+        values = parent.match(self.route.parent.format(**self.path_values)) if parent else None
+        collection = parent.collection.format(**(values or {}))
+        return self.state.store.get(self.org, collection, (values or {}).get(parent.id_param, "")) is None

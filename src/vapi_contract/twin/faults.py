@@ -1,0 +1,23 @@
+"""Deliberately wrong behaviours (`--fault NAME`) the suite's own tests use to prove its checks catch each one."""
+
+from __future__ import annotations
+
+FAULTS: dict[str, str] = {
+    "drop-required": "responses of stored objects omit one required property (e.g. `orgId`)",
+    "wrong-type": "responses carry `createdAt` as a number instead of a date-time string",
+    "ignore-auth": "requests without a valid bearer token are served as the first organisation instead of 401",
+    "undeletable": "DELETE answers 200 with the object but keeps it, so a later GET still finds it",
+    "server-error": "POST /assistant answers 500 with Vapi's error shape",
+    "accept-invalid": "request validation is off: invalid bodies and parameters are accepted instead of 400",
+    "leak-orgs": "objects are not scoped to their organisation: org B can read org A's objects",
+    "slow": "every response is delayed by 1.5 s",
+}
+
+
+def check(name: str | None) -> str | None:
+    """The fault name, or a one-line UsageError naming the known ones."""
+    if name is None or name in FAULTS:
+        return name
+    from ..errors import UsageError
+
+    raise UsageError(f"unknown twin fault {name!r}; known faults: {', '.join(sorted(FAULTS))}")

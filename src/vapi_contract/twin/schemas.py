@@ -1,0 +1,126 @@
+"""The served spec as the twin reads it: normalized once, schemas resolved by pointer, validators compiled once.
+
+Compiling a validator for a large Vapi schema (Call, Assistant) takes tens of milliseconds because it reaches
+hundreds of components, so validators are compiled on first use and cached, and `warm_up()` compiles every
+operation's validators in a background thread right after start-up; the server is ready well within 2 s.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import jsonschema_rs
+
+from ..spec.model import resolve_pointer
+
+SPEC_URI = "urn:vapi-twin-spec"
+JSON = "application/json"
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def pointer(*tokens: str) -> str:
+    return "".join("/" + _escape(str(t)) for t in tokens)
+
+
+def normalize(document: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
+    """The spec rewritten so validators accept it (quirks layer), plus the spec issues it found."""
+    try:
+        from ..spec.quirks import normalize as quirks_normalize
+    except ImportError:  # the quirks layer is optional for the twin; validators then see the raw spec
+        return document, []
+    result = quirks_normalize(document)
+    return result.document, list(result.issues)
+
+
+class SchemaBook:
+    """Schemas of one spec version, addressed by JSON pointer into the (normalized) document."""
+
+    def __init__(self, document: dict[str, Any]):
+        self.document, self.issues = normalize(document)
+        self.draft = 202012 if str(self.document.get("openapi", "")).startswith("3.1") else 4
+        self._registry = jsonschema_rs.Registry([(SPEC_URI, self.document)], draft=self.draft)
+        self._validators: dict[str, Any] = {}
+        self._broken: dict[str, str] = {}  # pointer -> why its schema does not compile (reported, not hidden)
+        self._inline: dict[int, Any] = {}
+        self._lock = threading.Lock()
+
+    def at(self, ptr: str) -> Any:
+        return resolve_pointer(self.document, ptr)
+
+    def resolve(self, schema: Any, seen: int = 0) -> Any:
+        """Follow `$ref`s to the schema they name; a dangling ref reads as the empty schema."""
+        while isinstance(schema, dict) and "$ref" in schema and seen < 64:
+            ref = schema["$ref"]
+            target = resolve_pointer(self.document, ref[1:]) if ref.startswith("#") else None
+            if target is None:
+                return {}
+            schema, seen = target, seen + 1
+        return schema
+
+    def validator(self, ptr: str) -> Any | None:
+        """Compiled validator for the schema at `ptr`, or None when it cannot compile (see `broken`)."""
+        found = self._validators.get(ptr)
+        if found is not None or ptr in self._broken:
+            return found
+        with self._lock:
+            if ptr in self._validators or ptr in self._broken:
+                return self._validators.get(ptr)
+            try:
+                compiled = jsonschema_rs.validator_for(
+                    {"$ref": f"{SPEC_URI}#{ptr}"}, registry=self._registry, base_uri=SPEC_URI + "/root"
+                ) if self.draft != 4 else jsonschema_rs.Draft4Validator(
+                    {"$ref": f"{SPEC_URI}#{ptr}"}, registry=self._registry, base_uri=SPEC_URI + "/root"
+                )
+            except (ValueError, jsonschema_rs.ReferencingError, jsonschema_rs.ValidationError) as exc:
+                self._broken[ptr] = str(exc).splitlines()[0]
+                return None
+            self._validators[ptr] = compiled
+            return compiled
+
+    @property
+    def broken(self) -> dict[str, str]:
+        return dict(self._broken)
+
+    def errors(self, ptr: str, instance: Any, limit: int = 20) -> list[str]:
+        """Human-readable validation errors of `instance` against the schema at `ptr` (empty when valid)."""
+        validator = self.validator(ptr)
+        if validator is None or validator.is_valid(instance):
+            return []
+        messages = []
+        for error in validator.iter_errors(instance):
+            where = "".join(f"[{p!r}]" if isinstance(p, int) else f".{p}" for p in error.instance_path)
+            messages.append(f"{where.lstrip('.') or 'body'}: {error.message}" if where else error.message)
+            if len(messages) >= limit:
+                break
+        return messages
+
+    def is_valid(self, ptr: str, instance: Any) -> bool:
+        validator = self.validator(ptr)
+        return True if validator is None else validator.is_valid(instance)
+
+    def warm_up(self, pointers: list[str]) -> threading.Thread:
+        thread = threading.Thread(target=lambda: [self.validator(p) for p in pointers], daemon=True)
+        thread.start()
+        return thread
+
+    def schema_valid(self, schema: dict[str, Any], instance: Any) -> bool:
+        """Check against an arbitrary subschema of the spec (its local refs resolve into the spec)."""
+        key = id(schema)
+        validator = self._inline.get(key)
+        if validator is None:
+            import json
+
+            text = json.dumps(schema).replace('"$ref": "#/', f'"$ref": "{SPEC_URI}#/')
+            try:
+                cls = jsonschema_rs.Draft4Validator if self.draft == 4 else jsonschema_rs.Draft202012Validator
+                validator = cls(json.loads(text), registry=self._registry)
+            except (ValueError, jsonschema_rs.ReferencingError, jsonschema_rs.ValidationError):
+                validator = False
+            self._inline[key] = (validator, schema)  # keep the schema alive so its id stays unique
+        else:
+            validator = validator[0]
+        return True if validator is False else validator.is_valid(instance)
