@@ -1,4 +1,4 @@
-"""Where a spec comes from: a file, a URL, a snapshot in the store, or the newest version in a mirror folder.
+"""Where a spec comes from: a URL, a file, a snapshot in the store, or the newest version in a mirror folder.
 
 `load(source)` is the one entry point every area uses. It returns the parsed document plus its provenance,
 and raises `SpecSourceError` (one line, exit 2) for anything unusable.
@@ -12,9 +12,13 @@ import sys
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import SpecSourceError
+
+if TYPE_CHECKING:
+    from .fetch import FetchOptions
+    from .store import SnapshotStore
 
 
 @dataclass
@@ -24,6 +28,9 @@ class LoadedSpec:
     origin: str  # human-readable provenance, e.g. "file:/x.json.gz", "https://...", "snapshot:ID"
     published_at: str | None = None
     notes: list[str] = field(default_factory=list)  # fallbacks taken, announced to the user
+    etag: str | None = None  # ETag the server gave with this document (URLs only)
+    snapshot_id: str | None = None  # set when the document came from the store
+    unchanged: bool = False  # HTTP 304: the server confirmed the remembered snapshot is current
 
 
 def read_bytes(path: Path) -> bytes:
@@ -112,16 +119,108 @@ def announce(message: str) -> None:
     print(f"vapi-contract: {message}", file=sys.stderr)
 
 
-def load(source: str | Path | None = None) -> LoadedSpec:
-    """Load a spec from SOURCE: a local file path; more kinds (URL, snapshot id, `latest`, default
-    resolution live URL -> store -> mirror) are added by the spec layer."""
-    if source is None:
+def load_url(url: str, *, store: "SnapshotStore | None" = None, options: "FetchOptions | None" = None) -> LoadedSpec:
+    """Download a spec. When the store remembers an ETag for this URL (and still holds the snapshot it
+    belonged to) the GET is conditional, and a 304 returns that snapshot marked `unchanged`."""
+    from .. import config
+    from .fetch import fetch
+
+    remembered = store.etag_for(url) if store is not None else None
+    result = fetch(url, etag=remembered[0] if remembered else None, api_key=config.api_key(), options=options)
+    if result.status == 304 and remembered:
+        loaded = load_snapshot(store, remembered[1])
+        loaded.origin, loaded.etag, loaded.unchanged = url, remembered[0], True
+        loaded.notes.append(f"unchanged since snapshot {remembered[1]} (HTTP 304)")
+        return loaded
+    raw = result.body
+    if raw[:2] == b"\x1f\x8b":  # a .json.gz served as-is
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise SpecSourceError(f"{url}: corrupt or truncated gzip ({exc})") from None
+    return LoadedSpec(document=parse_document(raw, url), raw=raw, origin=url, etag=result.etag)
+
+
+def load_snapshot(store: "SnapshotStore", id_or_latest: str) -> LoadedSpec:
+    entry = store.get(id_or_latest)
+    raw = store.read_canonical(entry)
+    document = json.loads(raw)
+    return LoadedSpec(
+        document=document,
+        raw=raw,
+        origin=f"snapshot:{entry.id}",
+        published_at=entry.published_at,
+        snapshot_id=entry.id,
+    )
+
+
+def open_store(store: "SnapshotStore | str | Path | None") -> "SnapshotStore":
+    from .store import SnapshotStore
+
+    if isinstance(store, SnapshotStore):
+        return store
+    if store is None:
         from .. import config
 
+        store = config.store_dir()
+    return SnapshotStore(Path(store))
+
+
+def load(
+    source: str | Path | None = None,
+    *,
+    store: "SnapshotStore | str | Path | None" = None,
+    fetch_options: "FetchOptions | None" = None,
+) -> LoadedSpec:
+    """Load a spec from SOURCE: an http(s) URL, a file path, a snapshot id or `latest` (from STORE, default
+    `config.store_dir()`). Without SOURCE: the live URL (`config.spec_url()`), falling back to the newest
+    snapshot in the store, then to the newest version in VAPI_SPEC_MIRROR; each fallback is announced."""
+    from .fetch import is_url
+
+    snapshots = open_store(store)
+    if source is None:
+        return load_default(snapshots, fetch_options)
+    source = str(source)
+    if is_url(source):
+        return load_url(source, store=snapshots, options=fetch_options)
+    if source == "latest":
+        return load_snapshot(snapshots, "latest")
+    path = Path(source)
+    if path.exists() or _looks_like_path(source) or not snapshots.has(source):
+        return load_file(path)
+    return load_snapshot(snapshots, source)
+
+
+def load_default(snapshots: "SnapshotStore", fetch_options: "FetchOptions | None" = None) -> LoadedSpec:
+    from .. import config
+
+    url = (config.spec_url() or "").strip()
+    if url.lower() in ("", "off", "none"):
+        why = "no live spec URL (VAPI_SPEC_URL is off)"
+    else:
+        try:
+            return load_url(url, store=snapshots, options=fetch_options)
+        except SpecSourceError as exc:
+            why = f"live spec unavailable ({_one_line(str(exc))})"
+    latest = snapshots.latest()
+    if latest is not None:
+        loaded = load_snapshot(snapshots, latest.id)
+        note = f"{why}; using the newest snapshot {latest.id} from {snapshots.root}"
+    else:
         mirror = config.spec_mirror()
         if mirror is None or not mirror.is_dir():
-            raise SpecSourceError("no spec source given and VAPI_SPEC_MIRROR is not a folder")
+            raise SpecSourceError(f"{why}, store {snapshots.root} is empty and VAPI_SPEC_MIRROR is not a folder")
         path = newest_in_mirror(mirror)
-        announce(f"using the newest version in the mirror: {path}")
-        return load_file(path)
-    return load_file(source)
+        loaded = load_file(path)
+        note = f"{why} and store {snapshots.root} is empty; using the newest mirror version {path}"
+    announce(note)
+    loaded.notes.append(note)
+    return loaded
+
+
+def _looks_like_path(source: str) -> bool:
+    return "/" in source or "\\" in source or source.endswith((".json", ".yaml", ".yml", ".gz"))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

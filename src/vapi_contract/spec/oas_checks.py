@@ -1,0 +1,435 @@
+"""The checks openapi-spec-validator performs, on plain dicts, with jsonschema_rs where it is exact.
+
+openapi-spec-validator (`--validation-errors all`) does two things:
+1. validates the whole document against the OpenAPI meta-schema shipped in its package (it already uses
+   jsonschema_rs for that when installed), and
+2. walks paths and components through jsonschema-path accessors, checking each schema against the
+   OAS schema dialect (`check_schema`, pure-Python jsonschema), each `default` against its schema,
+   `required` names against declared properties, path parameters, duplicate parameters,
+   operationId uniqueness and tag names.
+Step 2 is what makes it slow. Here it is the same walk over plain dicts, in the same order with the same
+dedupe rules, so it reaches the same errors; jsonschema_rs is used as an exact pre-filter for
+`check_schema` (a schema rs finds valid is valid; only the few invalid ones go through Python jsonschema so
+the reported first error is identical). Unlike the reference, a `$ref` that does not resolve is reported
+as an `unresolved-ref` error and the walk carries on instead of crashing.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+from .model import HTTP_METHODS
+
+_MISSING = object()
+DOCUMENT_URI = "urn:vapi-contract:spec"
+
+
+@dataclass(frozen=True)
+class RawError:
+    check: str  # which rule: openapi-schema, schema, default, required-properties, path-parameter, ...
+    keyword: str  # the validator keyword that failed
+    pointer: str  # JSON pointer into the document
+    message: str
+
+
+def escape(token: Any) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def join(pointer: str, *tokens: Any) -> str:
+    return pointer + "".join("/" + escape(t) for t in tokens)
+
+
+# -- 1. the OpenAPI meta-schema ------------------------------------------------------------------------
+def _package_dir(name: str) -> Path:
+    """Folder of an installed package, found without importing it (openapi_spec_validator imports pydantic)."""
+    spec = find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"package {name} is not installed")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+@lru_cache(maxsize=None)
+def openapi_meta_schema(version: str) -> dict[str, Any]:
+    folder = "3.1" if version.startswith("3.1") else "3.0"
+    path = _package_dir("openapi_spec_validator") / "resources" / "schemas" / f"v{folder}" / "schema.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def _meta_validator(version: str):
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(openapi_meta_schema(version))
+
+
+def meta_schema_errors(document: dict[str, Any]) -> Iterator[RawError]:
+    validator = _meta_validator(str(document.get("openapi", "3.0")))
+    for error in validator.iter_errors(document):
+        schema_path = list(error.schema_path)
+        yield RawError(
+            "openapi-schema",
+            str(schema_path[-1]) if schema_path else "schema",
+            join("", *error.instance_path),
+            str(error),
+        )
+
+
+# -- 2. schema dialect checks -------------------------------------------------------------------------
+def is_valid_regex(pattern: Any) -> bool:
+    """Same rule as openapi_schema_validator._regex: ECMA via `regress` when installed, else Python `re`."""
+    if not isinstance(pattern, str):
+        return True
+    try:
+        from regress import Regex, RegressError  # type: ignore[import-not-found]
+    except ImportError:
+        import re
+
+        try:
+            re.compile(pattern)
+        except re.error:
+            return False
+        return True
+    try:
+        Regex(pattern)
+    except RegressError:
+        return False
+    return True
+
+
+class SchemaChecker:
+    """`check_schema` of one OAS version, returning the first error exactly as openapi-spec-validator does."""
+
+    def __init__(self, version: str):
+        self.v31 = version.startswith("3.1")
+        self._rs = None
+        if not self.v31:  # 3.0 dialect = draft-04 meta-schema + OAS formats: rs is exact here
+            import jsonschema_rs
+            from openapi_schema_validator import OAS30Validator
+
+            self._rs = jsonschema_rs.Draft4Validator(
+                OAS30Validator.META_SCHEMA,
+                validate_formats=True,
+                formats={"regex": is_valid_regex},
+            )
+
+    def first_error(self, schema: Any, dialect: str | None) -> tuple[str, list, str] | None:
+        """(keyword, path inside the schema, message) of the first error, or None when valid."""
+        if self._rs is not None and self._rs.is_valid(schema):
+            return None
+        from jsonschema.exceptions import SchemaError, ValidationError
+
+        try:
+            self._python_check(schema, dialect)
+        except (SchemaError, ValidationError) as err:
+            return str(err.validator), list(err.path), err.message
+        except ValueError as exc:  # unknown dialect
+            return "$schema", [], str(exc)
+        except Exception as exc:  # jsonschema itself crashed on this schema: still one reported error
+            return "malformed-schema", [], f"schema could not be checked ({type(exc).__name__}: {exc})"
+        return None
+
+    def _python_check(self, schema: Any, dialect: str | None) -> None:
+        if not self.v31:
+            from openapi_schema_validator import OAS30Validator
+
+            OAS30Validator.check_schema(schema)
+            return
+        from jsonschema.validators import validator_for
+        from openapi_schema_validator import oas31_format_checker
+
+        if isinstance(schema, dict) and "$schema" in schema:
+            dialect = schema["$schema"]
+            if not isinstance(dialect, str):
+                raise ValueError(f"Unknown JSON Schema dialect: {dialect!r}")
+        cls = validator_for({"$schema": dialect}, default=None)
+        if cls is None:
+            raise ValueError(f"Unknown JSON Schema dialect: {dialect!r}")
+        cls.check_schema(schema, format_checker=oas31_format_checker)
+
+
+class DefaultChecker:
+    """Each `default` against its own schema, with `$ref`s resolved in the document (OAS30/31Validator)."""
+
+    def __init__(self, document: dict[str, Any], version: str):
+        self.document = document
+        self.v31 = version.startswith("3.1")
+        self._resolver = None
+
+    def errors(self, schema: dict[str, Any], value: Any) -> Iterator[tuple[str, list, str]]:
+        from referencing.exceptions import Unresolvable
+
+        if self.v31:
+            from openapi_schema_validator import OAS31Validator as cls
+            from openapi_schema_validator import oas31_format_checker as formats
+        else:
+            from openapi_schema_validator import OAS30Validator as cls
+            from openapi_schema_validator import oas30_format_checker as formats
+        # `_resolver` (as openapi-spec-validator passes it): `#/...` refs resolve against the whole document.
+        validator = cls(schema, _resolver=self._get_resolver(), format_checker=formats)
+        try:
+            for err in validator.iter_errors(value):
+                yield str(err.validator), list(err.path), err.message
+        except Unresolvable:
+            return  # the dangling $ref itself is reported as unresolved-ref
+        except Exception as exc:  # a malformed schema (e.g. `required: true`) crashes jsonschema: report it
+            yield "malformed-schema", [], f"default could not be checked, the schema is malformed ({type(exc).__name__}: {exc})"
+
+    def _get_resolver(self):
+        if self._resolver is None:
+            from referencing import Registry, Resource
+            from referencing.jsonschema import DRAFT4, DRAFT202012
+
+            spec = DRAFT202012 if self.v31 else DRAFT4
+            registry = Registry().with_resource(DOCUMENT_URI, Resource.from_contents(self.document, spec))
+            self._resolver = registry.resolver(base_uri=DOCUMENT_URI)
+        return self._resolver
+
+
+# -- 3. the walk ---------------------------------------------------------------------------------------
+class Walker:
+    """Mirror of openapi_spec_validator.validation.keywords for OAS 3.0/3.1, over plain dicts."""
+
+    def __init__(self, document: dict[str, Any]):
+        self.document = document
+        version = str(document.get("openapi", "3.0"))
+        self.schema_checker = SchemaChecker(version)
+        self.default_checker = DefaultChecker(document, version)
+        self.dialect = document.get("jsonSchemaDialect") or "https://spec.openapis.org/oas/3.1/dialect/base"
+        self.visited: set[int] = set()
+        self.meta_checked: set[int] = set()
+        self.operation_ids: list[Any] = []
+        self.dangling_reported: set[str] = set()
+
+    # Resolution: a node with `$ref` stands for its target (siblings ignored, as jsonschema-path does).
+    def resolve(self, node: Any, pointer: str) -> tuple[Any, str, list[RawError]]:
+        seen: set[str] = set()
+        problems: list[RawError] = []
+        while isinstance(node, dict) and "$ref" in node:
+            ref = node["$ref"]
+            target = _MISSING
+            if isinstance(ref, str) and ref.startswith("#") and ref not in seen:
+                seen.add(ref)
+                target = _lookup(self.document, ref[1:])
+            if target is _MISSING:
+                where = join(pointer, "$ref")
+                if where not in self.dangling_reported:
+                    self.dangling_reported.add(where)
+                    problems.append(RawError("unresolved-ref", "$ref", where, f"$ref {ref!r} does not resolve"))
+                return _MISSING, pointer, problems
+            node, pointer = target, ref[1:]
+        return node, pointer, problems
+
+    def run(self) -> Iterator[RawError]:
+        root = self.document
+        if isinstance(root.get("tags"), list):
+            yield from self.tags(root["tags"])
+        if "paths" in root:
+            yield from self.paths(root["paths"], "/paths")
+        if "components" in root:
+            components, where, problems = self.resolve(root["components"], "/components")
+            yield from problems
+            if isinstance(components, dict) and "schemas" in components:
+                schemas, swhere, problems = self.resolve(components["schemas"], join(where, "schemas"))
+                yield from problems
+                for name, schema in _items(schemas):
+                    yield from self.schema(schema, join(swhere, name))
+
+    def tags(self, tags: list[Any]) -> Iterator[RawError]:
+        seen: set[Any] = set()
+        for position, tag in enumerate(tags):
+            name = tag.get("name") if isinstance(tag, dict) else None
+            if name in seen:
+                yield RawError("duplicate-tag", "uniqueTagName", join("/tags", position, "name"),
+                               f"Duplicate tag name '{name}'")
+            seen.add(name)
+
+    def paths(self, paths: Any, pointer: str) -> Iterator[RawError]:
+        for url, item in _items(paths):
+            item, where, problems = self.resolve(item, join(pointer, url))
+            yield from problems
+            if not isinstance(item, dict):
+                continue
+            shared = None
+            if "parameters" in item:
+                shared = self.resolve(item["parameters"], join(where, "parameters"))
+                yield from shared[2]
+                yield from self.parameters(*shared[:2])
+            for method, operation in item.items():
+                if method in HTTP_METHODS:
+                    yield from self.operation(url, method, operation, join(where, method), shared)
+
+    def parameters(self, parameters: Any, pointer: str) -> Iterator[RawError]:
+        seen: set[tuple[Any, Any]] = set()
+        for position, parameter in enumerate(parameters if isinstance(parameters, list) else []):
+            parameter, where, problems = self.resolve(parameter, join(pointer, position))
+            yield from problems
+            if not isinstance(parameter, dict):
+                continue
+            if "schema" in parameter:
+                yield from self.schema(parameter["schema"], join(where, "schema"))
+            key = (parameter.get("name"), parameter.get("in"))
+            if key in seen:
+                yield RawError("duplicate-parameter", "uniqueParameter", pointer,
+                               f"Duplicate parameter '{parameter.get('name')}'")
+            seen.add(key)
+
+    def operation(self, url: str, method: str, operation: Any, pointer: str, shared) -> Iterator[RawError]:
+        operation, pointer, problems = self.resolve(operation, pointer)
+        yield from problems
+        if not isinstance(operation, dict):
+            return
+        if "operationId" in operation:
+            op_id = operation["operationId"]
+            if op_id is not None and op_id in self.operation_ids:
+                yield RawError("duplicate-operation-id", "uniqueOperationId", join(pointer, "operationId"),
+                               f"Operation ID '{op_id}' for '{method}' in '{url}' is not unique")
+            self.operation_ids.append(op_id)
+        if "responses" in operation:
+            responses, where, problems = self.resolve(operation["responses"], join(pointer, "responses"))
+            yield from problems
+            for code, response in _items(responses):
+                yield from self.response(response, join(where, code))
+        names: list[Any] = []
+        if "parameters" in operation:
+            own, where, problems = self.resolve(operation["parameters"], join(pointer, "parameters"))
+            yield from problems
+            yield from self.parameters(own, where)
+            names += self._path_names(own, where)
+        if shared is not None:
+            names += self._path_names(shared[0], shared[1])
+        declared = set(names)
+        try:
+            in_url = {field for _, field, _, _ in string.Formatter().parse(url) if field}
+        except ValueError as exc:
+            yield RawError("path-parameter", "pathTemplate", pointer, f"Path '{url}' is not a valid template: {exc}")
+            return
+        for name in sorted(in_url - declared) + sorted(declared - in_url, key=str):
+            yield RawError("path-parameter", "pathParameter", join(pointer, "parameters"),
+                           f"Path parameter '{name}' for '{method}' operation in '{url}' was not resolved")
+
+    def _path_names(self, parameters: Any, pointer: str) -> list[Any]:
+        names = []
+        for position, parameter in enumerate(parameters if isinstance(parameters, list) else []):
+            parameter, _, _ = self.resolve(parameter, join(pointer, position))
+            if isinstance(parameter, dict) and parameter.get("in") == "path":
+                names.append(parameter.get("name"))
+        return names
+
+    def response(self, response: Any, pointer: str) -> Iterator[RawError]:
+        response, pointer, problems = self.resolve(response, pointer)
+        yield from problems
+        if not isinstance(response, dict) or "content" not in response:
+            return
+        content, where, problems = self.resolve(response["content"], join(pointer, "content"))
+        yield from problems
+        for media, media_type in _items(content):
+            media_type, mwhere, problems = self.resolve(media_type, join(where, media))
+            yield from problems
+            if isinstance(media_type, dict) and "schema" in media_type:
+                yield from self.schema(media_type["schema"], join(mwhere, "schema"))
+
+    def schema(self, node: Any, pointer: str, require_properties: bool = True,
+               meta_checked: bool = False) -> Iterator[RawError]:
+        node, pointer, problems = self.resolve(node, pointer)
+        yield from problems
+        if node is _MISSING:
+            return
+        if not isinstance(node, (dict, bool)):
+            yield RawError("schema", "type", pointer, f"{node!r} is not of type 'object', 'boolean'")
+            return
+        key = id(node)
+        if not meta_checked and key not in self.meta_checked:
+            self.meta_checked.add(key)
+            first = self.schema_checker.first_error(node, self.dialect)
+            if first is not None:
+                keyword, path, message = first
+                yield RawError("schema", keyword, join(pointer, *path), message)
+                return
+        if key in self.visited or not isinstance(node, dict):
+            return
+        self.visited.add(key)
+
+        nested_properties: list[str] = []
+        for keyword in ("allOf", "anyOf", "oneOf"):
+            if keyword in node:
+                for position, inner in enumerate(_list(node[keyword])):
+                    yield from self.schema(inner, join(pointer, keyword, position), False, True)
+                    if keyword == "allOf":
+                        nested_properties += self._collect_properties(inner, join(pointer, keyword, position))
+        if "not" in node:
+            yield from self.schema(node["not"], join(pointer, "not"), False, True)
+        if "items" in node:
+            yield from self.schema(node["items"], join(pointer, "items"), False, True)
+        if "properties" in node:
+            props, where, problems = self.resolve(node["properties"], join(pointer, "properties"))
+            yield from problems
+            for name, inner in _items(props):
+                yield from self.schema(inner, join(where, name), False, True)
+
+        if "allOf" in node and require_properties:
+            required = node.get("required") or []
+            declared = set(_keys(node.get("properties")))
+            extra = list(set(required) - declared - set(nested_properties))
+            if extra:
+                yield RawError("required-properties", "required", join(pointer, "required"),
+                               f"Required list has not defined properties: {extra}")
+
+        if "default" in node:
+            value = node["default"]
+            if value is not None or node.get("nullable", False) is not True:
+                for keyword, path, message in self.default_checker.errors(node, value):
+                    yield RawError("default", keyword, join(pointer, "default", *path), message)
+
+    def _collect_properties(self, node: Any, pointer: str, depth: int = 0) -> set[str]:
+        node, pointer, _ = self.resolve(node, pointer)
+        props: set[str] = set()
+        if not isinstance(node, dict) or depth > 200:
+            return props
+        props.update(_keys(node.get("properties")))
+        for keyword in ("allOf", "anyOf", "oneOf"):
+            for position, inner in enumerate(_list(node.get(keyword))):
+                props |= self._collect_properties(inner, join(pointer, keyword, position), depth + 1)
+        for keyword in ("items", "not"):
+            if keyword in node:
+                props |= self._collect_properties(node[keyword], join(pointer, keyword), depth + 1)
+        return props
+
+
+def _lookup(document: Any, pointer: str) -> Any:
+    node = document
+    for token in pointer.split("/")[1:] if pointer else []:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return _MISSING
+    return node
+
+
+def _items(node: Any) -> list[tuple[str, Any]]:
+    return list(node.items()) if isinstance(node, dict) else []
+
+
+def _keys(node: Any) -> list[str]:
+    return list(node.keys()) if isinstance(node, dict) else []
+
+
+def _list(node: Any) -> list[Any]:
+    return node if isinstance(node, list) else []
+
+
+def all_errors(document: dict[str, Any]) -> list[RawError]:
+    """Every error openapi-spec-validator would report (`--validation-errors all`), plus dangling refs."""
+    errors = list(meta_schema_errors(document))
+    errors += list(Walker(document).run())
+    return errors

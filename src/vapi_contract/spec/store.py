@@ -1,0 +1,304 @@
+"""Versioned snapshots of the published spec: canonical, content-addressed, gzipped, indexed.
+
+Layout of a store folder:
+    index.json                     {"format": 1, "snapshots": [entry...], "etags": {url: {etag, snapshot}}}
+    snapshots/<sha256>.json.gz     canonical form (keys sorted, compact separators), gzip mtime 0
+    .lock                          filelock guarding every read-modify-write of the index
+Every file is written to a temporary sibling and renamed into place, so a reader or a crash never sees
+half a snapshot or half an index.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import tempfile
+import zlib
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..errors import SpecSourceError, VapiContractError
+from .model import counts
+
+INDEX_FORMAT = 1
+LOCK_TIMEOUT = 120.0  # seconds; a concurrent fetch holds the lock only for two renames
+
+
+class StoreError(VapiContractError):
+    exit_code = 2
+
+
+def canonical_bytes(document: Any) -> bytes:
+    """The canonical form: parsed, keys sorted, stable separators, UTF-8. Identity is its sha256."""
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def canonical_sha256(document: Any) -> str:
+    return hashlib.sha256(canonical_bytes(document)).hexdigest()
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def normalize_timestamp(value: str) -> str:
+    """'2024-10-10T1242' (shared history), '2024-10-10T12:42:00+00:00', '2024-10-10' -> '2024-10-10T12:42:00Z'."""
+    text = value.strip().replace("Z", "+00:00")
+    for fmt in ("%Y-%m-%dT%H%M", "%Y-%m-%dT%H%M%S"):
+        try:
+            return datetime.strptime(text, fmt).strftime("%Y-%m-%dT%H:%M:%SZ")
+        except ValueError:
+            pass
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise StoreError(f"not a date/time: {value!r}") from None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(timezone.utc)
+    return parsed.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class SnapshotEntry:
+    id: str
+    taken_at: str  # when this store recorded it (UTC, ISO 8601)
+    published_at: str | None  # when Vapi published it, when known (imports)
+    source: str  # provenance: URL, file:PATH, ...
+    sha256: str  # of the canonical form
+    openapi: str
+    paths: int
+    operations: int
+    schemas: int
+    validation: dict[str, Any] | None  # summary from spec.validate: {"errors": n, "by_keyword": {...}, ...}
+    file: str  # path of the gzipped canonical document, relative to the store root
+
+    @property
+    def when(self) -> str:
+        """Chronological key: publication date when known, else when it was taken."""
+        return self.published_at or self.taken_at
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "SnapshotEntry":
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+class SnapshotStore:
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+        self.index_path = self.root / "index.json"
+        self.snapshots_dir = self.root / "snapshots"
+        self.lock_path = self.root / ".lock"
+
+    def __repr__(self) -> str:
+        return f"SnapshotStore({str(self.root)!r})"
+
+    # -- reading -------------------------------------------------------------------------------
+    def _read_index(self) -> dict[str, Any]:
+        if not self.index_path.exists():
+            return {"format": INDEX_FORMAT, "snapshots": [], "etags": {}}
+        try:
+            index = json.loads(self.index_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"store index {self.index_path} is unreadable: {exc}") from None
+        if not isinstance(index, dict) or not isinstance(index.get("snapshots"), list):
+            raise StoreError(f"store index {self.index_path} is not a snapshot index")
+        index.setdefault("etags", {})
+        return index
+
+    def entries(self) -> list[SnapshotEntry]:
+        """Every snapshot, oldest first (by publication date when known, else by when it was taken)."""
+        return _chronological(SnapshotEntry.from_json(e) for e in self._read_index()["snapshots"])
+
+    def latest(self) -> SnapshotEntry | None:
+        entries = self.entries()
+        return entries[-1] if entries else None
+
+    def previous(self, entry: SnapshotEntry) -> SnapshotEntry | None:
+        entries = self.entries()
+        for position, candidate in enumerate(entries):
+            if candidate.id == entry.id:
+                return entries[position - 1] if position else None
+        raise StoreError(f"snapshot {entry.id} is not in store {self.root}")
+
+    def has(self, id_or_latest: str) -> bool:
+        try:
+            self.get(id_or_latest)
+        except (StoreError, SpecSourceError):
+            return False
+        return True
+
+    def get(self, id_or_latest: str) -> SnapshotEntry:
+        """A snapshot by id, `latest`, or an unambiguous prefix of its id or sha256 (at least 6 characters)."""
+        entries = self.entries()
+        if id_or_latest == "latest":
+            if not entries:
+                raise SpecSourceError(f"store {self.root} holds no snapshots")
+            return entries[-1]
+        for entry in entries:
+            if entry.id == id_or_latest:
+                return entry
+        if len(id_or_latest) >= 6:
+            matches = {e.id: e for e in entries if e.id.startswith(id_or_latest) or e.sha256.startswith(id_or_latest)}
+            if len(matches) == 1:
+                return next(iter(matches.values()))
+            if len(matches) > 1:
+                raise SpecSourceError(f"snapshot id {id_or_latest!r} is ambiguous in {self.root}")
+        raise SpecSourceError(f"no snapshot {id_or_latest!r} in store {self.root}")
+
+    def read_canonical(self, entry: SnapshotEntry) -> bytes:
+        path = self.root / entry.file
+        try:
+            return gzip.decompress(path.read_bytes())
+        except FileNotFoundError:
+            raise StoreError(f"snapshot file missing: {path}") from None
+        except (OSError, EOFError, zlib.error) as exc:
+            raise StoreError(f"snapshot file corrupt: {path} ({exc})") from None
+
+    def load_document(self, entry: SnapshotEntry) -> dict[str, Any]:
+        return json.loads(self.read_canonical(entry))
+
+    def etag_for(self, url: str) -> tuple[str, str] | None:
+        """(etag, snapshot id) last seen for URL, when that snapshot is still in the store."""
+        if not self.index_path.exists():
+            return None
+        index = self._read_index()
+        remembered = index["etags"].get(url)
+        if not remembered:
+            return None
+        known = {e["id"] for e in index["snapshots"]}
+        if remembered.get("snapshot") not in known or not remembered.get("etag"):
+            return None
+        return remembered["etag"], remembered["snapshot"]
+
+    # -- writing -------------------------------------------------------------------------------
+    def add(
+        self,
+        loaded,
+        *,
+        published_at: str | None = None,
+        validation: dict[str, Any] | None = None,
+        validate: bool = True,
+    ) -> tuple[SnapshotEntry, bool]:
+        """Record LOADED (a `sources.LoadedSpec`). Returns (entry, created). No new snapshot when its
+        canonical hash equals the snapshot just before it in time (for a fetch: the latest one)."""
+        document = loaded.document
+        canonical = canonical_bytes(document)
+        sha = hashlib.sha256(canonical).hexdigest()
+        if validation is None and validate:
+            from .validate import summarize
+
+            validation = summarize(document, sha256=sha)
+        published = normalize_timestamp(published_at or loaded.published_at) if (
+            published_at or loaded.published_at
+        ) else None
+        blob = gzip.compress(canonical, compresslevel=6, mtime=0)
+        taken_at = utc_now()
+        stats = counts(document)
+
+        with self._lock():
+            index = self._read_index()
+            existing = _chronological(SnapshotEntry.from_json(e) for e in index["snapshots"])
+            when = published or taken_at
+            before = [e for e in existing if e.when <= when]
+            neighbour = before[-1] if before else None
+            if neighbour is not None and neighbour.sha256 == sha:
+                if self._remember_etag(index, loaded, neighbour.id):
+                    self._write_index(index)
+                return neighbour, False
+            relative = f"snapshots/{sha}.json.gz"
+            target = self.root / relative
+            if not target.exists():
+                _atomic_write(target, blob)
+            entry = SnapshotEntry(
+                id=_unique_id(_make_id(when, sha), {e.id for e in existing}),
+                taken_at=taken_at,
+                published_at=published,
+                source=loaded.origin,
+                sha256=sha,
+                openapi=str(document.get("openapi", "")),
+                paths=stats["paths"],
+                operations=stats["operations"],
+                schemas=stats["schemas"],
+                validation=validation,
+                file=relative,
+            )
+            index["snapshots"].append(entry.to_json())
+            self._remember_etag(index, loaded, entry.id)
+            self._write_index(index)
+            return entry, True
+
+    def _remember_etag(self, index: dict[str, Any], loaded, snapshot_id: str) -> bool:
+        etag = getattr(loaded, "etag", None)
+        origin = getattr(loaded, "origin", "")
+        if not etag or not origin.lower().startswith(("http://", "https://")):
+            return False
+        wanted = {"etag": etag, "snapshot": snapshot_id}
+        if index["etags"].get(origin) == wanted:
+            return False
+        index["etags"][origin] = wanted
+        return True
+
+    def _write_index(self, index: dict[str, Any]) -> None:
+        index["format"] = INDEX_FORMAT
+        text = json.dumps(index, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+        _atomic_write(self.index_path, text.encode("utf-8"))
+
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        from filelock import FileLock, Timeout
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise StoreError(f"store {self.root} is locked by another process (waited {LOCK_TIMEOUT:g}s)") from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+
+def _chronological(entries) -> list[SnapshotEntry]:
+    return sorted(entries, key=lambda e: e.when)  # stable: equal times keep insertion order
+
+
+def _make_id(when: str, sha: str) -> str:
+    stamp = when.replace("-", "").replace(":", "")  # 20260422T113100Z
+    return f"{stamp}-{sha[:10]}"
+
+
+def _unique_id(candidate: str, taken: set[str]) -> str:
+    if candidate not in taken:
+        return candidate
+    n = 2
+    while f"{candidate}-{n}" in taken:
+        n += 1
+    return f"{candidate}-{n}"
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o644)  # mkstemp's 0600 would make a committed store unreadable to others
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except FileNotFoundError:
+            pass
+        raise

@@ -1,0 +1,215 @@
+"""Spec validation: every openapi-spec-validator error, fingerprinted, cached, compared with a baseline.
+
+Public API (used by the store and the pipelines):
+    validate_document(document) -> list[SpecError]
+    validate_cached(document, sha256=None) -> list[SpecError]     (cache under config.cache_dir())
+    summarize(document, sha256=None) -> dict                       (what the snapshot index records)
+    compare(errors, baseline) -> Comparison                        (new / known / fixed)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+
+ENGINE_VERSION = "1"  # bump when the checks change, so cached results are recomputed
+BASELINE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class SpecError:
+    check: str  # openapi-schema | schema | default | required-properties | path-parameter | duplicate-* | unresolved-ref
+    keyword: str  # validator keyword that failed
+    pointer: str  # JSON pointer into the spec
+    message: str
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across runs and message wording: where (pointer) + what failed (check, keyword)."""
+        return fingerprint(self.check, self.keyword, self.pointer)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"fingerprint": self.fingerprint, **asdict(self)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "SpecError":
+        return cls(data["check"], data["keyword"], data["pointer"], data.get("message", ""))
+
+
+def fingerprint(check: str, keyword: str, pointer: str) -> str:
+    return hashlib.sha256(f"{check}\x00{keyword}\x00{pointer}".encode()).hexdigest()[:16]
+
+
+def validate_document(document: dict[str, Any]) -> list[SpecError]:
+    """All errors, in the reference validator's order, never raising on a dangling `$ref`."""
+    from .oas_checks import all_errors
+
+    return [SpecError(e.check, e.keyword, e.pointer, e.message) for e in all_errors(document)]
+
+
+# -- cache -------------------------------------------------------------------------------------------
+def _validator_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = []
+    for name in ("openapi-spec-validator", "openapi-schema-validator", "jsonschema-rs", "jsonschema"):
+        try:
+            parts.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            parts.append(f"{name}=none")
+    return ";".join(parts)
+
+
+def cache_root() -> Path:
+    from .. import config
+
+    return config.cache_dir() / "validation"
+
+
+def _cache_key(canonical_sha: str) -> str:
+    return hashlib.sha256(f"{ENGINE_VERSION}|{_validator_version()}|{canonical_sha}".encode()).hexdigest()
+
+
+def cached_errors(canonical_sha: str) -> list[SpecError] | None:
+    path = cache_root() / f"{_cache_key(canonical_sha)}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return [SpecError.from_json(e) for e in data["errors"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # absent or damaged: recompute
+
+
+def store_errors(canonical_sha: str, errors: list[SpecError]) -> None:
+    data = {"sha256": canonical_sha, "errors": [asdict(e) for e in errors]}
+    _write_quietly(cache_root() / f"{_cache_key(canonical_sha)}.json", json.dumps(data))
+
+
+def remember_raw(raw_sha: str, canonical_sha: str) -> None:
+    """Maps the bytes of a file to its canonical hash, so an unchanged file is not even parsed again."""
+    _write_quietly(cache_root() / "raw" / f"{raw_sha}.json", json.dumps({"canonical": canonical_sha}))
+
+
+def canonical_for_raw(raw_sha: str) -> str | None:
+    try:
+        return json.loads((cache_root() / "raw" / f"{raw_sha}.json").read_text())["canonical"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_quietly(path: Path, text: str) -> None:
+    """A cache that cannot be written only costs time: never fail validation because of it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(temp, path)
+    except OSError:
+        pass
+
+
+def validate_cached(document: dict[str, Any], sha256: str | None = None) -> list[SpecError]:
+    if sha256 is None:
+        from .store import canonical_sha256
+
+        sha256 = canonical_sha256(document)
+    errors = cached_errors(sha256)
+    if errors is None:
+        errors = validate_document(document)
+        store_errors(sha256, errors)
+    return errors
+
+
+def summarize_errors(errors: list[SpecError]) -> dict[str, Any]:
+    by_check = Counter(e.check for e in errors)
+    return {
+        "errors": len(errors),
+        "by_check": dict(sorted(by_check.items())),
+        "unresolved_refs": by_check.get("unresolved-ref", 0),
+        "validator": f"vapi-contract/{ENGINE_VERSION} (openapi-spec-validator rules)",
+    }
+
+
+def summarize(document: dict[str, Any], sha256: str | None = None) -> dict[str, Any]:
+    """Validation summary recorded in the snapshot index (cached by canonical hash)."""
+    return summarize_errors(validate_cached(document, sha256))
+
+
+# -- baseline ----------------------------------------------------------------------------------------
+@dataclass
+class Comparison:
+    errors: list[tuple[SpecError, str]]  # (error, "new" | "known")
+    fixed: list[dict[str, Any]] = field(default_factory=list)  # baseline entries no longer reported
+
+    @property
+    def new(self) -> int:
+        return sum(1 for _, status in self.errors if status == "new")
+
+    @property
+    def known(self) -> int:
+        return sum(1 for _, status in self.errors if status == "known")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "errors": [
+                {"fingerprint": e.fingerprint, "pointer": e.pointer, "message": e.message, "status": status,
+                 "check": e.check, "keyword": e.keyword}
+                for e, status in self.errors
+            ],
+            "fixed": self.fixed,
+            "summary": {"total": len(self.errors), "new": self.new, "known": self.known, "fixed": len(self.fixed)},
+        }
+
+
+def load_baseline(path: Path) -> dict[str, dict[str, Any]]:
+    """fingerprint -> baseline entry. A missing or malformed baseline is a usage error (exit 2)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"baseline file not found: {path}") from None
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"baseline {path} is not valid JSON: {exc}") from None
+    entries = data.get("errors") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not all(isinstance(e, dict) and "fingerprint" in e for e in entries):
+        raise UsageError(f"baseline {path} has no 'errors' list of {{fingerprint, ...}} entries")
+    return {e["fingerprint"]: e for e in entries}
+
+
+def compare(errors: list[SpecError], baseline: dict[str, dict[str, Any]] | None) -> Comparison:
+    baseline = baseline or {}
+    current = {e.fingerprint for e in errors}
+    statuses = [(e, "known" if e.fingerprint in baseline else "new") for e in errors]
+    fixed = [
+        {"fingerprint": fp, "pointer": entry.get("pointer", ""), "message": entry.get("message", "")}
+        for fp, entry in baseline.items()
+        if fp not in current
+    ]
+    return Comparison(statuses, fixed)
+
+
+def write_baseline(path: Path, errors: list[SpecError], *, spec_sha256: str | None, source: str) -> None:
+    unique: dict[str, SpecError] = {}
+    for error in errors:
+        unique.setdefault(error.fingerprint, error)
+    data = {
+        "format": BASELINE_FORMAT,
+        "spec_sha256": spec_sha256,
+        "source": source,
+        "errors": [
+            {"fingerprint": fp, "check": e.check, "keyword": e.keyword, "pointer": e.pointer, "message": e.message}
+            for fp, e in sorted(unique.items(), key=lambda item: (item[1].pointer, item[0]))
+        ],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    os.replace(temp, path)
