@@ -1,0 +1,70 @@
+"""Pairing the branches of oneOf/anyOf/allOf across versions, so only real additions and removals are reported."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .schemas import canonical, unwrap
+
+
+def _by_ref(differ, branch: Any, side: str) -> str | None:
+    branch = unwrap(branch)
+    if isinstance(branch, dict) and isinstance(branch.get("$ref"), str):
+        return branch["$ref"]
+    return None
+
+
+def _by_title(differ, branch: Any, side: str) -> str | None:
+    branch = unwrap(branch)
+    if isinstance(branch, dict) and isinstance(branch.get("title"), str):
+        return branch["title"]
+    return None
+
+
+def _by_shape(differ, branch: Any, side: str) -> str | None:
+    """Canonical JSON with a top-level $ref followed: a renamed component with the same shape matches."""
+    branch = unwrap(branch)
+    if isinstance(branch, dict) and isinstance(branch.get("$ref"), str):
+        resolve = differ.resolve_old if side == "old" else differ.resolve_new
+        branch = resolve(branch["$ref"])
+        if branch is None:
+            return None
+    return canonical(branch)
+
+
+MATCHERS: tuple[Callable[..., str | None], ...] = (_by_ref, _by_title, _by_shape)
+
+
+def match_branches(differ, old: Any, new: Any) -> tuple[list[tuple[Any, Any]], list[Any], list[Any]]:
+    """(pairs, removed, added): match by ref, then by title, then by resolved shape, then inline leftovers by position
+    when equally many (an edited inline branch). Differently named refs of different shape stay unmatched."""
+    old = list(old) if isinstance(old, list) else []
+    new = list(new) if isinstance(new, list) else []
+    pairs: list[tuple[Any, Any]] = []
+    for label_of in MATCHERS:
+        if not old or not new:
+            break
+        slots: dict[str, list[int]] = {}
+        for index, branch in enumerate(new):
+            label = label_of(differ, branch, "new")
+            if label is not None:
+                slots.setdefault(label, []).append(index)
+        used: set[int] = set()
+        unmatched = []
+        for branch in old:
+            label = label_of(differ, branch, "old")
+            free = [i for i in slots.get(label, ()) if i not in used] if label is not None else []
+            if free:
+                used.add(free[0])
+                pairs.append((branch, new[free[0]]))
+            else:
+                unmatched.append(branch)
+        old = unmatched
+        new = [branch for index, branch in enumerate(new) if index not in used]
+    inline_old = [b for b in old if _by_ref(differ, b, "old") is None]
+    inline_new = [b for b in new if _by_ref(differ, b, "new") is None]
+    if inline_old and len(inline_old) == len(inline_new):
+        pairs.extend(zip(inline_old, inline_new))
+        old = [b for b in old if not any(b is i for i in inline_old)]
+        new = [b for b in new if not any(b is i for i in inline_new)]
+    return pairs, old, new

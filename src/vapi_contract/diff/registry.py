@@ -1,0 +1,37 @@
+"""Rule registration: each rule (or rule family) is one small function registered with a decorator.
+
+Three scopes, so a rule only sees what it needs:
+- `document_rule(fn(doc: DocumentPair))`: once per diff (security schemes, removed components...).
+- `operation_rule(fn(op: OperationPair))`: once per operation present in both versions (parameters, bodies...).
+- `schema_rule(fn(pair: SchemaPair))`: once per pair of matching schema nodes the walker reaches (type, enum...).
+Rules never recurse themselves: the walker descends through $refs, properties, items and compositions.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+DOCUMENT_RULES: list[Callable] = []
+OPERATION_RULES: list[Callable] = []
+SCHEMA_RULES: list[Callable] = []
+
+
+def document_rule(fn: Callable) -> Callable:
+    DOCUMENT_RULES.append(fn)
+    return fn
+
+
+def operation_rule(fn: Callable) -> Callable:
+    OPERATION_RULES.append(fn)
+    return fn
+
+
+def schema_rule(fn: Callable) -> Callable:
+    SCHEMA_RULES.append(fn)
+    return fn
+
+
+def load_rules() -> None:
+    """Import every rule family once; registration happens as a side effect of the import."""
+    from .rules import bodies, composition, constraints, enums, operations, parameters  # noqa: F401
+    from .rules import properties, responses, schema_values, security, types  # noqa: F401

@@ -1,0 +1,72 @@
+"""Small pure helpers to read JSON schemas the way Vapi writes them (wrappers, quirks, 3.0 and 3.1 forms)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+JSON_TYPES = {"string", "number", "integer", "boolean", "array", "object", "null"}
+# Keys that only annotate: a single-element allOf wrapper carrying only these is the element itself.
+ANNOTATIONS = {"description", "title", "example", "examples", "deprecated", "externalDocs", "x-stainless-naming"}
+
+
+def unwrap(schema: Any) -> Any:
+    """`{"allOf": [X], "description": ...}` (NestJS writes ~800 of these) means X."""
+    while (
+        isinstance(schema, dict)
+        and isinstance(schema.get("allOf"), list)
+        and len(schema["allOf"]) == 1
+        and all(key in ANNOTATIONS or key.startswith("x-") for key in schema if key != "allOf")
+    ):
+        schema = schema["allOf"][0]
+    return schema
+
+
+def types_of(schema: dict) -> frozenset[str]:
+    """Declared JSON types without null; inferred from properties/items when undeclared; unknown names dropped
+    (Vapi writes `type: "enum"`)."""
+    declared = schema.get("type")
+    names = declared if isinstance(declared, list) else [declared] if isinstance(declared, str) else []
+    found = {name for name in names if name in JSON_TYPES and name != "null"}
+    if not found:
+        if isinstance(schema.get("properties"), dict):
+            found.add("object")
+        elif isinstance(schema.get("items"), dict):
+            found.add("array")
+    return frozenset(found)
+
+
+def nullable(schema: dict) -> bool:
+    declared = schema.get("type")
+    return schema.get("nullable") is True or (isinstance(declared, list) and "null" in declared)
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def enum_values(schema: dict) -> dict[str, Any] | None:
+    """Enum values keyed by canonical JSON (so 1 and "1" differ), or None without an enum."""
+    values = schema.get("enum")
+    if not isinstance(values, list):
+        return None
+    return {canonical(value): value for value in values}
+
+
+def pattern_of(schema: dict) -> str | None:
+    """The regex, with a JS literal wrapper (`/^a$/`) taken off: the same regex written two ways is no change."""
+    pattern = schema.get("pattern")
+    if not isinstance(pattern, str):
+        return None
+    if len(pattern) >= 2 and pattern.startswith("/") and pattern.endswith("/"):
+        return pattern[1:-1]
+    return pattern
+
+
+def show(values: list[Any], limit: int = 6) -> str:
+    shown = ", ".join(canonical(value) for value in values[:limit])
+    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
+
+
+def ref_name(ref: str) -> str:
+    return ref.rsplit("/", 1)[-1]
