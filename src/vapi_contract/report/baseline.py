@@ -1,0 +1,254 @@
+"""The baseline of accepted findings: which known disagreements a team has agreed to live with, until when.
+
+File format (default `specs/vapi/accepted-findings.yaml`)::
+
+    accepted:
+      - fingerprint: 3f2a9c0d1e2f3a4b
+        reason: "400 on invalid body is not documented; tracked in API-123"
+        owner: qa-team
+        expires: 2027-01-31
+        operation: POST /assistant        # optional, informative; lets a sharded run say "not covered"
+        check: status_code_conformance    # optional, informative
+
+A finding whose fingerprint is accepted and not expired is `known`; every other finding is `new` (an expired
+entry counts as new). Accepted entries not seen in the run are `fixed`, unless the run did not test their
+operation (then `not_covered`: a shard cannot prove a fix elsewhere).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from vapi_contract.errors import UsageError
+
+DEFAULT_NAME = "accepted-findings.yaml"
+FINGERPRINT = re.compile(r"^[0-9a-fA-F]{16,}$")
+REQUIRED = ("fingerprint", "reason", "owner", "expires")
+OPTIONAL = ("operation", "check", "classification", "message", "added")
+
+
+@dataclass(frozen=True)
+class Accepted:
+    fingerprint: str
+    reason: str
+    owner: str
+    expires: _dt.date
+    operation: str | None = None
+    check: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def expired(self, today: _dt.date) -> bool:
+        """Valid through its `expires` day; expired from the next day on."""
+        return self.expires < today
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        extra = data.pop("extra")
+        data["expires"] = self.expires.isoformat()
+        return {k: v for k, v in {**data, **extra}.items() if v is not None}
+
+
+@dataclass
+class Baseline:
+    path: Path | None
+    entries: list[Accepted]
+
+    def get(self, fingerprint: str) -> Accepted | None:
+        return self._index.get(fingerprint.lower())
+
+    @property
+    def _index(self) -> dict[str, Accepted]:
+        return {e.fingerprint.lower(): e for e in self.entries}
+
+
+@dataclass
+class Triage:
+    """The outcome of comparing a run's findings with a baseline."""
+
+    status: dict[str, str]  # fingerprint -> "new" | "known"
+    accepted_by: dict[str, Accepted]  # fingerprint -> baseline entry (known or expired)
+    expired: list[Accepted]  # entries past their date (their findings, if seen, are new)
+    fixed: list[Accepted]  # accepted, not seen, operation tested (or unknown)
+    not_covered: list[Accepted]  # accepted, not seen, operation not tested in this run
+
+
+def default_path() -> Path:
+    from vapi_contract import config
+
+    return config.store_dir() / DEFAULT_NAME
+
+
+def _parse_date(value: Any, where: str) -> _dt.date:
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return _dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise UsageError(f"{where}: 'expires' must be a date YYYY-MM-DD, got {value!r}")
+
+
+def _entry(raw: Any, where: str) -> Accepted:
+    if not isinstance(raw, dict):
+        raise UsageError(f"{where}: expected a mapping with {', '.join(REQUIRED)}")
+    missing = [k for k in REQUIRED if raw.get(k) in (None, "")]
+    if missing:
+        raise UsageError(f"{where}: missing {', '.join(repr(k) for k in missing)}")
+    fingerprint = str(raw["fingerprint"]).strip()
+    if not FINGERPRINT.match(fingerprint):
+        raise UsageError(f"{where}: 'fingerprint' must be 16+ hex characters, got {fingerprint!r}")
+    for key in ("reason", "owner"):
+        if not isinstance(raw[key], str) or not raw[key].strip():
+            raise UsageError(f"{where}: {key!r} must be a non-empty string")
+    unknown = sorted(set(raw) - set(REQUIRED) - set(OPTIONAL))
+    if unknown:
+        raise UsageError(f"{where}: unknown key(s) {', '.join(map(repr, unknown))}")
+    extra = {k: raw[k] for k in OPTIONAL if k in raw and k not in ("operation", "check") and raw[k] is not None}
+    if isinstance(extra.get("added"), _dt.date):
+        extra["added"] = extra["added"].isoformat()
+    return Accepted(
+        fingerprint=fingerprint.lower(),
+        reason=raw["reason"].strip(),
+        owner=raw["owner"].strip(),
+        expires=_parse_date(raw["expires"], where),
+        operation=raw.get("operation") or None,
+        check=raw.get("check") or None,
+        extra=extra,
+    )
+
+
+def parse(text: str, where: str = "baseline") -> Baseline:
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise UsageError(f"{where}: not valid YAML{at}: {problem}") from None
+    if data is None:
+        return Baseline(None, [])
+    if not isinstance(data, dict) or not isinstance(data.get("accepted", []), (list, type(None))):
+        raise UsageError(f"{where}: expected a mapping with an 'accepted' list")
+    unknown = sorted(set(data) - {"accepted"})
+    if unknown:
+        raise UsageError(f"{where}: unknown top-level key(s) {', '.join(map(repr, unknown))}")
+    entries = [_entry(raw, f"{where}: entry {i}") for i, raw in enumerate(data.get("accepted") or [], start=1)]
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(entries, start=1):
+        if entry.fingerprint in seen:
+            raise UsageError(f"{where}: entry {i}: fingerprint {entry.fingerprint} already accepted in entry "
+                             f"{seen[entry.fingerprint]}")
+        seen[entry.fingerprint] = i
+    return Baseline(None, entries)
+
+
+def load(path: Path | str, *, missing_ok: bool = False) -> Baseline:
+    """Parse and validate the baseline file; any problem is a one-line `UsageError` (exit 2)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if missing_ok:
+            return Baseline(path, [])
+        raise UsageError(f"baseline {path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"baseline {path}: cannot read ({exc})") from None
+    baseline = parse(text, where=f"baseline {path}")
+    baseline.path = path
+    return baseline
+
+
+def dumps(baseline: Baseline) -> str:
+    import yaml
+
+    header = ("# Accepted contract findings: a finding whose fingerprint is listed here (and not expired) is\n"
+              "# reported as 'known' instead of 'new'. Managed with `vapi-contract report accept`.\n")
+    entries = []
+    for entry in baseline.entries:
+        data = entry.as_dict()
+        data["expires"] = entry.expires  # YAML date, not a quoted string
+        entries.append(data)
+    return header + yaml.safe_dump({"accepted": entries}, sort_keys=False, allow_unicode=True, width=110)
+
+
+def save(baseline: Baseline, path: Path | str) -> None:
+    from .writer import atomic_write_text
+
+    atomic_write_text(Path(path), dumps(baseline))
+
+
+def accept(
+    path: Path | str,
+    fingerprint: str,
+    *,
+    reason: str,
+    owner: str,
+    expires: _dt.date | str,
+    operation: str | None = None,
+    check: str | None = None,
+    today: _dt.date | None = None,
+) -> Accepted:
+    """Add (or renew, when already listed) an accepted entry and rewrite the file atomically."""
+    path = Path(path)
+    baseline = load(path, missing_ok=True)
+    today = today or _dt.date.today()
+    raw = {"fingerprint": fingerprint, "reason": reason, "owner": owner, "expires": expires,
+           "operation": operation, "check": check, "added": today.isoformat()}
+    entry = _entry({k: v for k, v in raw.items() if v is not None}, f"accept {fingerprint}")
+    if entry.expired(today):
+        raise UsageError(f"accept {fingerprint}: expires {entry.expires} is already in the past")
+    entries = [e for e in baseline.entries if e.fingerprint != entry.fingerprint]
+    old = baseline.get(entry.fingerprint)
+    if old is not None:  # renewing keeps the original position and informative fields
+        entry = Accepted(entry.fingerprint, entry.reason, entry.owner, entry.expires,
+                         entry.operation or old.operation, entry.check or old.check, {**old.extra, **entry.extra})
+        entries.insert(baseline.entries.index(old), entry)
+    else:
+        entries.append(entry)
+    save(Baseline(path, entries), path)
+    return entry
+
+
+def triage(
+    findings: Iterable[dict[str, Any]],
+    baseline: Baseline | None,
+    *,
+    tested_operations: Iterable[str] | None = None,
+    today: _dt.date | None = None,
+) -> Triage:
+    """Classify fingerprints new/known and list fixed / not-covered baseline entries.
+
+    `tested_operations`: labels of operations this run tested; None means "unknown", every unseen entry is
+    then fixed.
+    """
+    today = today or _dt.datetime.now(_dt.timezone.utc).date()
+    entries = baseline.entries if baseline else []
+    index = {e.fingerprint: e for e in entries}
+    status: dict[str, str] = {}
+    accepted_by: dict[str, Accepted] = {}
+    for finding in findings:
+        fp = str(finding.get("fingerprint") or "").lower()
+        entry = index.get(fp)
+        if entry is not None:
+            accepted_by[fp] = entry
+        status[fp] = "known" if entry is not None and not entry.expired(today) else "new"
+    tested = set(tested_operations) if tested_operations is not None else None
+    fixed, not_covered = [], []
+    for entry in entries:
+        if entry.fingerprint in status:
+            continue
+        if tested is not None and entry.operation and entry.operation not in tested:
+            not_covered.append(entry)
+        else:
+            fixed.append(entry)
+    expired = [e for e in entries if e.expired(today)]
+    return Triage(status, accepted_by, expired, fixed, not_covered)

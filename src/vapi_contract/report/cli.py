@@ -1,0 +1,99 @@
+"""`vapi-contract report build|merge|accept`: render, combine and triage contract-run reports."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    report = subparsers.add_parser("report", help="build, merge and triage contract-run reports",
+                                   description=__doc__)
+    commands = report.add_subparsers(dest="report_command", metavar="SUBCOMMAND")
+    report.set_defaults(handler=lambda args: _help(report))
+
+    build = commands.add_parser("build", help="(re)build summary.json, junit.xml, summary.md, index.html of a run dir")
+    build.add_argument("run_dir", metavar="RUN_DIR", type=Path)
+    _baseline_option(build)
+    _exit_code_option(build)
+    build.set_defaults(handler=_build)
+
+    merge = commands.add_parser("merge", help="combine shard run dirs (same spec) into one run dir with reports")
+    merge.add_argument("run_dirs", metavar="DIR", type=Path, nargs="+")
+    merge.add_argument("--out", required=True, type=Path, metavar="DIR", help="new directory for the merged run")
+    _baseline_option(merge)
+    _exit_code_option(merge)
+    merge.set_defaults(handler=_merge)
+
+    accept = commands.add_parser("accept", help="accept a finding in the baseline (known until it expires)")
+    accept.add_argument("fingerprint", metavar="FINGERPRINT")
+    accept.add_argument("--reason", required=True, help="why it is acceptable, ideally with a ticket id")
+    accept.add_argument("--owner", required=True, help="team or person who follows it up")
+    accept.add_argument("--expires", required=True, metavar="YYYY-MM-DD", help="last day it counts as known")
+    accept.add_argument("--operation", help="operation label, e.g. 'POST /assistant' (informative)")
+    accept.add_argument("--check", help="check name (informative)")
+    accept.add_argument("--baseline", type=Path, metavar="FILE",
+                        help="baseline file (default: $VAPI_CONTRACT_STORE/accepted-findings.yaml)")
+    accept.set_defaults(handler=_accept)
+
+
+def _baseline_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--baseline", type=Path, metavar="FILE",
+                        help="accepted-findings YAML (default: $VAPI_CONTRACT_STORE/accepted-findings.yaml "
+                             "when it exists)")
+
+
+def _exit_code_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--exit-code", action="store_true",
+                        help="exit with the verdict: 0 pass, 1 new findings, 3 incomplete run")
+
+
+def _help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+def _resolve_baseline(path: Path | None) -> Path | None:
+    if path is not None:
+        return path  # explicit: must exist and be valid
+    from .baseline import default_path
+
+    default = default_path()
+    return default if default.exists() else None
+
+
+def _print(summary: dict, where: Path) -> None:
+    t = summary["totals"]
+    print(f"{summary['verdict'].upper()}: {t['operations']} operations, {t['new']} new, {t['known']} known, "
+          f"{t['fixed']} fixed findings, {summary['resources']['leaks']} leaked resources")
+    for warning in summary.get("warnings") or []:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"reports: {where / 'index.html'}  {where / 'summary.md'}  {where / 'junit.xml'}  "
+          f"{where / 'summary.json'}")
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .builder import build
+
+    summary = build(args.run_dir, _resolve_baseline(args.baseline))
+    _print(summary, args.run_dir)
+    return summary["exit_code"] if args.exit_code else 0
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from .merge import merge
+
+    summary = merge(args.run_dirs, args.out, _resolve_baseline(args.baseline))
+    _print(summary, args.out)
+    return summary["exit_code"] if args.exit_code else 0
+
+
+def _accept(args: argparse.Namespace) -> int:
+    from .baseline import accept, default_path
+
+    path = args.baseline or default_path()
+    entry = accept(path, args.fingerprint, reason=args.reason, owner=args.owner, expires=args.expires,
+                   operation=args.operation, check=args.check)
+    print(f"accepted {entry.fingerprint} until {entry.expires.isoformat()} in {path}")
+    return 0

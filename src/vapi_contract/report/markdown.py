@@ -1,0 +1,135 @@
+"""`summary.md`: a CI comment (GitHub/GitLab flavoured Markdown) with the verdict first.
+
+Stays well under GitHub's 65,536-character comment limit: tables are capped and reproducers collapsed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MAX_ROWS = 40
+VERDICT = {
+    "pass": "\u2705 **PASS**: no new contract findings",
+    "fail": "\u274c **FAIL**: new contract findings",
+    "incomplete": "\u26a0\ufe0f **INCOMPLETE**: the run could not test everything (never a pass)",
+}
+
+
+def _cell(text: Any, limit: int = 160) -> str:
+    value = " ".join(str(text if text is not None else "").split())
+    if len(value) > limit:
+        value = value[: limit - 1] + "\u2026"
+    return value.replace("|", "\\|")
+
+
+def _code(text: str) -> str:
+    fence = "```"
+    while fence in text:
+        fence += "`"
+    return f"{fence}sh\n{text}\n{fence}"
+
+
+def _run_line(summary: dict[str, Any]) -> str:
+    run = summary.get("run") or {}
+    target = run.get("target") or {}
+    spec = run.get("spec") or {}
+    parts = [f"run `{run.get('run_id', '?')}`"]
+    if target:
+        parts.append(f"target {target.get('kind', '?')} `{target.get('base_url', '')}`")
+    if spec:
+        parts.append(f"spec {spec.get('title') or ''} {spec.get('version') or ''} "
+                     f"`{str(spec.get('sha256') or '')[:12]}`".replace("  ", " "))
+    for key in ("profile", "seed", "shard"):
+        if run.get(key) is not None:
+            parts.append(f"{key} `{run[key]}`")
+    if run.get("merged_from"):
+        parts.append(f"merged from {len(run['merged_from'])} shards")
+    total = (summary.get("timings") or {}).get("total_s")
+    if total is not None:
+        parts.append(f"{total:.0f} s")
+    return " \u00b7 ".join(parts)
+
+
+def render_markdown(summary: dict[str, Any]) -> str:
+    t = summary["totals"]
+    res = summary["resources"]
+    lines = [f"## vapi-contract: {VERDICT[summary['verdict']]}", "", _run_line(summary), ""]
+    in_spec = f" of {t['operations_in_spec']}" if t.get("operations_in_spec") else ""
+    lines += [
+        "| operations | passed | failed | skipped | error/timeout | cases | new | known | fixed | flaky | leaks |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {t['operations']}{in_spec} | {t['passed']} | {t['failed']} | {t['skipped']} | "
+        f"{t['error'] + t['timeout'] + t['unfinished']} | {t['cases']} | **{t['new']}** | {t['known']} | "
+        f"{t['fixed']} | {t['flaky']} | {res['leaks']} |",
+        "",
+        "Findings by class: " + ", ".join(f"{k} {v}" for k, v in t["by_classification"].items()),
+        "",
+    ]
+    for warning in summary.get("warnings") or []:
+        lines.append(f"> \u26a0\ufe0f {_cell(warning, 300)}")
+    if summary.get("warnings"):
+        lines.append("")
+
+    new = [f for f in summary["findings"] if f["status"] == "new"]
+    if new:
+        lines += [f"### New findings ({len(new)})", "",
+                  "| operation | check | class | HTTP | message | fingerprint |", "|---|---|---|---:|---|---|"]
+        for f in new[:MAX_ROWS]:
+            note = " (flaky)" if f["flaky"] else ""
+            if f.get("baseline") and f["baseline"].get("expired"):
+                note += f" (baseline entry expired {f['baseline']['expires']})"
+            lines.append(f"| `{_cell(f['operation'])}` | {_cell(f['check'])} | {f['classification']} | "
+                         f"{f['status_code'] if f['status_code'] is not None else ''} | "
+                         f"{_cell(f['message'])}{' ' + _cell(note) if note else ''} | `{f['fingerprint']}` |")
+        if len(new) > MAX_ROWS:
+            lines.append(f"| \u2026 | | | | {len(new) - MAX_ROWS} more in summary.json / index.html | |")
+        repro = [f for f in new[:MAX_ROWS] if f.get("reproducer")]
+        if repro:
+            lines += ["", f"<details><summary>Reproducers ({len(repro)})</summary>", ""]
+            for f in repro:
+                lines += [f"**`{_cell(f['operation'])}`** {_cell(f['check'])} `{f['fingerprint']}`", "",
+                          _code(str(f["reproducer"])), ""]
+            lines += ["</details>", ""]
+        lines += ["Accept a finding: `vapi-contract report accept FINGERPRINT --reason ... --owner ... "
+                  "--expires YYYY-MM-DD`", ""]
+
+    known = [f for f in summary["findings"] if f["status"] == "known"]
+    if known:
+        lines += [f"<details><summary>Known (accepted) findings still failing ({len(known)})</summary>", "",
+                  "| operation | check | class | owner | until | reason |", "|---|---|---|---|---|---|"]
+        for f in known[:MAX_ROWS]:
+            b = f.get("baseline") or {}
+            lines.append(f"| `{_cell(f['operation'])}` | {_cell(f['check'])} | {f['classification']} | "
+                         f"{_cell(b.get('owner'))} | {b.get('expires', '')} | {_cell(b.get('reason'))} |")
+        lines += ["", "</details>", ""]
+
+    if summary["fixed"]:
+        lines += [f"### Fixed ({len(summary['fixed'])}): accepted findings no longer seen", ""]
+        for e in summary["fixed"][:MAX_ROWS]:
+            where = f" `{e['operation']}`" if e.get("operation") else ""
+            lines.append(f"- `{e['fingerprint']}`{where}: {_cell(e['reason'])} ({_cell(e['owner'])}); "
+                         "remove it from the baseline")
+        lines.append("")
+    if summary.get("not_covered"):
+        lines += [f"_{len(summary['not_covered'])} accepted finding(s) belong to operations this run did not "
+                  "test._", ""]
+
+    problems = [op for op in summary["operations"] if op["status"] in ("error", "timeout", "unfinished")]
+    if problems:
+        lines += [f"### Operations that did not complete ({len(problems)})", ""]
+        for op in problems[:MAX_ROWS]:
+            lines.append(f"- `{op['operation']}`: {op['status']}, {_cell(op.get('reason') or '')}")
+        lines.append("")
+    if res["leaks"] or res["created"]:
+        leak_note = f" \u2014 **{res['leaks']} leaked**" if res["leaks"] else ""
+        lines += [f"Resources: {res['created']} created, {res['deleted']} deleted{leak_note}"
+                  + (" (`vapi-contract janitor` removes them)" if res["leaks"] else ""), ""]
+        for item in res["leaked"][:10]:
+            lines.append(f"- `{item['resource_id']}` {_cell(item.get('name') or '')} "
+                         f"from `{item.get('operation') or '?'}`")
+        if res["leaked"]:
+            lines.append("")
+    if summary["spec_issues"]:
+        counts = ", ".join(f"{k} {v}" for k, v in summary["spec_issue_counts"].items())
+        lines += [f"Spec issues: {len(summary['spec_issues'])} ({counts})", ""]
+    return "\n".join(lines).rstrip() + "\n"

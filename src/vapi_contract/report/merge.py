@@ -1,0 +1,132 @@
+"""Combine the run dirs of `--shard I/N` runs (different operations, same spec) into one run dir + reports."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+from vapi_contract.errors import UsageError
+
+from .evidence import Evidence, evidence_files, load_evidence
+from .writer import KINDS, atomic_write_text, new_run_id
+
+_SHARD = re.compile(r"^(\d+)/(\d+)$")
+
+
+def _same(values: list[Any]) -> Any:
+    distinct = {json.dumps(v, sort_keys=True) for v in values}
+    return values[0] if len(distinct) == 1 else None
+
+
+def _status(shards: list[dict[str, Any]]) -> str:
+    statuses = {m.get("status") for m in shards}
+    if statuses == {"completed"}:
+        return "completed"
+    if "error" in statuses:
+        return "error"
+    return "interrupted"
+
+
+def _shard_warnings(metas: list[dict[str, Any]]) -> list[str]:
+    seen: dict[int, set[int]] = {}
+    for meta in metas:
+        match = _SHARD.match(str(meta.get("shard") or ""))
+        if match:
+            seen.setdefault(int(match.group(2)), set()).add(int(match.group(1)))
+    warnings = []
+    for total, indexes in seen.items():
+        missing = sorted(set(range(1, total + 1)) - indexes)
+        if missing:
+            warnings.append(f"merged {len(indexes)} of {total} shards: shard(s) "
+                            f"{', '.join(f'{i}/{total}' for i in missing)} missing, results are partial")
+    if len(seen) > 1:
+        warnings.append(f"merged shards of different splits ({', '.join(f'N={n}' for n in sorted(seen))})")
+    return warnings
+
+
+def merged_meta(shards: list[Evidence]) -> dict[str, Any]:
+    metas = [e.meta for e in shards]
+    starts = [m["started_at"] for m in metas if m.get("started_at")]
+    ends = [m.get("finished_at") for m in metas]
+    codes = [m.get("exit_code") for m in metas]
+    timings: dict[str, float] = {}
+    for meta in metas:  # shards run in parallel: wall-clock phases are the slowest shard's
+        for key, value in (meta.get("timings") or {}).items():
+            if isinstance(value, (int, float)):
+                timings[key] = max(timings.get(key, 0.0), float(value))
+    issues: dict[str, dict[str, Any]] = {}
+    for meta in metas:
+        for issue in meta.get("spec_issues") or []:
+            key = issue.get("fingerprint") or json.dumps(issue, sort_keys=True)
+            issues.setdefault(key, issue)
+    workers = [m.get("workers") for m in metas]
+    return {
+        "run_id": new_run_id(),
+        "started_at": min(starts) if starts else None,
+        "finished_at": max(ends) if ends and all(ends) else None,  # type: ignore[type-var]
+        "target": metas[0].get("target"),
+        "spec": metas[0].get("spec"),
+        "profile": _same([m.get("profile") for m in metas]),
+        "seed": _same([m.get("seed") for m in metas]),
+        "max_examples": _same([m.get("max_examples") for m in metas]),
+        "workers": sum(w for w in workers if isinstance(w, int)) or None,
+        "shard": None,
+        "exit_code": max(codes) if all(isinstance(c, int) for c in codes) else None,
+        "status": _status(metas),
+        "timings": timings,
+        "spec_issues": list(issues.values()),
+        "options": metas[0].get("options") or {},
+        "merged_from": [str(m.get("run_id") or e.run_dir.name) for m, e in zip(metas, shards)],
+        "shards": [{"run_id": m.get("run_id"), "dir": str(e.run_dir), "shard": m.get("shard"),
+                    "status": m.get("status"), "exit_code": m.get("exit_code"), "timings": m.get("timings")}
+                   for m, e in zip(metas, shards)],
+        "merge_warnings": [*_shard_warnings(metas), *(f"{e.run_dir.name}: {w}" for e in shards for w in e.warnings)],
+    }
+
+
+def _check_out_dir(out_dir: Path, inputs: list[Path]) -> None:
+    resolved = out_dir.resolve()
+    if any(resolved == p.resolve() for p in inputs):
+        raise UsageError(f"--out {out_dir} is one of the run dirs being merged; choose a new directory")
+    if not out_dir.exists():
+        return
+    previous = out_dir / "run.json"
+    is_merge = previous.exists() and "merged_from" in previous.read_text(encoding="utf-8", errors="replace")
+    worker_files = [p for kind in KINDS for p in evidence_files(out_dir, kind) if p.name != f"{kind}.jsonl"]
+    if (previous.exists() and not is_merge) or worker_files:
+        raise UsageError(f"--out {out_dir} already holds the evidence of a run; choose a new directory")
+
+
+def merge(
+    run_dirs: Iterable[Path | str], out_dir: Path | str, baseline: Path | str | None = None
+) -> dict[str, Any]:
+    """Write the shards' combined evidence to `out_dir` and build its reports; returns the summary.
+
+    Refuses (UsageError, one line) fewer than one input, inputs run against different specs (sha256), and an
+    `out_dir` that is an input or holds another run's evidence.
+    """
+    from .builder import build
+
+    inputs = [Path(p) for p in run_dirs]
+    out = Path(out_dir)
+    if not inputs:
+        raise UsageError("report merge needs at least one run directory")
+    _check_out_dir(out, inputs)
+    shards = [load_evidence(p) for p in inputs]
+    shas = {str((e.meta.get("spec") or {}).get("sha256")): e.run_dir.name for e in shards}
+    if len(shas) > 1:
+        listed = ", ".join(f"{name}={sha[:12]}" for sha, name in shas.items())
+        raise UsageError(f"cannot merge runs of different specs (spec sha256 differ: {listed})")
+    meta = merged_meta(shards)
+    out.mkdir(parents=True, exist_ok=True)
+    for kind in KINDS:
+        lines = []
+        for evidence in shards:
+            label = evidence.meta.get("shard") or evidence.run_dir.name
+            lines += [json.dumps({**r, "shard": r.get("shard", label)}, ensure_ascii=False, separators=(",", ":"))
+                      for r in getattr(evidence, kind)]
+        atomic_write_text(out / f"{kind}.jsonl", "".join(line + "\n" for line in lines))
+    atomic_write_text(out / "run.json", json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+    return build(out, baseline)

@@ -1,0 +1,226 @@
+"""Turn a run's evidence (+ baseline) into the summary dict every report format renders.
+
+The shape is documented by `schemas/summary.schema.json` (shipped in the package).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from collections import Counter
+from typing import Any
+
+from .baseline import Baseline, triage
+from .evidence import Evidence
+from .writer import utc_now
+
+SCHEMA_VERSION = 1
+CLASSIFICATIONS = ("server-bug", "spec-gap", "infra")
+# Worst first: when one operation was recorded twice (retried worker, overlapping shards), the worst wins.
+STATUS_SEVERITY = ("error", "timeout", "failed", "unfinished", "passed", "skipped")
+RUN_META_KEYS = ("run_id", "started_at", "finished_at", "status", "exit_code", "target", "spec", "profile", "seed",
+                 "max_examples", "workers", "shard", "options", "merged_from", "shards")
+
+
+def family_of(operation: str) -> str:
+    """Resource family of `GET /assistant/{id}` -> `assistant`: first path segment that is not a version/param."""
+    path = operation.split(" ", 1)[-1]
+    for segment in path.strip("/").split("/"):
+        if segment and not segment.startswith("{") and not (segment[:1] == "v" and segment[1:].isdigit()):
+            return segment
+    return "root"
+
+
+def _num(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _latency(raw: Any) -> dict[str, float | int | None] | None:
+    if not isinstance(raw, dict):
+        return None
+    out = {k: _num(raw.get(k)) for k in ("p50", "p95", "max")}
+    count = raw.get("count")
+    out["count"] = int(count) if isinstance(count, (int, float)) and not isinstance(count, bool) else None
+    return out if any(v is not None for v in out.values()) else None
+
+
+def _dedupe_findings(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per fingerprint (a finding replayed on many examples is one finding), counting occurrences.
+
+    Flaky only if every occurrence was flaky: one reproducible occurrence makes the finding real.
+    """
+    merged: dict[str, dict[str, Any]] = {}
+    for record in records:
+        fp = str(record.get("fingerprint") or "").lower()
+        if not fp:
+            key = "\n".join(str(record.get(k)) for k in ("operation", "check", "classification", "message"))
+            fp = hashlib.sha256(key.encode()).hexdigest()[:16]  # writer omitted it: stable stand-in
+        if fp in merged:
+            entry = merged[fp]
+            entry["occurrences"] += 1
+            entry["flaky"] = entry["flaky"] and bool(record.get("flaky"))
+            continue
+        merged[fp] = {
+            "operation": str(record.get("operation") or "unknown"),
+            "check": str(record.get("check") or "unknown"),
+            "classification": record.get("classification") if record.get("classification") in CLASSIFICATIONS
+            else "server-bug",
+            "fingerprint": fp,
+            "status": "new",
+            "message": str(record.get("message") or ""),
+            "reproducer": record.get("reproducer") or None,
+            "flaky": bool(record.get("flaky")),
+            "status_code": record.get("status_code") if isinstance(record.get("status_code"), int) else None,
+            "occurrences": 1,
+            "time": record.get("time"),
+            "details": record.get("details") if isinstance(record.get("details"), dict) else {},
+            "baseline": None,
+        }
+    return list(merged.values())
+
+
+def _operations(evidence: Evidence, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    by_op: dict[str, dict[str, Any]] = {}
+    for record in evidence.operations:
+        name = str(record.get("operation") or "unknown")
+        status = record.get("status") if record.get("status") in STATUS_SEVERITY else "error"
+        current = by_op.get(name)
+        if current and STATUS_SEVERITY.index(current["status"]) <= STATUS_SEVERITY.index(status):
+            continue
+        by_op[name] = {
+            "operation": name,
+            "family": family_of(name),
+            "status": status,
+            "cases": int(record.get("cases") or 0),
+            "duration_s": _num(record.get("duration_s")),
+            "latency_ms": _latency(record.get("latency_ms")),
+            "checks": [str(c) for c in record.get("checks") or []],
+            "reason": record.get("reason") or None,
+        }
+    for finding in findings:  # evidence for an operation that never reported back (killed mid-way)
+        name = finding["operation"]
+        if name not in by_op:
+            by_op[name] = {"operation": name, "family": family_of(name), "status": "unfinished", "cases": 0,
+                           "duration_s": None, "latency_ms": None, "checks": [],
+                           "reason": "findings recorded but the operation never finished"}
+    for op in by_op.values():
+        mine = [f for f in findings if f["operation"] == op["operation"]]
+        op["findings"] = [f["fingerprint"] for f in mine]
+        op["new"] = sum(f["status"] == "new" for f in mine)
+        op["known"] = sum(f["status"] == "known" for f in mine)
+        op["outcome"] = _outcome(op, mine)
+    return sorted(by_op.values(), key=lambda o: (o["operation"].split(" ", 1)[-1], o["operation"]))
+
+
+def _outcome(op: dict[str, Any], findings: list[dict[str, Any]]) -> str:
+    """What the dashboard colours: failed (new findings) > error/timeout/unfinished > known > passed/skipped."""
+    if op["new"]:
+        return "failed"
+    if op["status"] in ("error", "timeout", "unfinished"):
+        return op["status"]
+    if op["known"]:
+        return "known"
+    if op["status"] == "failed":
+        return "failed"  # the run said failed without any finding: still never a pass
+    return op["status"]
+
+
+def _resources(records: list[dict[str, Any]]) -> dict[str, Any]:
+    created: dict[str, dict[str, Any]] = {}
+    deleted: set[str] = set()
+    failed: list[dict[str, Any]] = []
+    for record in records:
+        rid = str(record.get("resource_id") or "")
+        item = {"resource_id": rid, "operation": record.get("operation"), "name": record.get("name"),
+                "time": record.get("time")}
+        action = record.get("action")
+        if action == "created":
+            created.setdefault(rid, item)
+        elif action == "deleted":
+            deleted.add(rid)
+        elif action == "delete-failed":
+            failed.append(item)
+    leaked = [item for rid, item in created.items() if rid not in deleted]
+    return {"created": len(created), "deleted": len(deleted),
+            "delete_failed": len(failed), "leaks": len(leaked), "leaked": leaked}
+
+
+def _verdict(meta: dict[str, Any], totals: dict[str, Any]) -> tuple[str, int]:
+    """pass (0) / fail (1, new findings) / incomplete (3: the run could not test everything it meant to)."""
+    status = meta.get("status")
+    if totals["new_contract"]:
+        return "fail", 1
+    if totals["new"]:  # only infra findings are new: the run could not conclude, which is not a pass either
+        return "incomplete", 3
+    if status in ("error",) or meta.get("exit_code") == 3:
+        return "incomplete", 3
+    if status in ("interrupted", "running") or (meta and not meta.get("finished_at")):
+        return "incomplete", 3
+    if totals["operations"] == 0:
+        return "incomplete", 3
+    if totals["error"] or totals["timeout"] or totals["unfinished"]:
+        return "incomplete", 3
+    return "pass", 0
+
+
+def summarize(evidence: Evidence, baseline: Baseline | None = None, *, today: _dt.date | None = None) -> dict:
+    meta = evidence.meta
+    findings = _dedupe_findings(evidence.findings)
+    tested = {str(r.get("operation")) for r in evidence.operations} | {f["operation"] for f in findings}
+    result = triage(findings, baseline, tested_operations=tested, today=today)
+    for finding in findings:
+        finding["status"] = result.status.get(finding["fingerprint"], "new")
+        entry = result.accepted_by.get(finding["fingerprint"])
+        if entry is not None:
+            finding["baseline"] = {**entry.as_dict(), "expired": entry.expired(
+                today or _dt.datetime.now(_dt.timezone.utc).date())}
+    findings.sort(key=lambda f: (f["status"] != "new", CLASSIFICATIONS.index(f["classification"]),
+                                 f["operation"], f["check"]))
+    operations = _operations(evidence, findings)
+    status_counts = Counter(op["status"] for op in operations)
+    class_counts = Counter(f["classification"] for f in findings)
+    spec = meta.get("spec") if isinstance(meta.get("spec"), dict) else {}
+    totals = {
+        "operations": len(operations),
+        "operations_in_spec": spec.get("operations") if isinstance(spec.get("operations"), int) else None,
+        **{s: status_counts.get(s, 0) for s in ("passed", "failed", "skipped", "error", "timeout", "unfinished")},
+        "cases": sum(op["cases"] for op in operations),
+        "findings": len(findings),
+        "new": sum(f["status"] == "new" for f in findings),
+        "new_contract": sum(f["status"] == "new" and f["classification"] != "infra" for f in findings),
+        "known": sum(f["status"] == "known" for f in findings),
+        "fixed": len(result.fixed),
+        "flaky": sum(f["flaky"] for f in findings),
+        "by_classification": {c: class_counts.get(c, 0) for c in CLASSIFICATIONS},
+    }
+    verdict, exit_code = _verdict(meta, totals)
+    spec_issues = [i for i in meta.get("spec_issues") or [] if isinstance(i, dict)]
+    latencies = [op for op in operations if op["latency_ms"] and op["latency_ms"].get("p95") is not None]
+    options = meta.get("options") if isinstance(meta.get("options"), dict) else {}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generated_at": utc_now(),
+        "run": {key: meta.get(key) for key in RUN_META_KEYS if key in meta},
+        "verdict": verdict,
+        "exit_code": exit_code,
+        "totals": totals,
+        "operations": operations,
+        "findings": findings,
+        "fixed": [e.as_dict() for e in result.fixed],
+        "not_covered": [e.as_dict() for e in result.not_covered],
+        "baseline": None if baseline is None else {
+            "path": str(baseline.path) if baseline.path else None,
+            "entries": len(baseline.entries),
+            "expired": [e.fingerprint for e in result.expired],
+        },
+        "resources": _resources(evidence.resources),
+        "latency": {
+            "budget_ms": _num(options.get("latency_budget_ms")),
+            "slowest": [{"operation": op["operation"], **op["latency_ms"]}
+                        for op in sorted(latencies, key=lambda o: -o["latency_ms"]["p95"])[:10]],
+        },
+        "timings": {k: _num(v) for k, v in (meta.get("timings") or {}).items()},
+        "spec_issues": spec_issues,
+        "spec_issue_counts": dict(Counter(str(i.get("kind")) for i in spec_issues).most_common()),
+        "warnings": [*evidence.warnings, *(str(w) for w in meta.get("merge_warnings") or [])],
+    }
