@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..errors import UsageError
 
@@ -57,9 +58,7 @@ class Approval:
             reached = [change.operation, *(getattr(change, "operations", None) or [])]
             if not any(op is not None and _wildcard(self.operation, op) for op in reached):
                 return False
-        if self.location is not None and not _wildcard(self.location, change.location or ""):
-            return False
-        return True
+        return not (self.location is not None and not _wildcard(self.location, change.location or ""))
 
     def describe(self) -> str:
         where = " ".join(x for x in (self.operation, self.location) if x)
@@ -110,7 +109,7 @@ def parse(data: Any, name: str) -> list[Approval]:
         raise ApprovalsError(f"{name}: expected a mapping with an 'approved' list")
     unknown_top = set(data) - {"approved"}
     if unknown_top:
-        raise ApprovalsError(f"{name}: unknown top-level key {sorted(unknown_top)[0]!r} (expected 'approved')")
+        raise ApprovalsError(f"{name}: unknown top-level key {min(unknown_top)!r} (expected 'approved')")
     approvals: list[Approval] = []
     seen: dict[tuple, int] = {}
     for index, entry in enumerate(data.get("approved") or [], start=1):
@@ -119,7 +118,7 @@ def parse(data: Any, name: str) -> list[Approval]:
             raise ApprovalsError(f"{where}: expected a mapping, got {type(entry).__name__}")
         unknown = set(entry) - ALLOWED
         if unknown:
-            raise ApprovalsError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+            raise ApprovalsError(f"{where}: unknown key {min(unknown)!r}")
         for key in REQUIRED:
             if not isinstance(entry.get(key), str) or not entry[key].strip():
                 raise ApprovalsError(f"{where}: missing or empty {key!r}")

@@ -57,7 +57,7 @@ def append(path: Path, entry: dict[str, Any]) -> list[dict[str, Any]]:
     from filelock import FileLock
 
     if not isinstance(entry.get("night"), str):
-        raise ValueError("a history entry needs a 'night' date")
+        raise TypeError("a history entry needs a 'night' date")
     path.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(path) + ".lock", timeout=60):
         nights = [n for n in read(path) if n.get("night") != entry["night"]]

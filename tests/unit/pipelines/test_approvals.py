@@ -80,8 +80,8 @@ def test_unused_entries_are_listed_as_stale():
          "entry 1: 'expires' must be a date"),
         ("approved:\n  - rule: x\n    operation: GET /a\n    reason: r\n    approver: me\n    owner: q\n",
          "entry 1: unknown key 'owner'"),
-        ("approved:\n  - rule: x\n    operation: GET /a\n    reason: r\n    approver: me\n"
-         "  - rule: x\n    operation: GET /a\n    reason: again\n    approver: you\n", "entry 2: duplicates entry 1"),
+        (("approved:\n  - rule: x\n    operation: GET /a\n    reason: r\n    approver: me\n"
+         "  - rule: x\n    operation: GET /a\n    reason: again\n    approver: you\n"), "entry 2: duplicates entry 1"),
         ("approved:\n  - just a string\n", "entry 1: expected a mapping"),
         ("approved: [\n", "invalid YAML at line"),
     ],

@@ -27,7 +27,7 @@ def test_append_keeps_one_entry_per_night_in_order(tmp_path):
 
 
 def test_entry_needs_a_night(tmp_path):
-    with pytest.raises(ValueError):
+    with pytest.raises(TypeError):
         history.append(tmp_path / "h.json", {"findings": {}})
 
 

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from vapi_contract.pipelines.verdict import ERROR, FAIL, PASS, SKIPPED, Check, Verdict, render_junit, render_markdown
-from vapi_contract.pipelines.verdict import render_terminal
+from vapi_contract.pipelines.verdict import (
+    ERROR,
+    FAIL,
+    PASS,
+    SKIPPED,
+    Check,
+    Verdict,
+    render_junit,
+    render_markdown,
+    render_terminal,
+)
 
 
 def failing_verdict() -> Verdict:

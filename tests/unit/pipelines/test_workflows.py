@@ -157,4 +157,4 @@ def test_nightly_shards_the_contract_run_and_merges_the_shards():
     merge_jobs = [j for j in doc["jobs"].values() if "report merge" in "\n".join(s.get("run", "") for s in j["steps"])]
     assert merge_jobs and merge_jobs[0].get("if", "").startswith("always()")
     needs = merge_jobs[0]["needs"]
-    assert [n for n, j in doc["jobs"].items() if j is job][0] in needs
+    assert next(n for n, j in doc["jobs"].items() if j is job) in needs

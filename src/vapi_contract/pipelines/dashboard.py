@@ -1,0 +1,176 @@
+"""The night's one dashboard: a self-contained HTML page and a Markdown summary built from `nightly.json`.
+
+Sections, in the order a reader triages: verdict; spec status (new/known/fixed validation errors); spec changes
+since the last snapshot; contract findings (new/known/fixed); operations and latency; trends across nights.
+The contract run's own detailed dashboard is linked, not repeated.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+MAX_ROWS = 200  # per table; the JSON keeps everything
+
+CSS = """
+body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#111827;margin:0;background:#f9fafb}
+main{max-width:1100px;margin:0 auto;padding:24px}
+h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #e5e7eb;padding-bottom:4px}
+.verdict{display:inline-block;padding:4px 12px;border-radius:6px;font-weight:700;color:#fff}
+.pass{background:#16a34a}.fail{background:#dc2626}.incomplete{background:#d97706}
+.cards{display:flex;flex-wrap:wrap;gap:10px;margin:12px 0}
+.card{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:10px 14px;min-width:120px}
+.card b{display:block;font-size:22px}.card span{color:#6b7280;font-size:12px}
+.new{color:#dc2626}.known{color:#6b7280}.fixed{color:#16a34a}
+table{border-collapse:collapse;width:100%;background:#fff;font-size:13px}
+th,td{border:1px solid #e5e7eb;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#f3f4f6} code{font-size:12px;word-break:break-all}
+.lvl-error{color:#dc2626;font-weight:600}.lvl-warning{color:#d97706}.lvl-info{color:#6b7280}
+.muted{color:#6b7280} details{margin:4px 0} svg{margin:6px 0;background:#fff;border:1px solid #e5e7eb;border-radius:6px}
+"""
+
+
+def _e(value: Any) -> str:
+    return escape("" if value is None else str(value), quote=True)
+
+
+def _cards(items: list[tuple[str, Any, str]]) -> str:
+    cells = "".join(f'<div class="card"><b class="{cls}">{_e(v)}</b><span>{_e(k)}</span></div>' for k, v, cls in items)
+    return f'<div class="cards">{cells}</div>'
+
+
+def _table(headers: list[str], rows: list[list[str]], total: int | None = None) -> str:
+    if not rows:
+        return '<p class="muted">none</p>'
+    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows[:MAX_ROWS])
+    more = total if total is not None else len(rows)
+    tail = f'<p class="muted">{more - MAX_ROWS} more in nightly.json</p>' if more > MAX_ROWS else ""
+    return f"<table><tr>{head}</tr>{body}</table>{tail}"
+
+
+def _spec_section(night: dict[str, Any]) -> str:
+    spec = night["spec"]
+    v = spec["validation"]
+    out = ["<h2>Spec status</h2>"]
+    snap = "new snapshot" if spec.get("snapshot_created") else "unchanged since the last snapshot"
+    out.append(
+        f'<p><code>{_e(spec.get("origin"))}</code> &rarr; snapshot <code>{_e(spec.get("snapshot_id"))}</code> '
+        f'({snap}); {_e(spec.get("operations"))} operations, {_e(spec.get("schemas"))} schemas.</p>'
+    )
+    out += [f'<p class="muted">{_e(n)}</p>' for n in spec.get("notes") or []]
+    out.append(_cards([("validation errors", v["total"], ""), ("new", v["new"], "new"),
+                       ("known", v["known"], "known"), ("fixed", v["fixed"], "fixed")]))
+    rows = [[f'<span class="{e["status"]}">{_e(e["status"])}</span>', f'<code>{_e(e.get("pointer"))}</code>',
+             _e(e.get("message")), f'<code>{_e(e.get("fingerprint"))}</code>']
+            for e in v.get("new_errors", []) + v.get("fixed_errors", [])]
+    if rows:
+        out.append(_table(["status", "where", "error", "fingerprint"], rows))
+    return "\n".join(out)
+
+
+def _changes_section(night: dict[str, Any]) -> str:
+    changes = night["spec_changes"]
+    out = ["<h2>Spec changes since the last snapshot</h2>"]
+    if changes.get("previous") is None:
+        out.append('<p class="muted">first snapshot in the store: nothing to compare with yet.</p>')
+        return "\n".join(out)
+    s = changes["summary"]
+    out.append(f'<p>compared with <code>{_e(changes["previous"])}</code>.</p>')
+    out.append(_cards([("breaking (error)", s.get("error", 0), "new" if s.get("error") else ""),
+                       ("possibly breaking", s.get("warning", 0), ""), ("info", s.get("info", 0), "known")]))
+    rows = []
+    for c in changes["changes"]:
+        ops = c.get("operations") or []
+        reach = f' <span class="muted">(+{len(ops) - 1} more)</span>' if len(ops) > 1 else ""
+        rows.append([f'<span class="lvl-{_e(c["level"])}">{_e(c["level"])}</span>', f'<code>{_e(c["id"])}</code>',
+                     _e(c.get("operation") or "(document)") + reach, _e(c.get("location")), _e(c.get("message"))])
+    out.append(_table(["level", "rule", "operation", "location", "change"], rows))
+    return "\n".join(out)
+
+
+def _findings_section(night: dict[str, Any]) -> str:
+    contract = night["contract"]
+    out = ["<h2>Contract findings</h2>"]
+    if contract.get("problem"):
+        out.append(f'<p class="new"><b>The contract run could not test:</b> {_e(contract["problem"])}</p>')
+    c = contract["counts"]
+    out.append(_cards([("new", c.get("new", 0), "new"), ("known (accepted)", c.get("known", 0), "known"),
+                       ("fixed", c.get("fixed", 0), "fixed"), ("pass rate", _pct(contract.get("pass_rate")), "")]))
+    if contract.get("dashboard"):
+        out.append(f'<p>Full run report: <a href="{_e(contract["dashboard"])}">{_e(contract["dashboard"])}</a></p>')
+    rows = []
+    for f in contract.get("findings", []):
+        repro = f'<details><summary>curl</summary><code>{_e(f.get("reproducer"))}</code></details>' \
+            if f.get("reproducer") else ""
+        rows.append([f'<span class="{_e(f["status"])}">{_e(f["status"])}</span>', _e(f.get("classification")),
+                     _e(f.get("operation")), _e(f.get("check")), _e(f.get("message")) + repro])
+    rows += [['<span class="fixed">fixed</span>', "", _e(f.get("operation")), _e(f.get("check")),
+              _e(f.get("reason") or f.get("fingerprint"))] for f in contract.get("fixed", [])]
+    out.append(_table(["status", "class", "operation", "check", "message"], rows))
+    return "\n".join(out)
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:g}%"
+
+
+def _latency_section(night: dict[str, Any]) -> str:
+    from ..report.charts import bar_chart
+
+    per_op = night["contract"].get("latency", {}).get("per_operation", {})
+    slowest = sorted(per_op.items(), key=lambda kv: -(kv[1].get("p95") or 0))[:20]
+    out = ["<h2>Latency</h2>"]
+    ops = night["contract"].get("operation_counts") or {}
+    if ops:
+        out.append("<p>" + ", ".join(f"{_e(v)} {_e(k)}" for k, v in sorted(ops.items())) + " operations.</p>")
+    out.append(bar_chart([(op, v.get("p50") or 0) for op, v in slowest], overlay=[(op, v["p95"]) for op, v in slowest
+                         if v.get("p95") is not None], legend=("p50", "p95"), unit="ms",
+                         title="Slowest operations (p50 in front of p95)",
+                         budget=night["contract"].get("latency", {}).get("budget_ms")))
+    return "\n".join(out)
+
+
+def _trends_section(charts: list[str], nights: int) -> str:
+    return "\n".join([f"<h2>Trends across nights ({nights})</h2>", *charts])
+
+
+def render_html(night: dict[str, Any], trend_charts: list[str], nights: int) -> str:
+    verdict = night["verdict"]
+    reasons = "".join(f"<li>{_e(r)}</li>" for r in night.get("reasons", []))
+    return (
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<title>vapi-contract nightly {_e(night['night'])}</title><style>{CSS}</style></head><body><main>"
+        f"<h1>Nightly {_e(night['night'])} <span class=\"verdict {_e(verdict)}\">{_e(verdict.upper())}</span></h1>"
+        f"<p class=\"muted\">target {_e(night.get('target'))} &middot; finished {_e(night.get('finished_at'))}"
+        f" &middot; {night.get('duration_s', 0):.0f}s &middot; exit {night.get('exit_code')}</p>"
+        + (f"<ul>{reasons}</ul>" if reasons else "")
+        + _spec_section(night) + _changes_section(night) + _findings_section(night) + _latency_section(night)
+        + _trends_section(trend_charts, nights)
+        + "</main></body></html>\n"
+    )
+
+
+def render_markdown(night: dict[str, Any]) -> str:
+    icon = {"pass": "✅", "fail": "❌"}.get(night["verdict"], "⚠️")
+    spec, contract, changes = night["spec"], night["contract"], night["spec_changes"]
+    v, c = spec["validation"], contract["counts"]
+    lines = [
+        f"## {icon} vapi-contract nightly {night['night']}: **{night['verdict'].upper()}**", "",
+        *[f"- {r}" for r in night.get("reasons", [])], "",
+        "| | new | known | fixed |", "|---|---|---|---|",
+        f"| spec validation errors | {v['new']} | {v['known']} | {v['fixed']} |",
+        f"| contract findings | {c.get('new', 0)} | {c.get('known', 0)} | {c.get('fixed', 0)} |", "",
+        (f"Spec `{spec.get('snapshot_id')}` ({'new snapshot' if spec.get('snapshot_created') else 'unchanged'}); "
+        f"pass rate {_pct(contract.get('pass_rate'))}."),
+    ]
+    if changes.get("previous"):
+        s = changes["summary"]
+        lines.append(f"Changes since `{changes['previous']}`: {s.get('error', 0)} breaking, "
+                     f"{s.get('warning', 0)} possibly breaking, {s.get('info', 0)} info.")
+    new = [f for f in contract.get("findings", []) if f.get("status") == "new"]
+    if new:
+        lines += ["", "### New findings", "| class | operation | check | message |", "|---|---|---|---|"]
+        lines += [f"| {f.get('classification')} | `{f.get('operation')}` | {f.get('check')} | "
+                  f"{str(f.get('message', '')).replace('|', '/')} |" for f in new[:50]]
+    return "\n".join(lines) + "\n"
