@@ -48,19 +48,22 @@ def _media_types(op: OperationPair, status: str, before: dict, after: dict) -> N
 
 def _headers(op: OperationPair, status: str, before: dict, after: dict) -> None:
     differ = op.differ
+    # header names are case-insensitive; reports keep the spelling of the version that has it
     old = {k.lower(): differ.deref_old(v) for k, v in (before.get("headers") or {}).items()}
     new = {k.lower(): differ.deref_new(v) for k, v in (after.get("headers") or {}).items()}
+    spelled = {k.lower(): k for k in (*(before.get("headers") or {}), *(after.get("headers") or {}))}
     for name in sorted(old.keys() - new.keys()):
         required = isinstance(old[name], dict) and old[name].get("required") is True
         rule = "required-response-header-removed" if required else "optional-response-header-removed"
-        op.report(rule, f"response {status} header {name}", f"response {status}: header {name} removed")
+        op.report(rule, f"response {status} header {spelled[name]}", f"response {status}: header {spelled[name]} removed")
     for name in sorted(new.keys() - old.keys()):
-        op.report("response-header-added", f"response {status} header {name}", f"response {status}: header {name} added")
+        op.report("response-header-added", f"response {status} header {spelled[name]}",
+                  f"response {status}: header {spelled[name]} added")
     for name in sorted(old.keys() & new.keys()):
         was, now = old[name], new[name]
         if not isinstance(was, dict) or not isinstance(now, dict):
             continue
-        location = f"response {status} header {name}"
+        location = f"response {status} header {spelled[name]}"
         if was.get("required") is True and now.get("required") is not True:
             op.report("response-header-became-optional", location, f"{location}: became optional")
         old_schema, new_schema = differ.deref_old(was.get("schema")), differ.deref_new(now.get("schema"))

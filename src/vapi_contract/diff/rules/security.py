@@ -39,9 +39,14 @@ def global_security(doc: DocumentPair) -> None:
 
 @operation_rule
 def operation_security(op: OperationPair) -> None:
+    """Compares what applies: an operation without `security` inherits the document's."""
     old, new = op.old.definition.get("security"), op.new.definition.get("security")
     if old is None and new is None:
         return
+    if old is None:
+        old = op.differ.old.document.get("security")
+    if new is None:
+        new = op.differ.new.document.get("security")
     _compare(op.report, old, new, "", "security", op.label)
 
 

@@ -1,0 +1,114 @@
+"""`vapi-contract diff`, `changelog` and `drift`. Heavy imports happen inside the handlers."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+LEVEL_CHOICES = ("error", "warning")
+FORMATS = ("text", "markdown", "json", "junit", "html")
+
+
+def register(subparsers) -> None:
+    diff = subparsers.add_parser(
+        "diff", help="compare two spec versions with breaking-change rules",
+        description="Compare OLD and NEW (file, URL, snapshot id or `latest`). Exit 1 with --fail-on when a "
+                    "change reaches that level.")
+    diff.add_argument("old", metavar="OLD")
+    diff.add_argument("new", metavar="NEW")
+    diff.add_argument("--format", choices=FORMATS, default="text")
+    diff.add_argument("--fail-on", choices=LEVEL_CHOICES, default=None)
+    diff.add_argument("--store", default=None, help="snapshot store for snapshot ids (default VAPI_CONTRACT_STORE)")
+    diff.add_argument("--output", "-o", default=None, help="write the report here instead of stdout")
+    diff.set_defaults(handler=run_diff)
+
+    changelog = subparsers.add_parser(
+        "changelog", help="changes across every snapshot in the store, with flapping detection",
+        description="A report per consecutive pair of snapshots and a summary over time (Markdown + HTML).")
+    changelog.add_argument("--store", default=None, help="snapshot store (or a mirror folder with index.json)")
+    changelog.add_argument("--out", default="changelog", help="output folder (default ./changelog)")
+    changelog.add_argument("--flap-window", type=int, default=3,
+                           help="versions within which appear+vanish (or the reverse) counts as flapping")
+    changelog.set_defaults(handler=run_changelog)
+
+    drift = subparsers.add_parser(
+        "drift", help="fetch the published spec and alert on changes since the newest snapshot",
+        description="Exit 0: no change (or below --fail-on); 1: a change at --fail-on level; 2: spec unusable.")
+    drift.add_argument("--source", default=None, help="spec URL (default VAPI_SPEC_URL)")
+    drift.add_argument("--store", default=None, help="snapshot store (default VAPI_CONTRACT_STORE)")
+    drift.add_argument("--webhook", default=None, help="POST a Slack-compatible payload here on a change")
+    drift.add_argument("--fail-on", choices=LEVEL_CHOICES, default=None)
+    drift.add_argument("--alert-dir", default=None, help="where alerts go (default STORE/alerts)")
+    drift.set_defaults(handler=run_drift)
+
+
+def _label(loaded) -> str:
+    origin = loaded.origin
+    if origin.startswith("file:"):
+        return Path(origin[5:]).name
+    return origin.removeprefix("snapshot:")
+
+
+def run_diff(args) -> int:
+    from ..spec.sources import load
+    from . import compare, render
+
+    old = load(args.old, store=args.store)
+    new = load(args.new, store=args.store)
+    result = compare(old.document, new.document, old_label=_label(old), new_label=_label(new))
+    text = render(result, args.format)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"{args.output}: {sum(result.summary().values())} changes", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 1 if result.fails(args.fail_on) else 0
+
+
+def run_changelog(args) -> int:
+    from .. import config
+    from ..errors import UsageError
+    from .changelog.build import build_changelog
+    from .changelog.history import open_history
+    from .changelog.report import write_changelog
+
+    if args.flap_window < 1:
+        raise UsageError("--flap-window must be at least 1")
+    store = Path(args.store) if args.store else config.store_dir()
+    history = open_history(store)
+    if len(history) < 2:
+        raise UsageError(f"store {store} holds {len(history)} version(s); a changelog needs at least 2")
+    changelog = build_changelog(history, window=args.flap_window)
+    write_changelog(changelog, args.out)
+    totals = {"error": 0, "warning": 0, "info": 0}
+    for pair in changelog.pairs:
+        for level, count in pair.summary.items():
+            totals[level] += count
+    print(f"{len(changelog.versions)} versions, {len(changelog.pairs)} pairs: {totals['error']} breaking, "
+          f"{totals['warning']} possibly breaking, {totals['info']} info; "
+          f"{len(changelog.operation_flaps)} operation flaps -> {Path(args.out) / 'changelog.md'}, "
+          f"{Path(args.out) / 'changelog.html'}")
+    return 0
+
+
+def run_drift(args) -> int:
+    from .. import config
+    from .drift import check_drift
+
+    source = args.source or config.spec_url()
+    store = Path(args.store) if args.store else config.store_dir()
+    outcome = check_drift(source, store, webhook=args.webhook, fail_on=args.fail_on, alert_dir=args.alert_dir)
+    if outcome.status == "unchanged":
+        print(f"no change: {source} matches snapshot {outcome.snapshot_id}")
+    elif outcome.status == "baseline":
+        print(f"store was empty: recorded {source} as baseline snapshot {outcome.snapshot_id}")
+    else:
+        from .render import headline
+
+        print(f"changed: snapshot {outcome.previous_id} -> {outcome.snapshot_id}: {headline(outcome.result)}")
+        for path in outcome.files:
+            print(f"  wrote {path}")
+        if outcome.webhook is not None:
+            state = "delivered" if outcome.webhook.ok else "FAILED"
+            print(f"  webhook {state} ({outcome.webhook.detail}, {outcome.webhook.attempts} attempt(s))")
+    return outcome.exit_code
