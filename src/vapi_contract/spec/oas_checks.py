@@ -244,11 +244,10 @@ class Walker:
 
     def tags(self, tags: list[Any]) -> Iterator[RawError]:
         seen: set[Any] = set()
-        for position, tag in enumerate(tags):
+        for tag in tags:
             name = tag.get("name") if isinstance(tag, dict) else None
             if name in seen:
-                yield RawError("duplicate-tag", "uniqueTagName", join("/tags", position, "name"),
-                               f"Duplicate tag name '{name}'")
+                yield RawError("duplicate-tag", "uniqueTagName", "/tags", f"Duplicate tag name '{name}'")
             seen.add(name)
 
     def paths(self, paths: Any, pointer: str) -> Iterator[RawError]:

@@ -57,15 +57,39 @@ def validate_document(document: dict[str, Any]) -> list[SpecError]:
 
 # -- cache -------------------------------------------------------------------------------------------
 def _validator_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    """Versions of the libraries whose rules we reproduce, read from dist-info folder names: much cheaper
+    than importlib.metadata, which matters for the warm (cached) CLI path."""
+    import re
+    from importlib.util import find_spec
 
     parts = []
-    for name in ("openapi-spec-validator", "openapi-schema-validator", "jsonschema-rs", "jsonschema"):
-        try:
-            parts.append(f"{name}={version(name)}")
-        except PackageNotFoundError:
-            parts.append(f"{name}=none")
+    for module, dist in (("openapi_spec_validator", "openapi_spec_validator"),
+                         ("openapi_schema_validator", "openapi_schema_validator"),
+                         ("jsonschema_rs", "jsonschema_rs"), ("jsonschema", "jsonschema")):
+        found = "none"
+        spec = find_spec(module)
+        if spec is not None and spec.origin:
+            site = Path(spec.origin).parent.parent
+            pattern = re.compile(rf"^{dist}-(.+)\.dist-info$", re.IGNORECASE)
+            for name in _listdir(site):
+                match = pattern.match(name)
+                if match:
+                    found = match.group(1)
+                    break
+        parts.append(f"{module}={found}")
     return ";".join(parts)
+
+
+_LISTINGS: dict[Path, list[str]] = {}
+
+
+def _listdir(folder: Path) -> list[str]:
+    if folder not in _LISTINGS:
+        try:
+            _LISTINGS[folder] = os.listdir(folder)
+        except OSError:
+            _LISTINGS[folder] = []
+    return _LISTINGS[folder]
 
 
 def cache_root() -> Path:
@@ -204,7 +228,8 @@ def write_baseline(path: Path, errors: list[SpecError], *, spec_sha256: str | No
         "spec_sha256": spec_sha256,
         "source": source,
         "errors": [
-            {"fingerprint": fp, "check": e.check, "keyword": e.keyword, "pointer": e.pointer, "message": e.message}
+            {"fingerprint": fp, "check": e.check, "keyword": e.keyword, "pointer": e.pointer,
+             "message": _short(e.message)}
             for fp, e in sorted(unique.items(), key=lambda item: (item[1].pointer, item[0]))
         ],
     }
@@ -213,3 +238,9 @@ def write_baseline(path: Path, errors: list[SpecError], *, spec_sha256: str | No
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     os.replace(temp, path)
+
+
+def _short(message: str, limit: int = 300) -> str:
+    """Baselines are committed: keep messages readable (some quote whole schemas)."""
+    message = " ".join(message.split())
+    return message if len(message) <= limit else message[: limit - 3] + "..."

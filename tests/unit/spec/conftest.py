@@ -1,0 +1,127 @@
+"""Spec-layer fixtures: a real HTTP server on 127.0.0.1 with scripted responses, isolated config."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "spec"
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds before answering (timeouts)
+
+
+class SpecServer:
+    """Serves scripted replies per path; the last reply of a path repeats. Records every request."""
+
+    Reply = Reply
+
+    def __init__(self):
+        self.routes: dict[str, list[Reply]] = {}
+        self.requests: list[dict] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server naming)
+                server.requests.append({"path": self.path, "headers": dict(self.headers)})
+                replies = server.routes.get(self.path) or [Reply(404, b"not found")]
+                reply = replies.pop(0) if len(replies) > 1 else replies[0]
+                if reply.delay:
+                    time.sleep(reply.delay)
+                try:
+                    self.send_response(reply.status)
+                    for key, value in reply.headers.items():
+                        self.send_header(key, value)
+                    self.send_header("Content-Length", str(len(reply.body)))
+                    self.end_headers()
+                    if reply.status != 304:
+                        self.wfile.write(reply.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (timeout tests)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+
+    def route(self, path: str, *replies: Reply) -> str:
+        self.routes[path] = list(replies)
+        return self.url(path)
+
+    def hits(self, path: str) -> list[dict]:
+        return [r for r in self.requests if r["path"] == path]
+
+
+@pytest.fixture
+def spec_server():
+    server = SpecServer()
+    server.thread.start()
+    yield server
+    server.httpd.shutdown()
+    server.httpd.server_close()
+
+
+@pytest.fixture
+def closed_port_url():
+    """A loopback URL nobody listens on: connection refused."""
+    import socket
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return f"http://127.0.0.1:{port}/api-json"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path, monkeypatch):
+    """No test reaches the real Vapi URL, the user's cache or the repo's store."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("VAPI_SPEC_URL", "off")
+    monkeypatch.setenv("VAPI_CONTRACT_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("VAPI_SPEC_RETRIES", "0")
+    monkeypatch.setenv("VAPI_SPEC_TIMEOUT", "5")
+    monkeypatch.delenv("VAPI_API_KEY", raising=False)
+    monkeypatch.delenv("VAPI_SPEC_MIRROR", raising=False)
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture
+def fast_fetch():
+    from vapi_contract.spec.fetch import FetchOptions
+
+    return FetchOptions(timeout=2.0, retries=2, backoff=0.01, max_delay=0.2)
+
+
+@pytest.fixture(scope="session")
+def reference():
+    """tests/unit/spec/reference.py (importlib import mode: loaded by path under a unique name)."""
+    import importlib.util
+    import sys
+
+    name = "vapi_contract_tests_spec_reference"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("reference.py"))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
