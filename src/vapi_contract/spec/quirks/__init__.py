@@ -1,0 +1,37 @@
+"""Read Vapi's published OpenAPI document the way a real, lenient server does, and report every quirk.
+
+    normalized = normalize(document)          # new document + list of SpecIssue
+    python_pattern(r"/^\\p{L}+$/u")            # exact Python-re equivalent of an ECMA pattern (or None)
+    compile_check(normalized.document)        # every schema compiles in jsonschema_rs and jsonschema
+
+Each quirk is one module in `rules/` (see rules/__init__.py for how to add one).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vapi_contract.spec.quirks.compile import compile_check, to_json_schema
+from vapi_contract.spec.quirks.context import Context
+from vapi_contract.spec.quirks.issues import NormalizedSpec, SpecIssue, fingerprint
+from vapi_contract.spec.quirks.patterns import python_pattern, split_js_literal
+
+__all__ = [
+    "NormalizedSpec",
+    "SpecIssue",
+    "compile_check",
+    "fingerprint",
+    "normalize",
+    "python_pattern",
+    "split_js_literal",
+    "to_json_schema",
+]
+
+
+def normalize(document: dict[str, Any], *, lenient_oneof: bool = True) -> NormalizedSpec:
+    """A new, fixed document plus the issues found (in document order). The input is never mutated."""
+    from vapi_contract.spec.quirks import walker  # imports the rule registry
+
+    ctx = Context(document, lenient_oneof=lenient_oneof)
+    fixed = walker.document(document, ctx)
+    return NormalizedSpec(fixed, ctx.issues)

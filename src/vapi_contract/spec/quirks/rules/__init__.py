@@ -1,0 +1,65 @@
+"""Registry of per-schema quirk rules. Add a quirk: one module here with a @schema_rule function + its test.
+
+A rule receives a shallow copy of one schema object (its own to edit: assign new values, never mutate the
+nested ones in place), the JSON pointer of that schema in the original document, and the Context.
+It returns None, or a replacement schema. Rules run in registration order (the import order below).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from vapi_contract.spec.quirks.context import Context
+
+SchemaFix = Callable[[dict[str, Any], str, Context], "dict[str, Any] | None"]
+
+
+@dataclass(frozen=True)
+class SchemaRule:
+    name: str
+    triggers: frozenset[str]  # the rule only runs on schemas that have one of these keys
+    fix: SchemaFix
+    order: int
+
+
+RULES: list[SchemaRule] = []
+_BY_KEY: dict[str, list[SchemaRule]] = {}
+
+
+def schema_rule(*triggers: str) -> Callable[[SchemaFix], SchemaFix]:
+    def register(fix: SchemaFix) -> SchemaFix:
+        rule = SchemaRule(fix.__module__.rsplit(".", 1)[-1], frozenset(triggers), fix, len(RULES))
+        RULES.append(rule)
+        for key in triggers:
+            _BY_KEY.setdefault(key, []).append(rule)
+        return fix
+
+    return register
+
+
+def rules_for(schema: dict[str, Any]) -> list[SchemaRule]:
+    found: list[SchemaRule] = []
+    for key in schema:
+        rules = _BY_KEY.get(key)
+        if rules:
+            found.extend(r for r in rules if r not in found)
+    if len(found) > 1:
+        found.sort(key=lambda r: r.order)
+    return found
+
+
+# Import order == run order. Dangling refs first: they replace the whole schema.
+from vapi_contract.spec.quirks.rules import (  # noqa: E402,F401
+    dangling_ref,
+    type_enum,
+    enum_on_object,
+    enum_on_array,
+    enum_shape,
+    required_not_array,
+    default_invalid,
+    pattern,
+    discriminator_mapping,
+    openapi30_shape,
+    oneof_overlap,
+)
