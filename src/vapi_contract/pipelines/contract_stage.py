@@ -179,24 +179,33 @@ def _with_summary(outcome: ContractOutcome, baseline: Path | None) -> ContractOu
     return outcome
 
 
+def default_accepted(store: Path) -> Path | None:
+    """The accepted-findings baseline beside the snapshot store, when there is one."""
+    path = Path(store) / "accepted-findings.yaml"
+    return path if path.exists() else None
+
+
 def from_run_dirs(run_dirs: list[Path], out: Path, baseline: Path | None = None) -> ContractOutcome:
-    """Read a contract result computed elsewhere (CI shards): one dir as is, several merged into OUT."""
+    """Read a contract result computed elsewhere (CI shards): one dir is re-triaged against BASELINE in place,
+    several are merged into OUT (`vapi_contract.report.merge`). Missing or unfinished dirs are never a pass."""
+    from ..report import build, merge
+
     started = time.monotonic()
-    if len(run_dirs) == 1:
-        run_dir = Path(run_dirs[0])
+    dirs = [Path(d) for d in run_dirs]
+    missing = [str(d) for d in dirs if not (d / "run.json").exists()]
+    if missing:
+        return ContractOutcome(out, UNREACHABLE, problem=f"not a contract run dir (no run.json): {', '.join(missing)}")
+    if len(dirs) == 1:
+        run_dir = dirs[0]
+        build(run_dir, baseline)
     else:
         run_dir = out
-        command = _cli() + ["report", "merge", *map(str, run_dirs), "--out", str(out)]
-        merged = subprocess.run(command, check=False, stdout=sys.stderr.fileno(), stderr=sys.stderr.fileno())
-        if merged.returncode not in (0, 1):
-            return ContractOutcome(out, merged.returncode, problem=f"merging {len(run_dirs)} shard reports failed")
-    meta_path = run_dir / "run.json"
-    if not meta_path.exists():
-        return ContractOutcome(run_dir, UNREACHABLE, problem=f"{run_dir} is not a contract run dir (no run.json)")
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        merge(dirs, out, baseline)
+    meta = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
     code = meta.get("exit_code")
     outcome = ContractOutcome(run_dir, code if isinstance(code, int) else UNREACHABLE)
-    outcome.duration_s = time.monotonic() - started
     if meta.get("status") not in (None, "completed"):
         outcome.problem = f"the contract run in {run_dir} did not complete (status {meta.get('status')})"
-    return _with_summary(outcome, baseline)
+    outcome = _with_summary(outcome, baseline)
+    outcome.duration_s = time.monotonic() - started
+    return outcome

@@ -42,7 +42,7 @@ class GateOptions:
     store: Path = Path("specs/vapi")
     approvals: Path | None = None  # default <store>/approved-changes.yaml when present
     known_errors: Path | None = None  # default <store>/known-spec-errors.json when present
-    accepted_findings: Path | None = None  # default: the contract run's own default
+    accepted_findings: Path | None = None  # default <store>/accepted-findings.yaml when present
     out: Path | None = None
     fail_on: str = "error"
     skip_contract: bool = False
@@ -74,7 +74,8 @@ def run(options: GateOptions) -> Verdict:
         say(f"gate: contract run (gate profile) against {target} started in the background")
         running = contract_stage.start_contract(
             spec=spec_file, target=target, profile="gate", report_dir=out / "contract",
-            baseline=options.accepted_findings, extra=options.run_args, time_budget_s=options.time_budget_s,
+            baseline=options.accepted_findings or contract_stage.default_accepted(options.store),
+            extra=options.run_args, time_budget_s=options.time_budget_s,
         )
     try:
         verdict = Verdict(f"release gate for {candidate.origin}")

@@ -27,7 +27,7 @@ class NightlyOptions:
     out: Path | None = None  # default reports/nightly/<night>
     history_file: Path = Path("reports/history.json")
     known_errors: Path | None = None  # default <store>/known-spec-errors.json when present
-    accepted_findings: Path | None = None  # default: the contract run's own default
+    accepted_findings: Path | None = None  # default <store>/accepted-findings.yaml when present
     contract_dirs: list[Path] = field(default_factory=list)  # results of sharded runs instead of running here
     spec_only: bool = False
     run_args: list[str] = field(default_factory=list)
@@ -45,6 +45,7 @@ def run(options: NightlyOptions) -> int:
     out = options.out or Path("reports/nightly") / night
     out.mkdir(parents=True, exist_ok=True)
     known = options.known_errors or spec_stage.default_known_errors(options.store)
+    accepted = options.accepted_findings or contract_stage.default_accepted(options.store)
 
     say(f"nightly {night}: spec")
     spec = spec_stage.run(options.source, options.store, known, out / "spec.json.gz")
@@ -57,12 +58,12 @@ def run(options: NightlyOptions) -> int:
 
     if options.contract_dirs:
         say(f"nightly {night}: contract results from {len(options.contract_dirs)} run dir(s)")
-        contract = contract_stage.from_run_dirs(options.contract_dirs, out / "contract", options.accepted_findings)
+        contract = contract_stage.from_run_dirs(options.contract_dirs, out / "contract", accepted)
     else:
         say(f"nightly {night}: contract run (nightly profile) against {options.target}")
         contract = contract_stage.run_contract(
             spec=spec.spec_file, target=options.target, profile="nightly", report_dir=out / "contract",
-            baseline=options.accepted_findings, extra=options.run_args, time_budget_s=options.time_budget_s,
+            baseline=accepted, extra=options.run_args, time_budget_s=options.time_budget_s,
         )
 
     night_record = assemble(night, started, options.target, spec_json, contract, out)
