@@ -20,7 +20,7 @@ def __getattr__(name: str) -> Any:
 
         return build
     if name == "merge":
-        from .merge import merge
+        from .merging import merge
 
         return merge
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

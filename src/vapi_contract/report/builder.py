@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .baseline import Baseline
 from .baseline import load as load_baseline
@@ -36,8 +37,10 @@ def build(
     """
     run_dir = Path(run_dir)
     loaded = load_baseline(baseline) if isinstance(baseline, (str, Path)) else baseline
-    evidence = load_evidence(run_dir)
     redactor = Redactor([*secrets, *env_secrets()])
+    scrubbed = scrub_evidence(run_dir, redactor) if run_dir.is_dir() else []
+    evidence = load_evidence(run_dir)
+    evidence.warnings += [f"{name} contained an API key; it was redacted in place" for name in scrubbed]
     summary = redactor.value(summarize(evidence, loaded, today=today))
     rendered = {
         "summary.json": json.dumps(summary, indent=2, ensure_ascii=False) + "\n",
@@ -50,6 +53,24 @@ def build(
     for name, text in rendered.items():
         atomic_write_text(run_dir / name, text)
     return summary
+
+
+def scrub_evidence(run_dir: Path, redactor: Redactor) -> list[str]:
+    """Redact secrets from evidence files written around the RunWriter (a raw key in a worker's crash dump).
+
+    Returns the names of the files rewritten. Only the secrets change: each file is rewritten atomically.
+    """
+    if not redactor.secrets:
+        return []
+    names = []
+    for path in sorted(run_dir.glob("*.jsonl")) + [run_dir / "run.json"]:
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if redactor.contains_secret(text):
+            atomic_write_text(path, redactor.serialized(text))
+            names.append(path.name)
+    return names
 
 
 def schema_path() -> Path:

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from collections.abc import Mapping, Sequence
 from html import escape
-from typing import Mapping, Sequence
 
 PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#4b5563")
 FONT = "font-family=\"system-ui,-apple-system,'Segoe UI',Roboto,sans-serif\""
@@ -31,7 +31,7 @@ def _e(text: object) -> str:
 
 
 def _fmt(value: float, unit: str = "") -> str:
-    if value != value:  # NaN
+    if math.isnan(value):
         return "n/a"
     if abs(value) >= 1000 and unit != "%":
         text = f"{value:,.0f}"
@@ -104,7 +104,7 @@ def line_chart(
     """
     points = {name: [(str(x), v) for x, v in values] for name, values in series.items()}
     all_x = [x for values in points.values() for x, _ in values]
-    values = [v for vs in points.values() for _, v in vs if v is not None and v == v]
+    values = [v for vs in points.values() for _, v in vs if v is not None and not math.isnan(v)]
     if not all_x or not values:
         return _empty(width, height, title)
 
@@ -174,7 +174,7 @@ def line_chart(
         xy = sorted(((x_of(x), v, x) for x, v in pts), key=lambda p: (p[0] is None, p[0] or 0))
         segments: list[list[str]] = [[]]
         for px, v, _x in xy:
-            if px is None or v is None or v != v:
+            if px is None or v is None or math.isnan(v):
                 segments.append([])
                 continue
             segments[-1].append(f"{px:.1f},{y_of(v):.1f}")
@@ -184,7 +184,7 @@ def line_chart(
                            f'stroke-width="2" stroke-linejoin="round"/>')
         radius = 3 if len(pts) <= 60 else 1.5
         for px, v, x in xy:
-            if px is None or v is None or v != v:
+            if px is None or v is None or math.isnan(v):
                 continue
             out.append(f'<circle cx="{px:.1f}" cy="{y_of(v):.1f}" r="{radius}" fill="{color}">'
                        f"<title>{_e(name)} @ {_e(x)}: {_e(_fmt(v, unit))}</title></circle>")
@@ -221,7 +221,12 @@ def bar_chart(
     left, right, top = label_w + 12, 70, 34 + (18 if legend else 0)
     height = top + row_h * len(items) + 28
     plot_w = width - left - right
-    peak = max([v for _, v in items] + list(extra.values()) + ([budget] if budget else []) + [0]) or 1.0
+    observed = max([v for _, v in items] + list(extra.values()) + [0]) or 1.0
+    # A budget far above every value would squash the bars: then it is named in the title, not drawn.
+    on_scale = bool(budget) and budget <= observed * 1.5  # type: ignore[operator]
+    peak = max(observed, budget if on_scale else 0)  # type: ignore[type-var]
+    if budget and not on_scale:
+        title = f"{title} \u00b7 all under the {_fmt(budget, unit)} budget"
     ticks = _nice_ticks(0, peak, 4)
     scale = plot_w / (ticks[-1] or 1)
     light = color + "55"
@@ -257,10 +262,11 @@ def bar_chart(
         text = _fmt(value, unit) + (f" / {_fmt(second, unit)}" if second is not None else "")
         out.append(f'<text x="{left + end + 5:.1f}" y="{y + 15}" font-size="10.5" fill="{TEXT}">{_e(text)}</text>')
         out.append("</g>")
-    if budget:
+    if budget and on_scale:
         x = left + budget * scale
         out.append(f'<g><title>budget {_e(_fmt(budget, unit))}</title><line x1="{x:.1f}" x2="{x:.1f}" '
-                   f'y1="{top - 4}" y2="{top + row_h * len(items)}" stroke="#dc2626" stroke-dasharray="4 3"/></g>')
+                   f'y1="{top - 4}" y2="{top + row_h * len(items)}" stroke="#dc2626" stroke-dasharray="4 3"/>'
+                   f'<text x="{x + 3:.1f}" y="{top + 6}" font-size="10" fill="#dc2626">budget</text></g>')
     out.append("</svg>")
     return "".join(out)
 
@@ -269,7 +275,7 @@ def sparkline(
     values: Sequence[float | None], *, width: int = 120, height: int = 24, color: str = PALETTE[0], title: str = ""
 ) -> str:
     """A small axis-less trend line; the last point is dotted. None values are skipped."""
-    pts = [(i, v) for i, v in enumerate(values) if v is not None and v == v]
+    pts = [(i, v) for i, v in enumerate(values) if v is not None and not math.isnan(v)]
     label = title or "trend"
     if not pts:
         return _empty(width, height, label, "")
@@ -300,9 +306,9 @@ def stacked_bar(
     label = title or "breakdown"
     if not total:
         return _empty(width, height, label, "")
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+    out = [(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
            f'height="{height}" role="img" aria-label="{_e(label)}" style="max-width:100%;height:auto">'
-           f"<title>{_e(label)}</title>"]
+           f"<title>{_e(label)}</title>")]
     x = 0.0
     for name, value, fill in parts:
         if value <= 0:

@@ -82,7 +82,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _merge(args: argparse.Namespace) -> int:
-    from .merge import merge
+    from .merging import merge
 
     summary = merge(args.run_dirs, args.out, _resolve_baseline(args.baseline))
     _print(summary, args.out)

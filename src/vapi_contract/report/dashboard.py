@@ -47,7 +47,8 @@ border-top:1px solid #f3f4f6}.family>div:first-child{font-weight:600;font-size:1
 overflow-wrap:anywhere}.tiles{display:flex;flex-wrap:wrap;gap:5px}
 .tile{display:block;color:#fff;border-radius:6px;padding:4px 8px;font-size:11.5px;min-width:150px;
 max-width:260px;line-height:1.3}.tile:hover{text-decoration:none;filter:brightness(1.1)}
-.tile b{font-size:10.5px;letter-spacing:.02em;margin-right:4px;opacity:.9}.tile small{display:block;opacity:.85}
+.tile b{font-size:10.5px;letter-spacing:.02em;margin-right:4px;opacity:.9}
+.tile{overflow:hidden;white-space:nowrap;text-overflow:ellipsis}.tile small{display:block;opacity:.85}
 details.finding{border:1px solid #e5e7eb;border-left:4px solid #9ca3af;border-radius:6px;margin:6px 0;
 background:#fff}details.finding.new{border-left-color:#dc2626}details.finding.known{border-left-color:#d97706}
 details.finding summary{cursor:pointer;padding:7px 10px;list-style:none;display:flex;gap:8px;align-items:baseline;
@@ -165,7 +166,7 @@ def _grid(summary: dict[str, Any]) -> str:
     return f'<section><h2>Operations</h2>{_legend()}{"".join(rows) or "<p class=muted>none</p>"}</section>'
 
 
-def _finding(f: dict[str, Any], anchor: str | None) -> str:
+def _finding(f: dict[str, Any], anchor: str | None, open_: bool = False) -> str:
     badges = [f'<span class="badge {f["status"]}">{f["status"].upper()}</span>']
     if f["flaky"]:
         badges.append('<span class="badge flaky" title="did not reproduce on replay">FLAKY</span>')
@@ -184,7 +185,7 @@ def _finding(f: dict[str, Any], anchor: str | None) -> str:
     if f.get("details"):
         body.append(f"<pre>{_e(json.dumps(f['details'], indent=2, ensure_ascii=False)[:4000])}</pre>")
     id_attr = f' id="{anchor}"' if anchor else ""
-    return (f'<details class="finding {f["status"]}"{id_attr}><summary>{"".join(badges)}'
+    return (f'<details class="finding {f["status"]}"{id_attr}{" open" if open_ else ""}><summary>{"".join(badges)}'
             f'<span class="op">{_e(f["operation"])}</span><span class="check">{_e(f["check"])}</span>{code}{seen}'
             f'<span class="msg">{_e(f["message"])}</span></summary><div class="body">{"".join(body)}</div></details>')
 
@@ -192,13 +193,14 @@ def _finding(f: dict[str, Any], anchor: str | None) -> str:
 def _findings(summary: dict[str, Any]) -> str:
     anchored: set[str] = set()
     parts = []
+    first_new = next((f["fingerprint"] for f in summary["findings"] if f["status"] == "new"), None)
     for cls, (title, blurb) in CLASS_INFO.items():
         group = [f for f in summary["findings"] if f["classification"] == cls]
         new = sum(f["status"] == "new" for f in group)
         items = []
         for f in group:
             slug = _slug(f["operation"])
-            items.append(_finding(f, None if slug in anchored else slug))
+            items.append(_finding(f, None if slug in anchored else slug, f["fingerprint"] == first_new))
             anchored.add(slug)
         parts.append(f'<h3>{_e(title)} <span class="muted">({len(group)}, {new} new)</span></h3>'
                      f'<div class="muted">{_e(blurb)}</div>'
@@ -271,8 +273,8 @@ def render_dashboard(summary: dict[str, Any]) -> str:
         _latency(summary),
         _side_panels(summary),
         _spec_issues(summary),
-        f"<footer>generated {_e(summary['generated_at'])} by vapi-contract \u00b7 machine-readable: "
-        "summary.json, junit.xml</footer>",
+        (f"<footer>generated {_e(summary['generated_at'])} by vapi-contract \u00b7 machine-readable: "
+        "summary.json, junit.xml</footer>"),
         "</main>",
     ]
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'

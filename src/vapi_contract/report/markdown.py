@@ -58,9 +58,9 @@ def render_markdown(summary: dict[str, Any]) -> str:
     lines += [
         "| operations | passed | failed | skipped | error/timeout | cases | new | known | fixed | flaky | leaks |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        f"| {t['operations']}{in_spec} | {t['passed']} | {t['failed']} | {t['skipped']} | "
+        (f"| {t['operations']}{in_spec} | {t['passed']} | {t['failed']} | {t['skipped']} | "
         f"{t['error'] + t['timeout'] + t['unfinished']} | {t['cases']} | **{t['new']}** | {t['known']} | "
-        f"{t['fixed']} | {t['flaky']} | {res['leaks']} |",
+        f"{t['fixed']} | {t['flaky']} | {res['leaks']} |"),
         "",
         "Findings by class: " + ", ".join(f"{k} {v}" for k, v in t["by_classification"].items()),
         "",
@@ -90,8 +90,8 @@ def render_markdown(summary: dict[str, Any]) -> str:
                 lines += [f"**`{_cell(f['operation'])}`** {_cell(f['check'])} `{f['fingerprint']}`", "",
                           _code(str(f["reproducer"])), ""]
             lines += ["</details>", ""]
-        lines += ["Accept a finding: `vapi-contract report accept FINGERPRINT --reason ... --owner ... "
-                  "--expires YYYY-MM-DD`", ""]
+        lines += [("Accept a finding: `vapi-contract report accept FINGERPRINT --reason ... --owner ... "
+                  "--expires YYYY-MM-DD`"), ""]
 
     known = [f for f in summary["findings"] if f["status"] == "known"]
     if known:
@@ -111,8 +111,8 @@ def render_markdown(summary: dict[str, Any]) -> str:
                          "remove it from the baseline")
         lines.append("")
     if summary.get("not_covered"):
-        lines += [f"_{len(summary['not_covered'])} accepted finding(s) belong to operations this run did not "
-                  "test._", ""]
+        lines += [(f"_{len(summary['not_covered'])} accepted finding(s) belong to operations this run did not "
+                  "test._"), ""]
 
     problems = [op for op in summary["operations"] if op["status"] in ("error", "timeout", "unfinished")]
     if problems:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 MASK = "***"
 
@@ -28,6 +29,10 @@ class Redactor:
             if secret in value:
                 value = value.replace(secret, MASK)
         return _BEARER.sub(lambda m: m.group(1) + MASK, value)
+
+    def contains_secret(self, text: str) -> bool:
+        """True when `text` holds a secret, raw or JSON-escaped."""
+        return any(s in text for s in self.secrets) or any(e in text for e in self._escaped)
 
     def serialized(self, value: str) -> str:
         """Redact already-serialized JSON/XML/HTML text, including JSON-escaped secrets."""

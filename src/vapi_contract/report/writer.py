@@ -14,8 +14,9 @@ import os
 import secrets as _random
 import tempfile
 import threading
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .redact import Redactor
 
@@ -195,14 +196,12 @@ class RunWriter:
                     pass
             self._fds.clear()
 
-    def __enter__(self) -> "RunWriter":
+    def __enter__(self) -> RunWriter:  # noqa: PYI034 - py3.10 has no typing.Self
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
     def __del__(self) -> None:  # pragma: no cover - best effort when the owner forgot close()
-        try:
+        if getattr(self, "_fds", None):
             self.close()
-        except Exception:
-            pass

@@ -29,8 +29,8 @@ def test_fixture_baseline_loads(baseline_file):
     (f"accepted: [{{fingerprint: {FP}, reason: r, owner: o, expires: soon}}]", "'expires' must be a date"),
     (f"accepted: [{{fingerprint: {FP}, reason: r, owner: 7, expires: 2030-01-01}}]", "'owner' must be a non-empty"),
     (f"accepted: [{{fingerprint: {FP}, reason: r, owner: o, expires: 2030-01-01, ownr: x}}]", "unknown key(s) 'ownr'"),
-    (f"accepted:\n - {{fingerprint: {FP}, reason: r, owner: o, expires: 2030-01-01}}\n"
-     f" - {{fingerprint: {FP.upper()}, reason: r, owner: o, expires: 2030-01-01}}\n", "already accepted in entry 1"),
+    ((f"accepted:\n - {{fingerprint: {FP}, reason: r, owner: o, expires: 2030-01-01}}\n"
+     f" - {{fingerprint: {FP.upper()}, reason: r, owner: o, expires: 2030-01-01}}\n"), "already accepted in entry 1"),
 ])
 def test_bad_baseline_is_a_one_line_usage_error(tmp_path, text, message):
     path = tmp_path / "accepted.yaml"

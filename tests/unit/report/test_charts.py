@@ -75,3 +75,10 @@ def test_sparkline_and_stacked_bar_proportions():
     root = _parse(stacked_bar([("passed", 3, "#16a34a"), ("failed", 1, "#dc2626")], width=400))
     widths = [float(r.get("width")) for r in root.iter(f"{NS}rect")]
     assert widths == [300.0, 100.0]
+
+
+def test_budget_is_drawn_when_on_scale_and_named_when_far_above():
+    near = _parse(bar_chart([("GET /tool", 90.0)], title="p95", unit="ms", budget=100))
+    assert [g.find(f"{NS}title").text for g in near.iter(f"{NS}g")][-1] == "budget 100 ms"
+    far = bar_chart([("GET /tool", 9.0)], title="p95", unit="ms", budget=800)
+    assert "budget 800 ms" not in far and "all under the 800 ms budget" in far

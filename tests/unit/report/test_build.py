@@ -1,0 +1,215 @@
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import jsonschema
+import pytest
+
+from vapi_contract.errors import UsageError
+from vapi_contract.report import build
+from vapi_contract.report.builder import REPORT_FILES, schema_path
+from vapi_contract.report.writer import RunWriter
+
+
+@pytest.fixture
+def built(nightly_dir, baseline_file):
+    import datetime as dt
+
+    return nightly_dir, build(nightly_dir, baseline_file, today=dt.date(2026, 11, 21))
+
+
+def _validate(summary):
+    schema = json.loads(schema_path().read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(summary)
+
+
+def test_summary_json_matches_its_shipped_schema(built):
+    run_dir, summary = built
+    on_disk = json.loads((run_dir / "summary.json").read_text())
+    assert on_disk == summary
+    _validate(on_disk)
+
+
+def test_schema_rejects_a_summary_missing_a_documented_field(built):
+    _, summary = built
+    del summary["findings"][0]["reproducer"]
+    with pytest.raises(jsonschema.ValidationError):
+        _validate(summary)
+
+
+def test_triage_totals_and_verdict(built):
+    _, summary = built
+    t = summary["totals"]
+    assert summary["verdict"] == "fail" and summary["exit_code"] == 1
+    assert (t["findings"], t["new"], t["known"], t["fixed"], t["flaky"]) == (12, 10, 2, 1, 1)
+    assert t["by_classification"] == {"server-bug": 6, "spec-gap": 5, "infra": 1}
+    assert (t["operations"], t["skipped"], t["timeout"]) == (77, 10, 1)
+    expired = next(f for f in summary["findings"] if f["fingerprint"] == "48b8035b31a532a9")
+    assert expired["status"] == "new" and expired["baseline"]["expired"] is True
+    known = {f["operation"] for f in summary["findings"] if f["status"] == "known"}
+    assert known == {"POST /squad", "GET /squad"}
+    assert [e["fingerprint"] for e in summary["fixed"]] == ["0badc0ffee15dead"]
+    assert [e["operation"] for e in summary["not_covered"]] == ["GET /knowledge-base"]
+    ops = {o["operation"]: o for o in summary["operations"]}
+    assert ops["POST /squad"]["outcome"] == "known" and ops["POST /squad"]["status"] == "failed"
+    assert ops["GET /call/{id}"]["outcome"] == "failed"
+    assert ops["POST /call"]["outcome"] == "skipped"
+    assert ops["GET /assistant/{id}"]["family"] == "assistant"
+    assert summary["resources"] == {"created": 16, "deleted": 15, "delete_failed": 1, "leaks": 1,
+                                    "leaked": [summary["resources"]["leaked"][0]]}
+    assert summary["resources"]["leaked"][0]["name"] == "vc-test-file-31"
+    slowest = summary["latency"]["slowest"]
+    assert len(slowest) == 10 and slowest[0]["p95"] >= slowest[-1]["p95"]
+    assert summary["spec_issue_counts"]["undocumented-4xx"] == 9
+
+
+def test_junit_is_one_testcase_per_operation_with_findings_as_failures(built):
+    run_dir, _ = built
+    root = ET.parse(run_dir / "junit.xml").getroot()
+    cases = root.findall("./testsuite/testcase")
+    names = [c.get("name") for c in cases]
+    assert len(cases) == 77 and len(set(names)) == 77 and "GET /assistant/{id}" in names
+    by_name = {c.get("name"): c for c in cases}
+    failure = by_name["GET /call/{id}"].find("failure")
+    assert failure is not None and "48b8035b31a532a9" in failure.text and "EXPIRED" in failure.text
+    assert "Bearer ***" in failure.text
+    assert by_name["GET /call/{id}"].get("classname") == "vapi.call"
+    # Accepted findings do not turn CI red; they are reported in system-out.
+    squad = by_name["POST /squad"]
+    assert squad.find("failure") is None and "4492224da708ce0b" in squad.find("system-out").text
+    assert by_name["POST /call"].find("skipped") is not None
+    assert by_name["GET /call"].find("error").get("type") == "infra"
+    timeout = by_name["POST /provider/{provider}/{resourceName}"].find("error")
+    assert timeout.get("type") == "timeout"
+    counted = {k: int(root.get(k)) for k in ("tests", "failures", "errors", "skipped")}
+    actual = {"tests": len(cases), "failures": sum(c.find("failure") is not None for c in cases),
+              "errors": sum(c.find("error") is not None for c in cases),
+              "skipped": sum(c.find("skipped") is not None for c in cases)}
+    assert counted == actual == {"tests": 77, "failures": 9, "errors": 2, "skipped": 10}
+    for suite in root.findall("testsuite"):
+        assert int(suite.get("tests")) == len(suite.findall("testcase"))
+
+
+def test_markdown_comment_leads_with_the_verdict(built):
+    run_dir, _ = built
+    text = (run_dir / "summary.md").read_text()
+    assert text.startswith("## vapi-contract: \u274c **FAIL**")
+    assert "### New findings (10)" in text and "<details><summary>Reproducers (10)</summary>" in text
+    assert "(baseline entry expired 2026-01-15)" in text
+    assert "### Fixed (1)" in text and "0badc0ffee15dead" in text
+    assert "1 leaked" in text and "Operations that did not complete (1)" in text
+    assert len(text) < 65536
+
+
+def test_dashboard_is_one_self_contained_file(built):
+    run_dir, summary = built
+    html = (run_dir / "index.html").read_text()
+    assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
+    assert not re.search(r"<(script|link|img|iframe)\b", html, re.IGNORECASE)
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html, re.IGNORECASE)
+    assert "@import" not in html and "url(" not in html
+    for finding in summary["findings"]:
+        assert finding["fingerprint"] in html
+    assert html.count('class="tile"') == 77
+    assert "Latency per operation" in html and "Spec issues" in html and "vc-test-file-31" in html
+    # Every SVG chart is well-formed XML.
+    for svg in re.findall(r"<svg.*?</svg>", html, re.DOTALL):
+        ET.fromstring(svg)
+
+
+def test_no_api_key_in_any_file(tmp_path, sample_run, monkeypatch):
+    secret, secondary = "5f0c2b7e-91d4-4a8e-b1c3-7e9d2f4a6b8c", "sk-second-org-4d3c2b1a0f9e8d7c"
+    monkeypatch.setenv("VAPI_API_KEY", secret)
+    monkeypatch.setenv("VAPI_API_KEY_SECONDARY", secondary)
+    run_dir = tmp_path / "run"
+    sample_run.write(run_dir, secret=secret)
+    # Evidence written around the writer (e.g. by a crashing worker) is still masked in reports.
+    with open(run_dir / "findings.gw9.jsonl", "a") as fh:
+        fh.write(json.dumps({"operation": "GET /tool", "check": "api_key_not_echoed", "classification":
+                             "server-bug", "fingerprint": "abcdefabcdef0123",
+                             "message": f"response echoed {secondary}",
+                             "reproducer": f"curl -H 'Authorization: Bearer {secret}'",
+                             "details": {"body": f"{{\"key\":\"{secondary}\"}}"}}) + "\n")
+    build(run_dir)
+    files = sorted(p.name for p in run_dir.iterdir())
+    assert set(REPORT_FILES) <= set(files)
+    for path in run_dir.iterdir():
+        text = path.read_text()
+        assert secret not in text and secondary not in text, path.name
+    assert "response echoed ***" in (run_dir / "summary.md").read_text()
+
+
+def test_killed_run_with_a_truncated_line_builds_and_says_so(tmp_path):
+    writer = RunWriter(tmp_path, [], worker="gw0")
+    writer.start({"spec": {"sha256": "ab" * 32, "operations": 3}, "target": {"kind": "twin"}})
+    writer.operation({"operation": "GET /tool", "status": "passed", "cases": 5, "duration_s": 0.4,
+                      "latency_ms": {"count": 5, "p50": 3.0, "p95": 9.0, "max": 11.0}, "checks": [],
+                      "reason": None})
+    writer.finding({"operation": "POST /tool", "check": "not_a_server_error", "classification": "server-bug",
+                    "fingerprint": "1111222233334444", "message": "500", "reproducer": "curl ...",
+                    "flaky": False, "status_code": 500, "details": {}})
+    writer.close()
+    with open(tmp_path / "operations.gw0.jsonl", "a") as fh:  # killed mid-write
+        fh.write('{"operation": "POST /tool", "status": "pas')
+    summary = build(tmp_path)
+    _validate(summary)
+    assert any("truncated last line" in w and "operations.gw0.jsonl" in w for w in summary["warnings"])
+    assert any("did not finish" in w for w in summary["warnings"])
+    ops = {o["operation"]: o for o in summary["operations"]}
+    assert ops["POST /tool"]["status"] == "unfinished" and ops["POST /tool"]["outcome"] == "failed"
+    assert summary["verdict"] == "fail"
+    assert "truncated last line" in (tmp_path / "index.html").read_text()
+
+
+def test_interrupted_run_without_findings_is_incomplete_never_pass(tmp_path):
+    writer = RunWriter(tmp_path, [], worker="")
+    writer.start({"spec": {"sha256": "cd" * 32}})
+    writer.operation({"operation": "GET /tool", "status": "passed", "cases": 5})
+    writer.finish({"status": "interrupted", "exit_code": 130})
+    summary = build(tmp_path)
+    assert (summary["verdict"], summary["exit_code"]) == ("incomplete", 3)
+    assert "INCOMPLETE" in (tmp_path / "summary.md").read_text()
+
+
+def test_completed_clean_run_passes(tmp_path):
+    writer = RunWriter(tmp_path, [], worker="")
+    writer.start({"spec": {"sha256": "cd" * 32}})
+    writer.operation({"operation": "GET /tool", "status": "passed", "cases": 5})
+    writer.finish({"exit_code": 0})
+    summary = build(tmp_path)
+    assert (summary["verdict"], summary["exit_code"]) == ("pass", 0)
+    _validate(summary)
+
+
+def test_not_a_run_dir_is_a_usage_error(tmp_path):
+    with pytest.raises(UsageError, match="no such run directory"):
+        build(tmp_path / "missing")
+    with pytest.raises(UsageError, match="not a run directory"):
+        build(tmp_path)
+    (tmp_path / "run.json").write_text("{not json")
+    with pytest.raises(UsageError, match="not valid JSON"):
+        build(tmp_path)
+
+
+def test_a_failing_renderer_leaves_previous_reports_untouched(built, baseline_file, monkeypatch):
+    run_dir, _ = built
+    before = {name: (run_dir / name).read_text() for name in REPORT_FILES}
+
+    def boom(summary):
+        raise RuntimeError("renderer bug")
+
+    monkeypatch.setattr("vapi_contract.report.builder.render_dashboard", boom)
+    with pytest.raises(RuntimeError):
+        build(run_dir, baseline_file)
+    assert {name: (run_dir / name).read_text() for name in REPORT_FILES} == before
+    assert not [p for p in run_dir.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_rebuild_is_deterministic_apart_from_the_generation_time(built, baseline_file):
+    import datetime as dt
+
+    run_dir, first = built
+    second = build(run_dir, baseline_file, today=dt.date(2026, 11, 21))
+    first.pop("generated_at"), second.pop("generated_at")
+    assert first == second
