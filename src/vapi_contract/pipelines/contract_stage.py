@@ -206,6 +206,20 @@ def from_run_dirs(run_dirs: list[Path], out: Path, baseline: Path | None = None)
     outcome = ContractOutcome(run_dir, code if isinstance(code, int) else UNREACHABLE)
     if meta.get("status") not in (None, "completed"):
         outcome.problem = f"the contract run in {run_dir} did not complete (status {meta.get('status')})"
+    missing_shards = _missing_shards(dirs)
+    if missing_shards:
+        outcome.problem = outcome.problem or f"shard(s) {', '.join(missing_shards)} missing: results are partial"
     outcome = _with_summary(outcome, baseline)
     outcome.duration_s = time.monotonic() - started
     return outcome
+
+
+def _missing_shards(dirs: list[Path]) -> list[str]:
+    """Shards `I/N` absent from DIRS (a CI shard job that died uploads nothing): never a complete night."""
+    seen: dict[int, set[int]] = {}
+    for d in dirs:
+        shard = str(json.loads((d / "run.json").read_text(encoding="utf-8")).get("shard") or "")
+        index, _, total = shard.partition("/")
+        if index.isdigit() and total.isdigit():
+            seen.setdefault(int(total), set()).add(int(index))
+    return [f"{i}/{n}" for n, got in sorted(seen.items()) for i in range(1, n + 1) if i not in got]

@@ -59,8 +59,8 @@ def write_run(run_dir: Path, *, shard: str | None = None, ops=("GET /assistant",
 
 
 def options(tmp_path, store, newest_spec_path, **kw) -> nightly.NightlyOptions:
-    defaults = dict(source=str(newest_spec_path), store=store, out=tmp_path / "night",
-                    history_file=tmp_path / "history.json", night="2026-11-21")
+    defaults = {"source": str(newest_spec_path), "store": store, "out": tmp_path / "night",
+                "history_file": tmp_path / "history.json", "night": "2026-11-21"}
     return nightly.NightlyOptions(**{**defaults, **kw})
 
 
@@ -119,6 +119,14 @@ def test_sharded_runs_are_merged(tmp_path, store, newest_spec_path):
     assert code == 0, night["reasons"]
     assert night["contract"]["operation_counts"] == {"passed": 3}
     assert (tmp_path / "night" / "contract" / "summary.json").exists()
+
+
+def test_a_missing_shard_makes_the_night_incomplete(tmp_path, store, newest_spec_path):
+    shards = [write_run(tmp_path / "s1", shard="1/3", finding_on=None, exit_code=0),
+              write_run(tmp_path / "s3", shard="3/3", ops=("GET /tool",), finding_on=None, exit_code=0)]
+    assert nightly.run(options(tmp_path, store, newest_spec_path, contract_dirs=shards)) == 3
+    night = json.loads((tmp_path / "night" / "nightly.json").read_text())
+    assert "shard(s) 2/3 missing" in night["reasons"][0]
 
 
 def test_a_run_that_could_not_test_is_never_a_pass(tmp_path, store, newest_spec_path):
