@@ -109,7 +109,16 @@ def _operations(evidence: Evidence, findings: list[dict[str, Any]]) -> list[dict
         op["new"] = sum(f["status"] == "new" for f in mine)
         op["known"] = sum(f["status"] == "known" for f in mine)
         op["outcome"] = _outcome(op, mine)
-    return sorted(by_op.values(), key=lambda o: (o["operation"].split(" ", 1)[-1], o["operation"]))
+    return sorted(by_op.values(), key=_op_order)
+
+
+METHOD_ORDER = {m: i for i, m in enumerate(("GET", "POST", "PUT", "PATCH", "DELETE"))}
+
+
+def _op_order(op: dict[str, Any]) -> tuple[str, int, str]:
+    """By path, then GET, POST, PUT, PATCH, DELETE: a resource reads in lifecycle order."""
+    method, _, path = op["operation"].partition(" ")
+    return (path, METHOD_ORDER.get(method, len(METHOD_ORDER)), method)
 
 
 def _outcome(op: dict[str, Any], findings: list[dict[str, Any]]) -> str:
