@@ -1,0 +1,103 @@
+"""The Make targets of the three jobs: secrets never reach make's echoed command lines, and `make drift` works
+end to end against a real loopback spec server and webhook."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[3]
+SECRET_KEY = "sk-live-0123456789abcdef"
+SECRET_HOOK = "http://127.0.0.1:9/hooks/T000/B000/very-secret-token"
+
+pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+
+
+def make(*args: str, env: dict[str, str] | None = None, dry: bool = False) -> subprocess.CompletedProcess:
+    # -o: never rebuild the venv from a test, whatever the timestamps say
+    command = ["make", "--no-print-directory", "-o", ".venv/.installed-stamp", *(["-n"] if dry else []), *args]
+    return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **(env or {})})
+
+
+@pytest.mark.parametrize("target", ["nightly", "gate CANDIDATE=x.json TARGET=http://127.0.0.1:1", "drift",
+                                    "run SHARD=1/4 PROFILE=nightly", "twin"])
+def test_echoed_commands_never_contain_secrets(target):
+    result = make(*target.split(), env={"VAPI_API_KEY": SECRET_KEY, "VAPI_DRIFT_WEBHOOK": SECRET_HOOK}, dry=True)
+    assert result.returncode == 0, result.stderr
+    assert "vapi-contract " + target.split()[0] in result.stdout
+    assert SECRET_KEY not in result.stdout + result.stderr
+    assert "very-secret-token" not in result.stdout + result.stderr
+
+
+def test_gate_without_candidate_is_a_usage_error():
+    result = make("gate", env={"CANDIDATE": ""})
+    assert result.returncode != 0 and "usage: make gate CANDIDATE=SRC" in result.stderr
+
+
+class _Server:
+    """Serves one spec at /api-json (switchable) and records webhook POSTs, on loopback."""
+
+    def __init__(self):
+        self.spec = b""
+        self.posts: list[bytes] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(outer.spec)))
+                self.end_headers()
+                self.wfile.write(outer.spec)
+
+            def do_POST(self):
+                outer.posts.append(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def server():
+    s = _Server()
+    yield s
+    s.close()
+
+
+def test_make_drift_snapshots_a_change_writes_alerts_and_posts_the_webhook(tmp_path, server, spec_history,
+                                                                           history_versions):
+    old, new = (gzip.decompress((spec_history / v["file"]).read_bytes()) for v in history_versions[-2:])
+    hook = f"{server.url}/hooks/very-secret-token"
+    env = {"VAPI_SPEC_URL": f"{server.url}/api-json", "VAPI_CONTRACT_STORE": str(tmp_path / "store"),
+           "VAPI_DRIFT_WEBHOOK": hook, "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "DRIFT_ARGS": f"--alert-dir {tmp_path / 'alerts'}"}
+    server.spec = old
+    first = make("drift", env=env)
+    assert first.returncode == 0, first.stderr
+    server.spec = new
+    second = make("drift", env=env)
+    assert second.returncode in (0, 1), second.stderr
+    assert "very-secret-token" not in first.stdout + second.stdout
+    assert list((tmp_path / "alerts").iterdir()), "no alert file written"
+    assert server.posts and json.loads(server.posts[-1])  # a Slack-compatible JSON payload
+    index = json.loads((tmp_path / "store" / "index.json").read_text())
+    assert len(index["snapshots"]) == 2
