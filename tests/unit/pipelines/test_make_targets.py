@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make is no
 def make(*args: str, env: dict[str, str] | None = None, dry: bool = False) -> subprocess.CompletedProcess:
     # -o: never rebuild the venv from a test, whatever the timestamps say
     command = ["make", "--no-print-directory", "-o", ".venv/.installed-stamp", *(["-n"] if dry else []), *args]
-    return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=120,
+    return subprocess.run(command, check=False, cwd=REPO, capture_output=True, text=True, timeout=120,
                           env={**os.environ, **(env or {})})
 
 
