@@ -88,9 +88,9 @@ def charts(nights: list[dict[str, Any]]) -> list[str]:
     ]
     return [
         line_chart(
-            {
-                "new findings": series("findings", "new"),
+            {  # palette order is blue, red, green: new findings get the red
                 "known findings": series("findings", "known"),
+                "new findings": series("findings", "new"),
                 "fixed findings": series("findings", "fixed"),
             },
             title="Contract findings per night",
@@ -106,7 +106,7 @@ def charts(nights: list[dict[str, Any]]) -> list[str]:
             {
                 "spec errors (total)": series("spec_errors", "total"),
                 "new spec errors": series("spec_errors", "new"),
-                "breaking changes": series("spec_changes", "error"),
+                "breaking changes (diff vs previous snapshot)": series("spec_changes", "error"),
             },
             title="Spec validation errors and breaking changes per night",
             markers=markers,
