@@ -215,8 +215,41 @@ def accept(
         entries.insert(baseline.entries.index(old), entry)
     else:
         entries.append(entry)
+        if _append_in_place(path, entry, len(entries)):
+            return entry
     save(Baseline(path, entries), path)
     return entry
+
+
+def _append_in_place(path: Path, entry: Accepted, expected: int) -> bool:
+    """Append a new entry to the file's text so hand-written comments survive; False when not possible.
+
+    `accepted` is the only top-level key, so its block list runs to the end of the file.
+    """
+    import yaml
+
+    from .writer import atomic_write_text
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return False
+    item = re.search(r"^accepted:[ \t]*(#.*)?\n(?:[ \t]*(?:#.*)?\n)*([ \t]*)- ", text, re.MULTILINE)
+    if item is None:
+        return False
+    indent = item.group(2)
+    data = entry.as_dict()
+    data["expires"] = entry.expires
+    block = yaml.safe_dump([data], sort_keys=False, allow_unicode=True, width=110)
+    block = "".join(indent + line if line.strip() else line for line in block.splitlines(keepends=True))
+    new_text = text + ("" if text.endswith("\n") else "\n") + block
+    try:
+        if len(parse(new_text).entries) != expected:
+            return False
+    except UsageError:
+        return False
+    atomic_write_text(path, new_text)
+    return True
 
 
 def triage(

@@ -14,6 +14,7 @@ import os
 import secrets as _random
 import tempfile
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,12 @@ class RunWriter:
 
     `RunWriter(run_dir, secrets)`: `secrets` are the literal strings (API keys) replaced by `***` in every
     string written, keys included. `worker` defaults to `$PYTEST_XDIST_WORKER`; with a worker id the files
-    are `findings.<worker>.jsonl`, otherwise `findings.jsonl`. `fsync=False` trades crash safety for speed.
+    are `findings.<worker>.jsonl`, otherwise `findings.jsonl`.
+
+    Durability: each record is one `os.write`, so it is in the kernel the moment `finding()` returns and a
+    killed process loses nothing. Against a machine crash, the file is fsync'd when at least `fsync_interval`
+    seconds passed since its last fsync (default 0.2 s: an fsync costs ~5 ms here, per record it would cap
+    a run at ~200 records/s) and always on `close()`; `fsync_interval=0` syncs every record, `fsync=False` never.
     """
 
     def __init__(
@@ -99,13 +105,17 @@ class RunWriter:
         *,
         worker: str | None = None,
         fsync: bool = True,
+        fsync_interval: float = 0.2,
     ):
         self.run_dir = Path(run_dir)
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self.redactor = Redactor(secrets)
         self.worker = worker if worker is not None else default_worker()
         self.fsync = fsync
+        self.fsync_interval = fsync_interval
         self._fds: dict[str, int] = {}
+        self._synced_at: dict[str, float] = {}
+        self._dirty: set[str] = set()
         self._lock = threading.Lock()
         self._meta: dict[str, Any] | None = None
 
@@ -135,6 +145,7 @@ class RunWriter:
 
         Sets `finished_at` and, unless given, `status: "completed"`.
         """
+        self.sync()
         current = self._meta if self._meta is not None else self.read_meta()
         merged = _deep_merge(current, meta_update)
         merged["finished_at"] = meta_update.get("finished_at") or utc_now()
@@ -184,17 +195,34 @@ class RunWriter:
             while written < len(line):  # only on a full disk or a signal; keep the line whole if we can
                 written += os.write(fd, line[written:])
             if self.fsync:
-                os.fsync(fd)
+                now = time.monotonic()
+                if now - self._synced_at.get(kind, float("-inf")) >= self.fsync_interval:
+                    os.fsync(fd)
+                    self._synced_at[kind] = now
+                    self._dirty.discard(kind)
+                else:
+                    self._dirty.add(kind)
 
     # -- lifecycle ------------------------------------------------------------------------------------
+    def sync(self) -> None:
+        """fsync every stream written since its last fsync (called by `finish()` and `close()`)."""
+        with self._lock:
+            for kind in list(self._dirty):
+                os.fsync(self._fds[kind])
+                self._synced_at[kind] = time.monotonic()
+            self._dirty.clear()
+
     def close(self) -> None:
         with self._lock:
-            for fd in self._fds.values():
+            for kind, fd in self._fds.items():
                 try:
+                    if kind in self._dirty:
+                        os.fsync(fd)
                     os.close(fd)
                 except OSError:
                     pass
             self._fds.clear()
+            self._dirty.clear()
 
     def __enter__(self) -> RunWriter:  # noqa: PYI034 - py3.10 has no typing.Self
         return self

@@ -98,3 +98,15 @@ def test_accept_rejects_past_dates_and_bad_fingerprints(tmp_path):
     with pytest.raises(UsageError, match="16\\+ hex"):
         bl.accept(path, "not-hex", reason="r", owner="o", expires="2030-01-01", today=TODAY)
     assert not path.exists()
+
+
+def test_accept_keeps_hand_written_comments(tmp_path, baseline_file):
+    path = tmp_path / "accepted.yaml"
+    path.write_text(baseline_file.read_text())
+    bl.accept(path, FP, reason="new one: API-9", owner="qa", expires="2099-01-01", operation="GET /tool",
+              today=TODAY)
+    text = path.read_text()
+    assert text.startswith(baseline_file.read_text())  # comments and layout untouched, entry appended
+    loaded = bl.load(path)
+    assert len(loaded.entries) == 6 and loaded.entries[-1].fingerprint == FP
+    assert loaded.entries[-1].operation == "GET /tool"

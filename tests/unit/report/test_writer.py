@@ -113,3 +113,21 @@ def test_run_ids_sort_by_time_and_are_unique():
 def test_non_dict_record_is_rejected(tmp_path):
     with RunWriter(tmp_path, [], worker="") as writer, pytest.raises(TypeError):
         writer.finding(["not", "a", "dict"])
+
+
+def test_fsync_is_rate_limited_and_completed_on_close(tmp_path, monkeypatch):
+    synced = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd)))
+    writer = RunWriter(tmp_path, [], worker="", fsync_interval=3600)
+    for i in range(5):
+        writer.finding({"n": i})
+    assert len(synced) == 1  # the first record; the rest wait for the interval or close()
+    writer.close()
+    assert len(synced) == 2
+    assert len(_lines(tmp_path / "findings.jsonl")) == 5
+    synced.clear()
+    with RunWriter(tmp_path, [], worker="", fsync_interval=0) as every:
+        for i in range(3):
+            every.operation({"n": i})
+    assert len(synced) == 3
