@@ -12,7 +12,7 @@ from .model import Change, DiffResult
 
 
 def render(result: DiffResult, fmt: str = "text") -> str:
-    from .render import render as _render
+    from .renderers import render as _render
 
     return _render(result, fmt)
 

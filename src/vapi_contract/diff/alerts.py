@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from .model import DiffResult
-from .render import headline, reach
+from .renderers import headline, reach
 
 SLACK_TEXT_LIMIT = 2900  # Slack rejects section text past 3000 characters
 

@@ -39,6 +39,7 @@ def register(subparsers) -> None:
     drift.add_argument("--webhook", default=None, help="POST a Slack-compatible payload here on a change")
     drift.add_argument("--fail-on", choices=LEVEL_CHOICES, default=None)
     drift.add_argument("--alert-dir", default=None, help="where alerts go (default STORE/alerts)")
+    drift.add_argument("--webhook-retries", type=int, default=3, help="extra attempts after a failed POST")
     drift.set_defaults(handler=run_drift)
 
 
@@ -93,17 +94,21 @@ def run_changelog(args) -> int:
 
 def run_drift(args) -> int:
     from .. import config
+    from ..errors import UsageError
     from .drift import check_drift
 
     source = args.source or config.spec_url()
     store = Path(args.store) if args.store else config.store_dir()
-    outcome = check_drift(source, store, webhook=args.webhook, fail_on=args.fail_on, alert_dir=args.alert_dir)
+    if args.webhook_retries < 0:
+        raise UsageError("--webhook-retries must be 0 or more")
+    outcome = check_drift(source, store, webhook=args.webhook, fail_on=args.fail_on, alert_dir=args.alert_dir,
+                          webhook_retries=args.webhook_retries)
     if outcome.status == "unchanged":
         print(f"no change: {source} matches snapshot {outcome.snapshot_id}")
     elif outcome.status == "baseline":
         print(f"store was empty: recorded {source} as baseline snapshot {outcome.snapshot_id}")
     else:
-        from .render import headline
+        from .renderers import headline
 
         print(f"changed: snapshot {outcome.previous_id} -> {outcome.snapshot_id}: {headline(outcome.result)}")
         for path in outcome.files:

@@ -32,7 +32,8 @@ class DriftOutcome:
 
 
 def check_drift(source: str, store_dir: str | Path, *, webhook: str | None = None, fail_on: str | None = None,
-                alert_dir: str | Path | None = None, fetch_options=None, validate: bool = True) -> DriftOutcome:
+                alert_dir: str | Path | None = None, fetch_options=None, validate: bool = True,
+                webhook_retries: int = 3, webhook_backoff: float = 0.5) -> DriftOutcome:
     from ..spec.sources import load_url
     from ..spec.store import SnapshotStore, canonical_sha256
     from .engine import compare
@@ -56,14 +57,14 @@ def check_drift(source: str, store_dir: str | Path, *, webhook: str | None = Non
     if webhook:
         from .alerts import post_webhook
 
-        outcome.webhook = post_webhook(webhook, payload)
+        outcome.webhook = post_webhook(webhook, payload, retries=webhook_retries, backoff=webhook_backoff)
         _append_delivery(outcome)
     return outcome
 
 
 def _write_alert(result: DiffResult, source: str, snapshot_id: str, alert_dir: Path) -> tuple[list[Path], dict]:
     from .alerts import alert_markdown, slack_payload
-    from .render import render
+    from .renderers import render
 
     folder = alert_dir / snapshot_id
     folder.mkdir(parents=True, exist_ok=True)

@@ -30,3 +30,56 @@ def diff_fixture(fixture_pair):
         return found
 
     return run
+
+
+class LocalServer:
+    """A real HTTP server on 127.0.0.1 in a thread: `routes[path] = (status, body, content_type)` can be
+    changed while it runs; every request is recorded as (method, path, body)."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        self.routes: dict[str, tuple[int, bytes, str]] = {}
+        self.requests: list[tuple[str, str, bytes]] = []
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _answer(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                server.requests.append((self.command, self.path, self.rfile.read(length) if length else b""))
+                status, body, content_type = server.routes.get(self.path, (404, b"not found", "text/plain"))
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = _answer
+
+            def log_message(self, *args):  # keep test output clean
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def local_server():
+    servers: list[LocalServer] = []
+
+    def start() -> LocalServer:
+        servers.append(LocalServer())
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.close()

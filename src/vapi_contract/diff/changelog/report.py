@@ -9,7 +9,7 @@ import re
 from html import escape
 from pathlib import Path
 
-from ..render.markdown import render_markdown
+from ..renderers.markdown import render_markdown
 from .build import Changelog, PairReport
 from .flapping import ADDED_THEN_REMOVED
 

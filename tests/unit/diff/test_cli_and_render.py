@@ -1,0 +1,91 @@
+"""`vapi-contract diff`: every output format, exit codes, and bad input."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from vapi_contract.cli import main
+from vapi_contract.diff import compare, render
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "diff"
+
+
+def _pair(name: str) -> list[str]:
+    return [str(FIXTURES / name / "old.yaml"), str(FIXTURES / name / "new.yaml")]
+
+
+def test_json_format_is_exactly_the_documented_shape(capsys):
+    assert main(["diff", *_pair("refs"), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"changes", "summary"}
+    assert set(data["summary"]) == {"error", "warning", "info"}
+    for change in data["changes"]:
+        assert {"id", "level", "operation", "operations", "location", "message"} <= set(change)
+        assert change["level"] in ("error", "warning", "info")
+    shared = next(c for c in data["changes"] if c["id"] == "response-property-enum-value-added")
+    assert shared["operation"] == "GET /assistant"
+    assert shared["operations"] == ["GET /assistant", "POST /assistant", "GET /assistant/{id}"]
+    assert shared["component"] == "#/components/schemas/Assistant"
+    assert sum(data["summary"].values()) == len(data["changes"])
+
+
+@pytest.mark.parametrize("fail_on,expected", [(None, 0), ("error", 1), ("warning", 1)])
+def test_fail_on_error_level(fail_on, expected, capsys):
+    extra = ["--fail-on", fail_on] if fail_on else []
+    assert main(["diff", *_pair("properties"), *extra]) == expected
+
+
+def test_fail_on_warning_counts_warnings_but_error_does_not():
+    # security fixture: info only; enums fixture: errors and a warning
+    assert main(["diff", *_pair("security"), "--fail-on", "warning"]) == 0
+    old, new = _pair("enums")
+    result = compare(*(json.loads(json.dumps(__import__("yaml").safe_load(open(p)))) for p in (old, new)))
+    assert result.fails("warning") and result.fails("error")
+
+
+def test_text_markdown_junit_html_render(fixture_pair):
+    result = compare(*fixture_pair("properties"))
+    text = render(result, "text")
+    assert text.splitlines()[0].endswith("4 breaking, 2 possibly breaking, 3 info")
+    markdown = render(result, "markdown")
+    assert "### Breaking changes (4)" in markdown and "`new-required-request-property`" in markdown
+    junit = ET.fromstring(render(result, "junit"))
+    suite = junit.find("testsuite")
+    assert suite.get("failures") == "4" and len(suite.findall("testcase")) == 9
+    html = render(result, "html")
+    assert html.startswith("<!DOCTYPE html>") and html.count("<tr>") == 10 and "<script" not in html
+
+
+def test_no_changes_renders_cleanly(fixture_pair):
+    old, _ = fixture_pair("refs")
+    result = compare(old, old)
+    assert "No changes." in render(result, "markdown")
+    assert ET.fromstring(render(result, "junit")).find("testsuite").get("failures") == "0"
+    assert json.loads(render(result, "json")) == {"changes": [], "summary": {"error": 0, "warning": 0, "info": 0}}
+
+
+def test_output_file(tmp_path, capsys):
+    out = tmp_path / "diff.md"
+    assert main(["diff", *_pair("enums"), "--format", "markdown", "-o", str(out)]) == 0
+    assert out.read_text().startswith("## API changes")
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("bad", ["missing.json", "not-a-spec"])
+def test_bad_source_is_one_line_exit_2(tmp_path, capsys, bad):
+    path = tmp_path / bad
+    if bad == "not-a-spec":
+        path.write_text('{"hello": "world"}')
+    assert main(["diff", str(path), _pair("enums")[1]]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("vapi-contract: error: ") and len(err.strip().splitlines()) == 1
+
+
+def test_real_versions_from_gzip_files(oldest_spec_path, newest_spec_path, capsys):
+    assert main(["diff", str(oldest_spec_path), str(newest_spec_path), "--format", "json", "--fail-on", "error"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["summary"]["error"] > 0

@@ -1,0 +1,68 @@
+"""The diff on Vapi's real published versions: quirks tolerated, known events found, nothing invented."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from vapi_contract.diff import compare
+
+
+def _doc(spec_history, name: str) -> dict:
+    with gzip.open(spec_history / name) as fh:
+        return json.load(fh)
+
+
+def test_a_version_against_itself_has_no_changes(newest_spec):
+    assert compare(newest_spec, newest_spec).changes == []
+
+
+def test_oldest_to_newest_reports_shared_component_changes_once_with_their_reach(oldest_spec, newest_spec):
+    result = compare(oldest_spec, newest_spec)
+    summary = result.summary()
+    assert summary["error"] > 0 and summary["info"] > summary["error"]
+    keys = [(c.id, c.location, c.message) for c in result.changes]
+    assert len(keys) == len(set(keys))
+    # Assistant is returned by several operations: its changes are reported once, listing all of them
+    in_assistant = [c for c in result.changes if c.component == "#/components/schemas/Assistant"]
+    assert in_assistant
+    for change in in_assistant:
+        assert {"GET /assistant", "GET /assistant/{id}"} <= set(change.operations)
+        assert change.operation == change.operations[0]
+    # The /block endpoints were removed without deprecation
+    removed = {c.operation for c in result.changes if c.id == "api-path-removed-without-deprecation"}
+    assert {"GET /block", "POST /block"} <= removed
+
+
+def test_the_27_operations_removed_in_august_2025_are_breaking(spec_history):
+    old = _doc(spec_history, "2025-08-27T1731-af45f6d.json.gz")
+    new = _doc(spec_history, "2025-08-31T2134-02e562a.json.gz")
+    result = compare(old, new)
+    removed = {c.operation: c for c in result.changes if c.id.startswith("api-path-removed")}
+    assert len(removed) == 27
+    for family in ("/knowledge-base", "/logs", "/test-suite", "/workflow"):
+        assert any(op.split(" ", 1)[1].startswith(family) for op in removed), family
+    # /logs was deprecated first, so its removal is announced (info); the other 25 break clients
+    deprecated = {op for op, c in removed.items() if c.id == "api-path-removed-with-deprecation"}
+    assert deprecated == {"GET /logs", "DELETE /logs"}
+    assert all(c.level == "error" for op, c in removed.items() if op not in deprecated)
+
+
+def test_consecutive_recent_versions(spec_history):
+    old = _doc(spec_history, "2026-04-02T0037-80eff64.json.gz")
+    new = _doc(spec_history, "2026-04-22T1131-7dc5137.json.gz")
+    result = compare(old, new)
+    assert [(c.id, c.level) for c in result.changes] == [("response-optional-property-added", "info")]
+    assert len(result.changes[0].operations) > 1
+
+
+def test_republished_identical_content_is_no_change(spec_history, history_versions):
+    by_sha: dict[str, list[str]] = {}
+    for version in history_versions:
+        by_sha.setdefault(version["sha256"], []).append(version["file"])
+    twins = next((files for files in by_sha.values() if len(files) > 1), None)
+    if twins is None:
+        pytest.skip("no two versions with the same bytes")
+    assert compare(_doc(spec_history, twins[0]), _doc(spec_history, twins[1])).changes == []
