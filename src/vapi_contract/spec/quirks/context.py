@@ -16,10 +16,16 @@ class Context:
         self.lenient_oneof = lenient_oneof
         self.issues: list[SpecIssue] = []
         self._refs: dict[str, Any] = {}
-        self.facts_cache: dict[str, Any] = {}  # owned by rules/oneof_overlap
+        self.facts_cache: dict[Any, Any] = {}  # owned by rules/_facts
+        # id(original sub-object) -> its pointer, for rules that move a subschema under another key.
+        self.origins: dict[int, str] = {}
 
     def report(self, kind: str, pointer: str, message: str) -> None:
         self.issues.append(SpecIssue.make(kind, pointer, message))
+
+    def moved(self, original: Any, pointer: str) -> None:
+        """Declare that `original` (a subschema or list of them, found at `pointer`) now sits elsewhere."""
+        self.origins[id(original)] = pointer
 
     def resolve(self, ref: str) -> Any | None:
         """Target of a local ref in the ORIGINAL document (None when it dangles), cached."""

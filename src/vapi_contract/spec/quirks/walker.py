@@ -35,14 +35,20 @@ def schema(node: Any, pointer: str, ctx: Context) -> Any:
         replacement = rule.fix(new, pointer, ctx)
         if replacement is not None:
             new = replacement
+    origins = ctx.origins
     for key, value in new.items():
         if key == "properties" and isinstance(value, dict):
             base = pointer + "/properties/"
             new[key] = {name: schema(sub, base + escape_token(name), ctx) for name, sub in value.items()}
         elif key in _SUBSCHEMA and isinstance(value, dict):
-            new[key] = schema(value, f"{pointer}/{key}", ctx)
+            where = origins.get(id(value), f"{pointer}/{key}") if origins else f"{pointer}/{key}"
+            new[key] = schema(value, where, ctx)
         elif key in _SUBSCHEMA_LISTS and isinstance(value, list):
-            new[key] = [schema(sub, f"{pointer}/{key}/{i}", ctx) for i, sub in enumerate(value)]
+            where = origins.get(id(value), f"{pointer}/{key}") if origins else f"{pointer}/{key}"
+            new[key] = [
+                schema(sub, origins.get(id(sub), f"{where}/{i}") if origins else f"{where}/{i}", ctx)
+                for i, sub in enumerate(value)
+            ]
         elif isinstance(value, (dict, list)):
             new[key] = copy_json(value)
     return new

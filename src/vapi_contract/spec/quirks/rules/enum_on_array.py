@@ -19,6 +19,8 @@ def fix(schema: dict[str, Any], pointer: str, ctx: Context) -> None:
     del schema["enum"]
     items = schema.get("items")
     if not isinstance(items, dict) or "$ref" in items:
+        if isinstance(items, dict):
+            ctx.moved(items, pointer + "/items")
         items = {"allOf": [items]} if isinstance(items, dict) else {}
     else:
         items = dict(items)

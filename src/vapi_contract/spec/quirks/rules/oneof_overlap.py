@@ -22,6 +22,7 @@ def fix(schema: dict[str, Any], pointer: str, ctx: Context) -> None:
         return
     i, j = overlap
     names = [_name(branches[k], k) for k in (i, j)]
+    ctx.moved(branches, pointer + "/oneOf")
     if ctx.lenient_oneof and "anyOf" not in schema:
         schema["anyOf"] = schema.pop("oneOf")
         action = "read as anyOf"
