@@ -159,8 +159,10 @@ def line_chart(
             continue  # keep the last label from colliding with the previous one
         px = x_of(x)
         label = x[:10] if time_axis else (x if len(x) <= 14 else x[:13] + "\u2026")
+        # Edge labels hug the plot so they are never clipped by the viewBox.
+        anchor = "start" if px - left < 30 else "end" if left + plot_w - px < 30 else "middle"
         out.append(f'<text x="{px:.1f}" y="{top + plot_h + 16}" font-size="11" fill="{AXIS}" '
-                   f'text-anchor="middle">{_e(label)}</text>')
+                   f'text-anchor="{anchor}">{_e(label)}</text>')
     for mx, mlabel in markers:
         px = x_of(str(mx))
         if px is None:
