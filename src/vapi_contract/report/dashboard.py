@@ -163,7 +163,23 @@ def _grid(summary: dict[str, Any]) -> str:
                          f'style="background:{OUTCOME_COLOURS[op["outcome"]]}"><b>{_e(method)}</b>{_e(path)}'
                          f'<small>{_e(", ".join(note))}</small></a>')
         rows.append(f'<div class="family"><div>{_e(family)}</div><div class="tiles">{"".join(tiles)}</div></div>')
-    return f'<section><h2>Operations</h2>{_legend()}{"".join(rows) or "<p class=muted>none</p>"}</section>'
+    return (f'<section><h2>Operations</h2>{_legend()}{"".join(rows) or "<p class=muted>none</p>"}'
+            f"{_operations_table(summary)}</section>")
+
+
+def _operations_table(summary: dict[str, Any]) -> str:
+    rows = []
+    for op in summary["operations"]:
+        lat = op.get("latency_ms") or {}
+        colour = OUTCOME_COLOURS[op["outcome"]]
+        duration = "" if op.get("duration_s") is None else f"{op['duration_s']:.1f} s"
+        rows.append(f'<tr><td><code>{_e(op["operation"])}</code></td><td><b style="color:{colour}">'
+                    f'{_e(OUTCOME_LABELS[op["outcome"]])}</b></td><td>{op["cases"]}</td><td>{duration}</td>'
+                    f'<td>{_ms(lat.get("p50"))}</td><td>{_ms(lat.get("p95"))}</td><td>{_ms(lat.get("max"))}</td>'
+                    f'<td>{_e(op.get("reason") or "")}</td></tr>')
+    return (f'<details><summary>All operations ({len(rows)}): cases, durations, latency, reasons</summary>'
+            "<table><tr><th>operation</th><th>outcome</th><th>cases</th><th>duration</th><th>p50</th>"
+            f'<th>p95</th><th>max</th><th>reason</th></tr>{"".join(rows)}</table></details>')
 
 
 def _finding(f: dict[str, Any], anchor: str | None, open_: bool = False) -> str:

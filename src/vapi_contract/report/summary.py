@@ -44,7 +44,7 @@ def _latency(raw: Any) -> dict[str, float | int | None] | None:
     return out if any(v is not None for v in out.values()) else None
 
 
-def _dedupe_findings(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _dedupe_findings(records: list[dict[str, Any]], warnings: list[str]) -> list[dict[str, Any]]:
     """One entry per fingerprint (a finding replayed on many examples is one finding), counting occurrences.
 
     Flaky only if every occurrence was flaky: one reproducible occurrence makes the finding real.
@@ -60,6 +60,9 @@ def _dedupe_findings(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
             entry["occurrences"] += 1
             entry["flaky"] = entry["flaky"] and bool(record.get("flaky"))
             continue
+        if record.get("classification") not in CLASSIFICATIONS:
+            warnings.append(f"finding {fp} ({record.get('operation')}) has classification "
+                            f"{record.get('classification')!r}; reported as server-bug")
         merged[fp] = {
             "operation": str(record.get("operation") or "unknown"),
             "check": str(record.get("check") or "unknown"),
@@ -79,11 +82,14 @@ def _dedupe_findings(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(merged.values())
 
 
-def _operations(evidence: Evidence, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _operations(evidence: Evidence, findings: list[dict[str, Any]], warnings: list[str]) -> list[dict[str, Any]]:
     by_op: dict[str, dict[str, Any]] = {}
     for record in evidence.operations:
         name = str(record.get("operation") or "unknown")
-        status = record.get("status") if record.get("status") in STATUS_SEVERITY else "error"
+        status = record.get("status")
+        if status not in STATUS_SEVERITY:
+            warnings.append(f"operation {name} has status {status!r}; reported as error")
+            status = "error"
         current = by_op.get(name)
         if current and STATUS_SEVERITY.index(current["status"]) <= STATUS_SEVERITY.index(status):
             continue
@@ -174,7 +180,8 @@ def _verdict(meta: dict[str, Any], totals: dict[str, Any]) -> tuple[str, int]:
 
 def summarize(evidence: Evidence, baseline: Baseline | None = None, *, today: _dt.date | None = None) -> dict:
     meta = evidence.meta
-    findings = _dedupe_findings(evidence.findings)
+    warnings = list(evidence.warnings)
+    findings = _dedupe_findings(evidence.findings, warnings)
     tested = {str(r.get("operation")) for r in evidence.operations} | {f["operation"] for f in findings}
     result = triage(findings, baseline, tested_operations=tested, today=today)
     for finding in findings:
@@ -185,7 +192,7 @@ def summarize(evidence: Evidence, baseline: Baseline | None = None, *, today: _d
                 today or _dt.datetime.now(_dt.timezone.utc).date())}
     findings.sort(key=lambda f: (f["status"] != "new", CLASSIFICATIONS.index(f["classification"]),
                                  f["operation"], f["check"]))
-    operations = _operations(evidence, findings)
+    operations = _operations(evidence, findings, warnings)
     status_counts = Counter(op["status"] for op in operations)
     class_counts = Counter(f["classification"] for f in findings)
     spec = meta.get("spec") if isinstance(meta.get("spec"), dict) else {}
@@ -231,5 +238,5 @@ def summarize(evidence: Evidence, baseline: Baseline | None = None, *, today: _d
         "timings": {k: _num(v) for k, v in (meta.get("timings") or {}).items()},
         "spec_issues": spec_issues,
         "spec_issue_counts": dict(Counter(str(i.get("kind")) for i in spec_issues).most_common()),
-        "warnings": [*evidence.warnings, *(str(w) for w in meta.get("merge_warnings") or [])],
+        "warnings": [*warnings, *(str(w) for w in meta.get("merge_warnings") or [])],
     }

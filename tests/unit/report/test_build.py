@@ -213,3 +213,18 @@ def test_rebuild_is_deterministic_apart_from_the_generation_time(built, baseline
     second = build(run_dir, baseline_file, today=dt.date(2026, 11, 21))
     first.pop("generated_at"), second.pop("generated_at")
     assert first == second
+
+
+def test_unknown_classification_and_status_are_reported_not_hidden(tmp_path):
+    writer = RunWriter(tmp_path, [], worker="")
+    writer.start({"spec": {"sha256": "cd" * 32}})
+    writer.operation({"operation": "GET /tool", "status": "exploded", "cases": 1})
+    writer.finding({"operation": "GET /tool", "check": "x", "classification": "mystery",
+                    "fingerprint": "9999aaaabbbbcccc", "message": "m"})
+    writer.finish({"exit_code": 1})
+    summary = build(tmp_path)
+    _validate(summary)
+    assert summary["operations"][0]["status"] == "error"
+    assert summary["findings"][0]["classification"] == "server-bug"
+    assert any("'mystery'" in w for w in summary["warnings"])
+    assert any("'exploded'" in w for w in summary["warnings"])
