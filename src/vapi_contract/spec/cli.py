@@ -171,22 +171,28 @@ def _errors_for(source, store_root):
     """(errors, canonical sha256, origin). An unchanged local file is recognised by its bytes alone."""
     import hashlib
 
-    from .fetch import is_url
-    from .sources import load, parse_document, read_bytes
-    from .store import canonical_sha256
-    from .validate import cached_errors, canonical_for_raw, remember_raw, validate_cached
+    from .sources import read_bytes
+    from .validate import cached_errors, canonical_for_raw
 
-    if source and not is_url(source) and Path(source).is_file():
+    if source and not source.lower().startswith(("http://", "https://")) and Path(source).is_file():
         raw = read_bytes(Path(source))
         raw_sha = hashlib.sha256(raw).hexdigest()
         sha = canonical_for_raw(raw_sha)
         errors = cached_errors(sha) if sha else None
-        if errors is None:
+        if errors is None:  # cold: parse, hash canonically, validate (imports kept off the warm path)
+            from .sources import parse_document
+            from .store import canonical_sha256
+            from .validate import remember_raw, validate_cached
+
             document = parse_document(raw, source)
             sha = canonical_sha256(document)
             errors = validate_cached(document, sha)
             remember_raw(raw_sha, sha)
         return errors, sha, f"file:{source}"
+    from .sources import load
+    from .store import canonical_sha256
+    from .validate import validate_cached
+
     loaded = load(source, store=store_root)
     sha = canonical_sha256(loaded.document)
     return validate_cached(loaded.document, sha), sha, loaded.origin

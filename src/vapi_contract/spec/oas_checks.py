@@ -40,10 +40,15 @@ class RawError:
 
 
 def escape(token: Any) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
+    token = str(token)
+    if "~" in token or "/" in token:
+        return token.replace("~", "~0").replace("/", "~1")
+    return token
 
 
 def join(pointer: str, *tokens: Any) -> str:
+    if len(tokens) == 1:  # the hot path of the walk
+        return f"{pointer}/{escape(tokens[0])}"
     return pointer + "".join("/" + escape(t) for t in tokens)
 
 
@@ -207,6 +212,7 @@ class Walker:
         self.meta_checked: set[int] = set()
         self.operation_ids: list[Any] = []
         self.dangling_reported: set[str] = set()
+        self._targets: dict[str, Any] = {}  # $ref -> target (or _MISSING)
 
     # Resolution: a node with `$ref` stands for its target (siblings ignored, as jsonschema-path does).
     def resolve(self, node: Any, pointer: str) -> tuple[Any, str, list[RawError]]:
@@ -217,7 +223,9 @@ class Walker:
             target = _MISSING
             if isinstance(ref, str) and ref.startswith("#") and ref not in seen:
                 seen.add(ref)
-                target = _lookup(self.document, ref[1:])
+                target = self._targets.get(ref, None)
+                if target is None:
+                    target = self._targets[ref] = _lookup(self.document, ref[1:])
             if target is _MISSING:
                 where = join(pointer, "$ref")
                 if where not in self.dangling_reported:
@@ -427,8 +435,44 @@ def _list(node: Any) -> list[Any]:
     return node if isinstance(node, list) else []
 
 
+def dangling_refs(document: dict[str, Any], already: set[str]) -> Iterator[RawError]:
+    """Every `$ref` anywhere in the document that does not resolve (the walk only sees the ones it visits,
+    e.g. not request bodies), except those at pointers in ALREADY."""
+    resolves: dict[str, bool] = {}
+    nodes: list[Any] = [document]  # first pass without pointers: most specs have no dangling ref at all
+    while nodes:
+        node = nodes.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref not in resolves:
+                resolves[ref] = ref.startswith("#") and _lookup(document, ref[1:]) is not _MISSING
+            nodes.extend(v for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            nodes.extend(v for v in node if isinstance(v, (dict, list)))
+    if all(resolves.values()):
+        return iter(())
+    stack: list[tuple[Any, str]] = [(document, "")]
+    found: list[RawError] = []
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                if ref not in resolves:
+                    resolves[ref] = ref.startswith("#") and _lookup(document, ref[1:]) is not _MISSING
+                where = pointer + "/$ref"
+                if not resolves[ref] and where not in already:
+                    found.append(RawError("unresolved-ref", "$ref", where, f"$ref {ref!r} does not resolve"))
+            stack.extend((value, join(pointer, key)) for key, value in node.items() if isinstance(value, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend((value, join(pointer, i)) for i, value in enumerate(node) if isinstance(value, (dict, list)))
+    return iter(sorted(found, key=lambda e: e.pointer))
+
+
 def all_errors(document: dict[str, Any]) -> list[RawError]:
     """Every error openapi-spec-validator would report (`--validation-errors all`), plus dangling refs."""
     errors = list(meta_schema_errors(document))
-    errors += list(Walker(document).run())
+    walker = Walker(document)
+    errors += list(walker.run())
+    errors += list(dangling_refs(document, walker.dangling_reported))
     return errors
