@@ -149,9 +149,9 @@ class Call:
         descending = str(self.query.get("sortOrder", "DESC")).upper() != "ASC"
         records.sort(key=lambda r: r.created, reverse=descending)
         limit = self.query.get("limit")
-        limit = limit if isinstance(limit, int) and limit >= 0 else 100
+        limit = int(limit) if isinstance(limit, (int, float)) and not isinstance(limit, bool) and limit >= 0 else 100
         page = self.query.get("page")
-        page = page if isinstance(page, int) and page >= 1 else 1
+        page = int(page) if isinstance(page, (int, float)) and not isinstance(page, bool) and page >= 1 else 1
         window = records[(page - 1) * limit: page * limit]
         items = [self._shape(r, listed=True) for r in window]
         schema = self.served.book.resolve(self.served.book.at(self.route.response_ptr or "") or {})

@@ -22,7 +22,8 @@ def _coerce(raw: list[str], schema: dict[str, Any]) -> Any:
             number = float(text)
         except ValueError:
             return text
-        return int(number) if kind == "integer" and number.is_integer() and "." not in text else number
+        exact = number.is_integer() and not any(c in text for c in ".eE")
+        return int(number) if exact else number
     if kind == "boolean":
         return {"true": True, "false": False}.get(text.lower(), text)
     return text

@@ -8,6 +8,7 @@ operation's validators in a background thread right after start-up; the server i
 from __future__ import annotations
 
 import threading
+from urllib.parse import quote
 from typing import Any
 
 import jsonschema_rs
@@ -26,13 +27,23 @@ def pointer(*tokens: str) -> str:
     return "".join("/" + _escape(str(t)) for t in tokens)
 
 
+def uri(ptr: str) -> str:
+    """The spec resource URI of a JSON pointer (`{id}` in paths must be percent-encoded in a fragment)."""
+    return f"{SPEC_URI}#{quote(ptr, safe='/~-_.!$&()*+,;=:@')}"
+
+
 def normalize(document: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
     """The spec rewritten so validators accept it (quirks layer), plus the spec issues it found."""
     try:
         from ..spec.quirks import normalize as quirks_normalize
-    except ImportError:  # the quirks layer is optional for the twin; validators then see the raw spec
+
+        result = quirks_normalize(document)
+    except Exception as exc:  # noqa: BLE001 - a broken quirks layer must not take the twin down; say so
+        import sys
+
+        print(f"vapi-contract twin: spec not normalized ({type(exc).__name__}: {exc}); serving it raw",
+              file=sys.stderr)
         return document, []
-    result = quirks_normalize(document)
     return result.document, list(result.issues)
 
 
@@ -71,9 +82,9 @@ class SchemaBook:
                 return self._validators.get(ptr)
             try:
                 compiled = jsonschema_rs.validator_for(
-                    {"$ref": f"{SPEC_URI}#{ptr}"}, registry=self._registry, base_uri=SPEC_URI + "/root"
+                    {"$ref": uri(ptr)}, registry=self._registry, base_uri=SPEC_URI + "/root"
                 ) if self.draft != 4 else jsonschema_rs.Draft4Validator(
-                    {"$ref": f"{SPEC_URI}#{ptr}"}, registry=self._registry, base_uri=SPEC_URI + "/root"
+                    {"$ref": uri(ptr)}, registry=self._registry, base_uri=SPEC_URI + "/root"
                 )
             except (ValueError, jsonschema_rs.ReferencingError, jsonschema_rs.ValidationError) as exc:
                 self._broken[ptr] = str(exc).splitlines()[0]

@@ -84,3 +84,16 @@ def test_bad_spec_fails_fast_with_the_reason(tmp_path):
     bad.write_text("{not json")
     with pytest.raises(TargetUnreachableError, match="invalid JSON"):
         start_twin(spec=bad)
+
+
+def test_listening_socket_is_tcp_so_asyncio_sets_nodelay():
+    """Without IPPROTO_TCP asyncio skips TCP_NODELAY and every keep-alive response stalls ~40 ms (Nagle)."""
+    import socket
+
+    from vapi_contract.twin.server import bind
+
+    sock = bind("127.0.0.1", 0)
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+    finally:
+        sock.close()
