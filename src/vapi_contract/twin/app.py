@@ -14,6 +14,7 @@ from starlette.routing import Route as StarletteRoute
 
 from ..errors import VapiContractError
 from . import crud
+from .faults import FAULTS
 from .params import check_body, check_parameters, parse_body
 from .routing import segments
 from .state import TwinState
@@ -65,6 +66,17 @@ def build_app(state: TwinState) -> Starlette:
             return error(400, [str(exc)], "Bad Request")
         return json_response({"generation": served.generation, "operations": len(served.routes)})
 
+    async def set_fault(request: Request) -> Response:
+        denied = admin_denied(request)
+        if denied:
+            return denied
+        body, problem = parse_body(await request.body())
+        name = body.get("name") if isinstance(body, dict) else None
+        if problem or (name is not None and name not in FAULTS):
+            return error(400, [problem or f"unknown fault {name!r}; known: {', '.join(sorted(FAULTS))}"], "Bad Request")
+        state.fault = name
+        return json_response({"fault": name})
+
     async def reset(request: Request) -> Response:
         denied = admin_denied(request)
         if denied:
@@ -114,6 +126,7 @@ def build_app(state: TwinState) -> Starlette:
         StarletteRoute("/__twin/health", health, methods=["GET"]),
         StarletteRoute("/__twin/spec", switch_spec, methods=["POST"]),
         StarletteRoute("/__twin/reset", reset, methods=["POST"]),
+        StarletteRoute("/__twin/fault", set_fault, methods=["POST"]),
         StarletteRoute("/api-json", api_json, methods=["GET"]),
         StarletteRoute("/{path:path}", dispatch, methods=ALL_METHODS),
     ]

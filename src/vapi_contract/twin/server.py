@@ -123,6 +123,12 @@ class RunningTwin:
         payload = spec if isinstance(spec, dict) else {"source": str(spec)}
         return self._admin("/__twin/spec", payload)
 
+    def set_fault(self, name: str | None) -> None:
+        """Switch the deliberately wrong behaviour at runtime (None restores correct behaviour)."""
+        check_fault(name)
+        self._admin("/__twin/fault", {"name": name})
+        self.fault = name
+
     def reset(self) -> None:
         """Forget every stored object."""
         self._admin("/__twin/reset", {})
