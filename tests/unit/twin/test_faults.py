@@ -100,7 +100,7 @@ def test_unknown_fault_is_refused(faulty):
     assert response.status_code == 400
 
 
-def test_fault_given_at_start(oldest_spec_path):
+def test_start_with_a_fault_flag(oldest_spec_path):
     from vapi_contract.twin.server import start_twin
 
     with start_twin(spec=oldest_spec_path, fault="ignore-auth") as twin:
