@@ -524,7 +524,7 @@ OASDIFF_LEVELS: dict[str, str] = {
 
 # Concepts oasdiff has no id for but a Vapi client cares about, named in the same scheme.
 # `schema-ref-dangling`: a $ref the new version points at does not exist (Vapi publishes such refs), so that part
-# of the contract cannot be compared at all.
+# of the contract cannot be compared at all. `schema-depth-limit`: inline nesting too deep to walk.
 EXTENSIONS: dict[str, str] = {
     "request-property-max-items-decreased": _E,
     "request-property-max-items-increased": _I,
@@ -532,6 +532,7 @@ EXTENSIONS: dict[str, str] = {
     "request-property-max-items-set": _W,
     "response-property-max-items-increased": _E,
     "response-property-max-items-unset": _E,
+    "schema-depth-limit": _W,
     "schema-ref-dangling": _W,
 }
 

@@ -8,6 +8,7 @@ structure means a renamed component with the same shape is no change.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field, replace
 from typing import Any, Hashable
 
@@ -30,6 +31,7 @@ class Walk:
     path: str = ""  # property path from the body root: "model.messages[].role"
     read_only: bool = False
     write_only: bool = False
+    depth: int = 0
 
     @property
     def location(self) -> str:
@@ -49,7 +51,7 @@ class Walk:
             path = f"{self.path}{token}"
         else:
             path = f"{self.path}.{token}" if self.path else token
-        return replace(self, path=path, **flags)
+        return replace(self, path=path, depth=self.depth + 1, **flags)
 
 
 @dataclass
@@ -58,6 +60,9 @@ class Node:
     operation: str | None  # the operation label for operation nodes
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (rule id, location, message)
     parents: set = field(default_factory=set)
+
+
+MAX_DEPTH = 200  # inline nesting (shared components are memoised, so real specs never get close)
 
 
 class SchemaPair:
@@ -150,6 +155,10 @@ class Differ:
 
     # -- the walk ------------------------------------------------------------------------------------------
     def walk(self, old: Any, new: Any, w: Walk) -> None:
+        if w.depth > MAX_DEPTH:
+            self.record(w.node, "schema-depth-limit", w.location,
+                        f"{w.subject}: nested deeper than {MAX_DEPTH} levels inline; not compared further")
+            return
         old, new = unwrap(old), unwrap(new)
         old_ref = old.get("$ref") if isinstance(old, dict) and isinstance(old.get("$ref"), str) else None
         new_ref = new.get("$ref") if isinstance(new, dict) and isinstance(new.get("$ref"), str) else None
@@ -202,7 +211,7 @@ class Differ:
         for keyword in ("oneOf", "anyOf", "allOf"):
             if isinstance(old.get(keyword), list) and isinstance(new.get(keyword), list):
                 for old_branch, new_branch in pair.branches(keyword)[0]:
-                    self.walk(old_branch, new_branch, w)
+                    self.walk(old_branch, new_branch, replace(w, depth=w.depth + 1))
 
     # -- results -------------------------------------------------------------------------------------------
     def reached_by(self, key: Hashable) -> list[str]:
@@ -300,4 +309,6 @@ def compare(old_doc: dict[str, Any], new_doc: dict[str, Any], *, old_label: str 
     from ..spec.model import counts
 
     differ = Differ(old_doc, new_doc)
+    if sys.getrecursionlimit() < 4 * MAX_DEPTH + 1000:  # about three frames per level walked
+        sys.setrecursionlimit(4 * MAX_DEPTH + 1000)
     return DiffResult(differ.run(), old_label, new_label, counts(old_doc), counts(new_doc))

@@ -1,0 +1,52 @@
+"""Malformed or odd documents never crash the diff: it compares what it can and reports nothing invented."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from vapi_contract.diff import compare
+
+GARBAGE = {
+    "openapi": "3.0.0",
+    "paths": {
+        "/a": {"get": {"parameters": "x", "requestBody": 5, "responses": []}, "post": "nope"},
+        "/b": ["not", "a", "path item"],
+        "/c": {"get": {"parameters": [None, 3, {"in": "query"}, {"$ref": "#/nowhere"}],
+                       "requestBody": {"content": {"application/json": None}},
+                       "responses": {"200": {"$ref": "#/components/responses/Missing"},
+                                     "201": {"content": {"application/json": {"schema": {"$ref": 7}}}}}}},
+    },
+    "components": {"schemas": {"Loop": {"$ref": "#/components/schemas/Loop"}, "Odd": {"properties": []}}},
+}
+
+
+def test_garbage_against_itself_and_against_empty():
+    assert compare(GARBAGE, copy.deepcopy(GARBAGE)).changes == []
+    removed = compare(GARBAGE, {"openapi": "3.0.0", "paths": {}})
+    assert {c.operation for c in removed.changes if c.location == "operation"} == {"GET /a", "GET /c"}
+    assert compare({}, {}).changes == []
+
+
+def test_self_referencing_ref_chain_terminates():
+    old = {"openapi": "3.0.0", "paths": {"/x": {"post": {
+        "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Loop"}}}},
+        "responses": {}}}}, "components": {"schemas": {"Loop": {"$ref": "#/components/schemas/Loop"}}}}
+    new = copy.deepcopy(old)
+    new["components"]["schemas"]["Loop"] = {"$ref": "#/components/schemas/Loop", "description": "still a loop"}
+    assert compare(old, new).changes == []
+
+
+@pytest.mark.parametrize("depth", [50, 150, 2000])
+def test_deep_inline_nesting(depth):
+    def nested(leaf):
+        schema = leaf
+        for _ in range(depth):
+            schema = {"type": "object", "properties": {"child": schema}}
+        return {"openapi": "3.0.0", "paths": {"/x": {"post": {
+            "requestBody": {"content": {"application/json": {"schema": schema}}}, "responses": {}}}}}
+
+    result = compare(nested({"type": "string"}), nested({"type": "integer"}))
+    expected = "request-property-type-changed" if depth < 200 else "schema-depth-limit"
+    assert [c.id for c in result.changes] == [expected]
