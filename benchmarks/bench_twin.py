@@ -1,0 +1,150 @@
+"""Twin throughput on loopback, beside the ceiling: a minimal Starlette hello-world on uvicorn.
+
+    .venv/bin/python benchmarks/bench_twin.py [--spec PATH] [--requests 2000] [--repeats 5]
+
+One server process each; the load comes from a separate httpx client process (keep-alive, sequential), so the
+figures are requests per second for one client connection. Also reports the twin's start-up time (spawn to
+healthy) on the given spec. Medians over repeats; on a shared machine read the ratios, not the absolutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_SPEC = REPO.parent / "shared" / "vapi-spec-history" / "2026-04-22T1131-7dc5137.json.gz"
+ASSISTANT = {
+    "name": "Bench desk",
+    "firstMessage": "Hello, how can I help?",
+    "model": {"provider": "openai", "model": "gpt-4o", "messages": [{"role": "system", "content": "Be brief."}]},
+    "voice": {"provider": "11labs", "voiceId": "burt"},
+    "maxDurationSeconds": 600,
+}
+
+HELLO_SERVER = textwrap.dedent("""
+    import sys
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse
+    from starlette.requests import Request
+    from starlette.routing import Route
+
+    async def hello(request: Request):
+        if request.method == "POST":
+            return JSONResponse(await request.json(), status_code=201)
+        return JSONResponse({"hello": "world"})
+
+    app = Starlette(routes=[Route("/hello", hello, methods=["GET", "POST"])])
+    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False)
+""")
+
+CLIENT = textwrap.dedent("""
+    import json, sys, time, httpx
+    url, method, count, headers, body = sys.argv[1], sys.argv[2], int(sys.argv[3]), json.loads(sys.argv[4]), sys.argv[5]
+    payload = json.loads(body) if body else None
+    with httpx.Client(headers=headers, timeout=30) as client:
+        for _ in range(min(200, count)):  # warm-up: connection, validators, caches
+            client.request(method, url, json=payload)
+        statuses = set()
+        started = time.perf_counter()
+        for _ in range(count):
+            statuses.add(client.request(method, url, json=payload).status_code)
+        elapsed = time.perf_counter() - started
+    print(json.dumps({"rps": count / elapsed, "statuses": sorted(statuses)}))
+""")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def load(url: str, method: str, count: int, headers: dict, body: dict | None) -> float:
+    """Requests per second measured by a separate client process."""
+    out = subprocess.run(
+        [sys.executable, "-c", CLIENT, url, method, str(count), json.dumps(headers), json.dumps(body) if body else ""],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    result = json.loads(out)
+    expected = {"GET": [200], "POST": [201]}[method]
+    if result["statuses"] != expected:
+        raise SystemExit(f"{method} {url}: unexpected statuses {result['statuses']}")
+    return result["rps"]
+
+
+def start_hello() -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-c", HELLO_SERVER, str(port)])
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(500):
+        try:
+            httpx.get(base + "/hello", timeout=1)
+            return process, base
+        except httpx.HTTPError:
+            time.sleep(0.02)
+    process.kill()
+    raise SystemExit("hello-world server did not start")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--spec", default=str(DEFAULT_SPEC))
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    sys.path.insert(0, str(REPO / "src"))
+    from vapi_contract.twin.server import start_twin
+
+    starts = []
+    for _ in range(3):
+        began = time.perf_counter()
+        with start_twin(spec=args.spec):
+            starts.append(time.perf_counter() - began)
+
+    twin = start_twin(spec=args.spec)
+    hello, hello_base = start_hello()
+    try:
+        headers = twin.headers()
+        created = httpx.post(twin.base_url + "/assistant", json=ASSISTANT, headers=headers, timeout=30)
+        assert created.status_code == 201, created.text
+        item = f"{twin.base_url}/assistant/{created.json()['id']}"
+        figures: dict[str, list[float]] = {k: [] for k in ("twin GET", "hello GET", "twin POST", "hello POST")}
+        for _ in range(args.repeats):  # interleaved, so load on the shared machine hits both alike
+            figures["twin GET"].append(load(item, "GET", args.requests, headers, None))
+            figures["hello GET"].append(load(hello_base + "/hello", "GET", args.requests, {}, None))
+            figures["twin POST"].append(load(twin.base_url + "/assistant", "POST", args.requests, headers, ASSISTANT))
+            figures["hello POST"].append(load(hello_base + "/hello", "POST", args.requests, {}, ASSISTANT))
+    finally:
+        twin.stop()
+        hello.terminate()
+        hello.wait()
+
+    median = {k: statistics.median(v) for k, v in figures.items()}
+    print(f"bench_twin: spec {Path(args.spec).name}, {args.requests} requests x {args.repeats} repeats, "
+          f"1 server process, 1 httpx client process (keep-alive); load average {os.getloadavg()[0]:.1f}")
+    print(f"  twin start-up (spawn -> healthy), median of 3: {statistics.median(starts):.2f} s "
+          f"(min {min(starts):.2f} s)")
+    for verb, path in (("GET", "/assistant/{id}"), ("POST", "/assistant")):
+        twin_rps, peer_rps = median[f"twin {verb}"], median[f"hello {verb}"]
+        spread = ", ".join(f"{x:.0f}" for x in figures[f"twin {verb}"])
+        print(f"  {verb:4} {path:16} twin {twin_rps:7.0f} req/s  | hello-world {peer_rps:7.0f} req/s  "
+              f"| ratio {twin_rps / peer_rps:.2f}  (twin runs: {spread})")
+    verdict = "meets" if median["twin GET"] >= 1000 else "MISSES"
+    print(f"  target: GET >= 1,000 req/s -> {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
