@@ -153,18 +153,30 @@ def _walk(defs: dict, pointers: dict) -> Iterator[tuple[str, str, str, dict]]:
 
 
 def _rust_issues(defs: dict, defs_key: str, pointers: dict, openapi_31: bool) -> list[SpecIssue]:
+    import jsonschema
     import jsonschema_rs
 
     cls = jsonschema_rs.Draft202012Validator if openapi_31 else jsonschema_rs.Draft4Validator
+    meta_schema = (jsonschema.Draft202012Validator if openapi_31 else jsonschema.Draft4Validator).META_SCHEMA
     prefix = f"#/{defs_key}/"
+    issues, broken = [], set()
+    # Meta-schema errors (jsonschema_rs's own checks, e.g. ECMA regex syntax) come with their path.
+    for error in cls(meta_schema, validate_formats=True).iter_errors({defs_key: defs}):
+        path = list(error.instance_path)
+        if len(path) > 1 and path[1] in pointers:
+            broken.add(path[1])
+            where = pointers[path[1]] + "".join("/" + escape_token(str(p)) for p in path[2:])
+            issues.append(_issue(where, "jsonschema_rs", error.message))
+    usable = {n: ({} if n in broken else d) for n, d in defs.items()}
     try:  # one compile for everything; only on failure compile one by one to say where
-        cls({defs_key: defs, "anyOf": [{"$ref": prefix + escape_token(n)} for n in defs]})
-        return []
+        cls({defs_key: usable, "anyOf": [{"$ref": prefix + escape_token(n)} for n in usable]})
+        return issues
     except Exception:  # noqa: BLE001 - jsonschema_rs raises ValidationError/ValueError by case
         pass
-    issues = []
-    for name in defs:
-        closure = {n: defs[n] for n in _reachable(name, defs, prefix)}
+    for name in usable:
+        if name in broken:
+            continue
+        closure = {n: usable[n] for n in _reachable(name, usable, prefix)}
         try:
             cls({defs_key: closure, "$ref": prefix + escape_token(name)})
         except Exception as exc:  # noqa: BLE001

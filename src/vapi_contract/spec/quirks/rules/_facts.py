@@ -27,6 +27,7 @@ class Facts:
 
 
 ANY = Facts()
+NEVER = Facts(values=frozenset())  # e.g. `not: {}`, or an empty enum
 
 
 def facts_of(schema: Any, ctx: Context, depth: int = 0) -> Facts:
@@ -40,6 +41,8 @@ def facts_of(schema: Any, ctx: Context, depth: int = 0) -> Facts:
         if cached is None:
             cached = ctx.facts_cache[key] = facts_of(ctx.resolve(ref), ctx, depth + 1)
         return cached
+    if schema.get("not") == {}:
+        return NEVER
     types = _types(schema)
     values = None
     enum = schema.get("enum")
