@@ -201,8 +201,9 @@ def _errors_for(source, store_root):
 def _validation_text(comparison, origin: str, baseline_path) -> str:
     summary = comparison.to_json()["summary"]
     against = f" against baseline {baseline_path}" if baseline_path else " (no baseline: every error is new)"
-    lines = [f"{origin}: {summary['total']} spec errors, {summary['new']} new, {summary['known']} known, "
-             f"{summary['fixed']} fixed{against}"]
+    head = (f"{origin}: {summary['total']} spec errors, {summary['new']} new, {summary['known']} known, "
+            f"{summary['fixed']} fixed{against}")
+    lines = [head]
     for error, status in comparison.errors:
         message = " ".join(error.message.split())
         if len(message) > 160:

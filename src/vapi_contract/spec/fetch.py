@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ..errors import SpecSourceError
 
@@ -26,7 +26,7 @@ class FetchOptions:
     max_bytes: int = 128 * 1024 * 1024  # a spec larger than this is not a spec
 
     @classmethod
-    def from_env(cls) -> "FetchOptions":
+    def from_env(cls) -> FetchOptions:
         """VAPI_SPEC_TIMEOUT / VAPI_SPEC_RETRIES / VAPI_SPEC_BACKOFF override the defaults."""
         try:
             return cls(

@@ -119,7 +119,7 @@ def announce(message: str) -> None:
     print(f"vapi-contract: {message}", file=sys.stderr)
 
 
-def load_url(url: str, *, store: "SnapshotStore | None" = None, options: "FetchOptions | None" = None) -> LoadedSpec:
+def load_url(url: str, *, store: SnapshotStore | None = None, options: FetchOptions | None = None) -> LoadedSpec:
     """Download a spec. When the store remembers an ETag for this URL (and still holds the snapshot it
     belonged to) the GET is conditional, and a 304 returns that snapshot marked `unchanged`."""
     from .. import config
@@ -141,7 +141,7 @@ def load_url(url: str, *, store: "SnapshotStore | None" = None, options: "FetchO
     return LoadedSpec(document=parse_document(raw, url), raw=raw, origin=url, etag=result.etag)
 
 
-def load_snapshot(store: "SnapshotStore", id_or_latest: str) -> LoadedSpec:
+def load_snapshot(store: SnapshotStore, id_or_latest: str) -> LoadedSpec:
     entry = store.get(id_or_latest)
     raw = store.read_canonical(entry)
     document = json.loads(raw)
@@ -154,7 +154,7 @@ def load_snapshot(store: "SnapshotStore", id_or_latest: str) -> LoadedSpec:
     )
 
 
-def open_store(store: "SnapshotStore | str | Path | None") -> "SnapshotStore":
+def open_store(store: SnapshotStore | str | Path | None) -> SnapshotStore:
     from .store import SnapshotStore
 
     if isinstance(store, SnapshotStore):
@@ -169,8 +169,8 @@ def open_store(store: "SnapshotStore | str | Path | None") -> "SnapshotStore":
 def load(
     source: str | Path | None = None,
     *,
-    store: "SnapshotStore | str | Path | None" = None,
-    fetch_options: "FetchOptions | None" = None,
+    store: SnapshotStore | str | Path | None = None,
+    fetch_options: FetchOptions | None = None,
 ) -> LoadedSpec:
     """Load a spec from SOURCE: an http(s) URL, a file path, a snapshot id or `latest` (from STORE, default
     `config.store_dir()`). Without SOURCE: the live URL (`config.spec_url()`), falling back to the newest
@@ -191,7 +191,7 @@ def load(
     return load_snapshot(snapshots, source)
 
 
-def load_default(snapshots: "SnapshotStore", fetch_options: "FetchOptions | None" = None) -> LoadedSpec:
+def load_default(snapshots: SnapshotStore, fetch_options: FetchOptions | None = None) -> LoadedSpec:
     from .. import config
 
     url = (config.spec_url() or "").strip()

@@ -16,11 +16,12 @@ import json
 import os
 import tempfile
 import zlib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ..errors import SpecSourceError, VapiContractError
 from .model import counts
@@ -86,7 +87,7 @@ class SnapshotEntry:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "SnapshotEntry":
+    def from_json(cls, data: dict[str, Any]) -> SnapshotEntry:
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})
 
@@ -200,7 +201,7 @@ class SnapshotStore:
         published = normalize_timestamp(published_at or loaded.published_at) if (
             published_at or loaded.published_at
         ) else None
-        blob = gzip.compress(canonical, compresslevel=6, mtime=0)
+        blob = gzip.compress(canonical, compresslevel=3, mtime=0)  # 3: ~3x faster than 6 for ~20% more bytes
         taken_at = utc_now()
         stats = counts(document)
 

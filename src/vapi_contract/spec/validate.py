@@ -40,7 +40,7 @@ class SpecError:
         return {"fingerprint": self.fingerprint, **asdict(self)}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "SpecError":
+    def from_json(cls, data: dict[str, Any]) -> SpecError:
         return cls(data["check"], data["keyword"], data["pointer"], data.get("message", ""))
 
 

@@ -32,7 +32,7 @@ class SpecServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 (http.server naming)
+            def do_GET(self):
                 server.requests.append({"path": self.path, "headers": dict(self.headers)})
                 replies = server.routes.get(self.path) or [Reply(404, b"not found")]
                 reply = replies.pop(0) if len(replies) > 1 else replies[0]

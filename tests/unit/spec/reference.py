@@ -29,7 +29,10 @@ def reference_fingerprints(document: dict[str, Any]) -> Counter:
     from openapi_spec_validator.validation import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
     from openapi_spec_validator.validation import keywords as kw
     from openapi_spec_validator.validation.exceptions import (
-        DuplicateOperationIDError, ExtraParametersError, ParameterDuplicateError, UnresolvableParameterError,
+        DuplicateOperationIDError,
+        ExtraParametersError,
+        ParameterDuplicateError,
+        UnresolvableParameterError,
     )
 
     where = _locations(document)

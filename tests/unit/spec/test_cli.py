@@ -14,7 +14,7 @@ from vapi_contract.cli import main
 
 
 def run(*argv: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "vapi_contract.cli", *argv], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "vapi_contract.cli", *argv], capture_output=True, text=True, check=False,
                           env=dict(os.environ), timeout=120)
 
 
