@@ -61,5 +61,6 @@ from vapi_contract.spec.quirks.rules import (  # noqa: E402,F401
     pattern,
     discriminator_mapping,
     openapi30_shape,
+    enum_beside_oneof,
     oneof_overlap,
 )
