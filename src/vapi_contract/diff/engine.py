@@ -101,11 +101,12 @@ class SchemaPair:
             self.differ.record(self.walk.node, rule_id, self.walk.location, f"{self.walk.subject}: {message}")
 
     def branches(self, keyword: str) -> tuple[list, list, list]:
-        """(matched pairs, removed, added) branches of oneOf/anyOf/allOf, matched once per node pair."""
+        """(matched pairs, removed, added) branches of oneOf/anyOf/allOf, matched once per node pair (also
+        when only one side has the composition, see matching.match_composition)."""
         if keyword not in self._branches:
-            from .matching import match_branches
+            from .matching import match_composition
 
-            self._branches[keyword] = match_branches(self.differ, self.old.get(keyword), self.new.get(keyword))
+            self._branches[keyword] = match_composition(self.differ, self.old, self.new, keyword)
         return self._branches[keyword]
 
 
@@ -209,7 +210,7 @@ class Differ:
         if isinstance(old.get("additionalProperties"), dict) and isinstance(new.get("additionalProperties"), dict):
             self.walk(old["additionalProperties"], new["additionalProperties"], w.child("{}"))
         for keyword in ("oneOf", "anyOf", "allOf"):
-            if isinstance(old.get(keyword), list) and isinstance(new.get(keyword), list):
+            if isinstance(old.get(keyword), list) or isinstance(new.get(keyword), list):
                 for old_branch, new_branch in pair.branches(keyword)[0]:
                     self.walk(old_branch, new_branch, replace(w, depth=w.depth + 1))
 

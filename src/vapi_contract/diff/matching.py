@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .schemas import canonical, unwrap
+from .schemas import ANNOTATIONS, shape, types_of, unwrap
 
 
 def _by_ref(differ, branch: Any, side: str) -> str | None:
@@ -29,7 +29,7 @@ def _by_shape(differ, branch: Any, side: str) -> str | None:
         branch = resolve(branch["$ref"])
         if branch is None:
             return None
-    return canonical(branch)
+    return shape(branch)
 
 
 MATCHERS: tuple[Callable[..., str | None], ...] = (_by_ref, _by_title, _by_shape)
@@ -68,3 +68,36 @@ def match_branches(differ, old: Any, new: Any) -> tuple[list[tuple[Any, Any]], l
         old = [b for b in old if not any(b is i for i in inline_old)]
         new = [b for b in new if not any(b is i for i in inline_new)]
     return pairs, old, new
+
+
+def match_composition(differ, old: dict, new: dict, keyword: str) -> tuple[list, list, list]:
+    """Branches of KEYWORD in two schema nodes. When only one side has the composition (`X` -> `oneOf: [X', Y]`)
+    the plain side counts as one branch: matched by shape, or, for non-object schemas, with the first leftover
+    branch of the same type, so an edited X is compared as a change rather than reported removed."""
+    old_list, new_list = old.get(keyword), new.get(keyword)
+    if isinstance(old_list, list) and isinstance(new_list, list):
+        return match_branches(differ, old_list, new_list)
+    if not isinstance(old_list, list) and not isinstance(new_list, list):
+        return [], [], []
+    plain_is_old = not isinstance(old_list, list)
+    plain_side, wrapper = (old, new) if plain_is_old else (new, old)
+    # keys the wrapper kept (description, default, nullable...) did not move into a branch
+    plain = {k: v for k, v in plain_side.items() if k not in ANNOTATIONS and wrapper.get(k) != v}
+    pairs, removed, added = match_branches(differ, [plain] if plain_is_old else old_list,
+                                           new_list if plain_is_old else [plain])
+    leftover_plain = removed if plain_is_old else added
+    others = added if plain_is_old else removed
+    plain_types = types_of(plain)
+    if leftover_plain and plain_types and "object" not in plain_types:
+        side = "new" if plain_is_old else "old"
+        for branch in others:
+            resolved = unwrap(branch)
+            if isinstance(resolved, dict) and isinstance(resolved.get("$ref"), str):
+                resolve = differ.resolve_new if side == "new" else differ.resolve_old
+                resolved = resolve(resolved["$ref"])
+            if isinstance(resolved, dict) and types_of(resolved) == plain_types:
+                others.remove(branch)
+                leftover_plain.clear()
+                pairs.append((plain, branch) if plain_is_old else (branch, plain))
+                break
+    return pairs, removed, added

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 JSON_TYPES = {"string", "number", "integer", "boolean", "array", "object", "null"}
@@ -45,6 +46,20 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def _mask_refs(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: ("#ref" if k == "$ref" else _mask_refs(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_refs(v) for v in value]
+    return value
+
+
+def shape(value: Any) -> str:
+    """Canonical JSON with every $ref target masked: two schemas of the same shape whose refs point at renamed
+    components compare equal. Used only to pair things up; the walker then compares the pair in depth."""
+    return canonical(_mask_refs(value))
+
+
 def enum_values(schema: dict) -> dict[str, Any] | None:
     """Enum values keyed by canonical JSON (so 1 and "1" differ), or None without an enum."""
     values = schema.get("enum")
@@ -53,13 +68,19 @@ def enum_values(schema: dict) -> dict[str, Any] | None:
     return {canonical(value): value for value in values}
 
 
+_JS_LITERAL = re.compile(r"/(?P<body>.+)/(?P<flags>[dgimsuvy]*)", re.DOTALL)
+
+
 def pattern_of(schema: dict) -> str | None:
-    """The regex, with a JS literal wrapper (`/^a$/`) taken off: the same regex written two ways is no change."""
+    """The regex with a JS literal wrapper (`/^a$/u`, a Vapi quirk) taken off, so the same regex written both
+    ways is no change; flags other than u/g (which do not change what matches here) stay visible."""
     pattern = schema.get("pattern")
     if not isinstance(pattern, str):
         return None
-    if len(pattern) >= 2 and pattern.startswith("/") and pattern.endswith("/"):
-        return pattern[1:-1]
+    literal = _JS_LITERAL.fullmatch(pattern)
+    if literal:
+        flags = "".join(sorted(set(literal.group("flags")) - set("ugdy")))
+        return (f"(?{flags})" if flags else "") + literal.group("body")
     return pattern
 
 

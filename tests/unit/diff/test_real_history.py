@@ -66,3 +66,13 @@ def test_republished_identical_content_is_no_change(spec_history, history_versio
     if twins is None:
         pytest.skip("no two versions with the same bytes")
     assert compare(_doc(spec_history, twins[0]), _doc(spec_history, twins[1])).changes == []
+
+
+def test_renaming_every_component_of_a_real_spec_is_no_contract_change(oldest_spec):
+    """Compare by resolved structure: the same spec with every schema renamed differs only in names."""
+    renamed = json.loads(json.dumps(oldest_spec).replace('"#/components/schemas/', '"#/components/schemas/Renamed'))
+    schemas = renamed["components"]["schemas"]
+    renamed["components"]["schemas"] = {f"Renamed{name}": schema for name, schema in schemas.items()}
+    result = compare(oldest_spec, renamed)
+    assert {c.id for c in result.changes} == {"api-schema-removed"}
+    assert len(result.changes) == len(schemas)

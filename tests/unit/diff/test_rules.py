@@ -101,10 +101,27 @@ EXPECTED = {
         ("request-property-one-of-removed", f"{RB}: model", None): "error",
         ("request-property-enum-value-removed", f"{RB}: voice", None): "error",
         ("response-property-one-of-added", f"{R201}: model", None): "error",
+        ("response-property-one-of-added", f"{R201}: backgroundSound", None): "error",
         ("response-property-discriminator-mapping-added", f"{R201}: model", None): "info",
         ("api-schema-removed", "#/components/schemas/GroqModel", None): "info",
         ("api-schema-removed", "#/components/schemas/VapiModel", None): "info",
-        # GroqModel renamed GroqLLMModel with the same shape, and `$ref` -> `allOf: [$ref]`: no change
+        # GroqModel renamed GroqLLMModel with the same shape, and `$ref` -> `allOf: [$ref]`: no change;
+        # backgroundSound `string enum` -> `oneOf: [that same enum, uri]`: only the uri branch is new
+    },
+    "any_all": {
+        ("request-property-any-of-removed", f"{RB}: customer", None): "error",
+        ("request-property-all-of-added", f"{RB}: metadata", None): "error",
+        ("response-property-any-of-added", f"{R201}: customer", None): "info",
+        ("response-property-all-of-removed", f"{R201}: details", None): "info",
+        # `allOf: [Base, Costs]` -> `allOf: [Base]` (read as Base): only Costs is reported
+    },
+    "access": {
+        ("request-optional-property-became-read-only", f"{RB}: id", None): "info",
+        ("request-property-deprecated", f"{RB}: legacyField", None): "info",
+        ("request-required-property-became-write-only", f"{RB}: token", None): "info",
+        ("response-required-property-became-read-only", f"{R201}: name", None): "info",
+        ("response-property-reactivated", f"{R201}: oldField", None): "info",
+        ("response-optional-property-became-write-only", f"{R201}: secret", None): "info",
     },
     "security": {
         ("api-security-component-type-changed", "#/components/securitySchemes/legacyKey", None): "info",

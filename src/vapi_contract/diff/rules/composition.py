@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..engine import SchemaPair
 from ..registry import schema_rule
-from ..schemas import ref_name, unwrap
+from ..schemas import ref_name, shape, unwrap
 
 _CONCEPT = {"oneOf": "one-of", "anyOf": "any-of", "allOf": "all-of"}
 
@@ -28,12 +28,7 @@ def composition_branches(pair: SchemaPair) -> None:
         old, new = pair.old.get(keyword), pair.new.get(keyword)
         if not isinstance(old, list) and not isinstance(new, list):
             continue
-        if not isinstance(old, list) or not isinstance(new, list):
-            # A whole composition appeared or vanished: report its branches, unless the other side is the same
-            # schema written without it (e.g. `oneOf: [X]` vs X), which the walker compares as a whole.
-            if (isinstance(old, list) and len(old) == 1) or (isinstance(new, list) and len(new) == 1):
-                continue
-        _, removed, added = pair.branches(keyword)
+        _, removed, added = pair.branches(keyword)  # `X` -> `oneOf: [X, Y]` reports only Y
         if removed:
             names = ", ".join(_branch_name(b) for b in removed)
             pair.report(f"{concept}-removed", f"{keyword} branch(es) {names} removed")
@@ -61,5 +56,13 @@ def discriminator(pair: SchemaPair) -> None:
         pair.report("discriminator-mapping-deleted", f"discriminator mapping value(s) {', '.join(removed)} removed")
     if added := sorted(new_map.keys() - old_map.keys()):
         pair.report("discriminator-mapping-added", f"discriminator mapping value(s) {', '.join(added)} added")
-    if changed := sorted(k for k in old_map.keys() & new_map.keys() if ref_name(old_map[k]) != ref_name(new_map[k])):
+    if changed := sorted(k for k in old_map.keys() & new_map.keys() if not _same_target(pair, old_map[k], new_map[k])):
         pair.report("discriminator-mapping-changed", f"discriminator mapping of {', '.join(changed)} changed")
+
+
+def _same_target(pair: SchemaPair, old_ref, new_ref) -> bool:
+    """Same name, or a renamed component of the same shape (the walker compares the branches in depth)."""
+    if not isinstance(old_ref, str) or not isinstance(new_ref, str) or old_ref == new_ref:
+        return old_ref == new_ref
+    old, new = pair.differ.resolve_old(old_ref), pair.differ.resolve_new(new_ref)
+    return old is not None and new is not None and shape(old) == shape(new)
