@@ -108,6 +108,9 @@ def _entry(raw: Any, where: str) -> Accepted:
     for key in ("reason", "owner"):
         if not isinstance(raw[key], str) or not raw[key].strip():
             raise UsageError(f"{where}: {key!r} must be a non-empty string")
+    for key in ("operation", "check"):
+        if raw.get(key) is not None and not isinstance(raw[key], str):
+            raise UsageError(f"{where}: {key!r} must be a string")
     unknown = sorted(set(raw) - set(REQUIRED) - set(OPTIONAL))
     if unknown:
         raise UsageError(f"{where}: unknown key(s) {', '.join(map(repr, unknown))}")

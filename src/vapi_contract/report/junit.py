@@ -44,12 +44,12 @@ def render_junit(summary: dict[str, Any]) -> str:
     root = ET.Element("testsuites", name="vapi-contract")
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0, "time": 0.0}
     for family in sorted(families):
-        suite = ET.SubElement(root, "testsuite", name=family)
+        suite = ET.SubElement(root, "testsuite", name=_clean(family))
         if run.get("started_at"):
             suite.set("timestamp", _clean(str(run["started_at"]).rstrip("Z")))
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0, "time": 0.0}
         for op in families[family]:
-            case = ET.SubElement(suite, "testcase", name=_clean(op["operation"]), classname=f"vapi.{family}")
+            case = ET.SubElement(suite, "testcase", name=_clean(op["operation"]), classname=_clean(f"vapi.{family}"))
             duration = op.get("duration_s") or 0.0
             case.set("time", f"{duration:.3f}")
             counts["tests"] += 1

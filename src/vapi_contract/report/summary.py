@@ -6,16 +6,23 @@ The shape is documented by `schemas/summary.schema.json` (shipped in the package
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 from collections import Counter
 from typing import Any
 
 from .baseline import Baseline, triage
 from .evidence import Evidence
+from .normalize import (
+    CLASSIFICATIONS,
+    clean_finding,
+    clean_meta,
+    clean_operation,
+    clean_resource,
+    number,
+    text,
+)
 from .writer import utc_now
 
 SCHEMA_VERSION = 1
-CLASSIFICATIONS = ("server-bug", "spec-gap", "infra")
 # Worst first: when one operation was recorded twice (retried worker, overlapping shards), the worst wins.
 STATUS_SEVERITY = ("error", "timeout", "failed", "unfinished", "passed", "skipped")
 RUN_META_KEYS = ("run_id", "started_at", "finished_at", "status", "exit_code", "target", "spec", "profile", "seed",
@@ -31,19 +38,6 @@ def family_of(operation: str) -> str:
     return "root"
 
 
-def _num(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def _latency(raw: Any) -> dict[str, float | int | None] | None:
-    if not isinstance(raw, dict):
-        return None
-    out = {k: _num(raw.get(k)) for k in ("p50", "p95", "max")}
-    count = raw.get("count")
-    out["count"] = int(count) if isinstance(count, (int, float)) and not isinstance(count, bool) else None
-    return out if any(v is not None for v in out.values()) else None
-
-
 def _dedupe_findings(records: list[dict[str, Any]], warnings: list[str]) -> list[dict[str, Any]]:
     """One entry per fingerprint (a finding replayed on many examples is one finding), counting occurrences.
 
@@ -51,58 +45,25 @@ def _dedupe_findings(records: list[dict[str, Any]], warnings: list[str]) -> list
     """
     merged: dict[str, dict[str, Any]] = {}
     for record in records:
-        fp = str(record.get("fingerprint") or "").lower()
-        if not fp:
-            key = "\n".join(str(record.get(k)) for k in ("operation", "check", "classification", "message"))
-            fp = hashlib.sha256(key.encode()).hexdigest()[:16]  # writer omitted it: stable stand-in
+        finding = clean_finding(record, warnings)
+        fp = finding["fingerprint"]
         if fp in merged:
             entry = merged[fp]
             entry["occurrences"] += 1
-            entry["flaky"] = entry["flaky"] and bool(record.get("flaky"))
+            entry["flaky"] = entry["flaky"] and finding["flaky"]
             continue
-        if record.get("classification") not in CLASSIFICATIONS:
-            warnings.append(f"finding {fp} ({record.get('operation')}) has classification "
-                            f"{record.get('classification')!r}; reported as server-bug")
-        merged[fp] = {
-            "operation": str(record.get("operation") or "unknown"),
-            "check": str(record.get("check") or "unknown"),
-            "classification": record.get("classification") if record.get("classification") in CLASSIFICATIONS
-            else "server-bug",
-            "fingerprint": fp,
-            "status": "new",
-            "message": str(record.get("message") or ""),
-            "reproducer": record.get("reproducer") or None,
-            "flaky": bool(record.get("flaky")),
-            "status_code": record.get("status_code") if isinstance(record.get("status_code"), int) else None,
-            "occurrences": 1,
-            "time": record.get("time"),
-            "details": record.get("details") if isinstance(record.get("details"), dict) else {},
-            "baseline": None,
-        }
+        merged[fp] = {**finding, "status": "new", "occurrences": 1, "baseline": None}
     return list(merged.values())
 
 
 def _operations(evidence: Evidence, findings: list[dict[str, Any]], warnings: list[str]) -> list[dict[str, Any]]:
     by_op: dict[str, dict[str, Any]] = {}
     for record in evidence.operations:
-        name = str(record.get("operation") or "unknown")
-        status = record.get("status")
-        if status not in STATUS_SEVERITY:
-            warnings.append(f"operation {name} has status {status!r}; reported as error")
-            status = "error"
-        current = by_op.get(name)
-        if current and STATUS_SEVERITY.index(current["status"]) <= STATUS_SEVERITY.index(status):
+        op = clean_operation(record, warnings)
+        current = by_op.get(op["operation"])
+        if current and STATUS_SEVERITY.index(current["status"]) <= STATUS_SEVERITY.index(op["status"]):
             continue
-        by_op[name] = {
-            "operation": name,
-            "family": family_of(name),
-            "status": status,
-            "cases": int(record.get("cases") or 0),
-            "duration_s": _num(record.get("duration_s")),
-            "latency_ms": _latency(record.get("latency_ms")),
-            "checks": [str(c) for c in record.get("checks") or []],
-            "reason": record.get("reason") or None,
-        }
+        by_op[op["operation"]] = {**op, "family": family_of(op["operation"])}
     for finding in findings:  # evidence for an operation that never reported back (killed mid-way)
         name = finding["operation"]
         if name not in by_op:
@@ -144,10 +105,9 @@ def _resources(records: list[dict[str, Any]]) -> dict[str, Any]:
     created: dict[str, dict[str, Any]] = {}
     deleted: set[str] = set()
     failed: list[dict[str, Any]] = []
-    for record in records:
-        rid = str(record.get("resource_id") or "")
-        item = {"resource_id": rid, "operation": record.get("operation"), "name": record.get("name"),
-                "time": record.get("time")}
+    for record in map(clean_resource, records):
+        rid = record["resource_id"]
+        item = {k: record[k] for k in ("resource_id", "operation", "name", "time")}
         action = record.get("action")
         if action == "created":
             created.setdefault(rid, item)
@@ -179,10 +139,10 @@ def _verdict(meta: dict[str, Any], totals: dict[str, Any]) -> tuple[str, int]:
 
 
 def summarize(evidence: Evidence, baseline: Baseline | None = None, *, today: _dt.date | None = None) -> dict:
-    meta = evidence.meta
     warnings = list(evidence.warnings)
+    meta = clean_meta(evidence.meta, warnings)
     findings = _dedupe_findings(evidence.findings, warnings)
-    tested = {str(r.get("operation")) for r in evidence.operations} | {f["operation"] for f in findings}
+    tested = {text(r.get("operation")) or "unknown" for r in evidence.operations} | {f["operation"] for f in findings}
     result = triage(findings, baseline, tested_operations=tested, today=today)
     for finding in findings:
         finding["status"] = result.status.get(finding["fingerprint"], "new")
@@ -195,10 +155,10 @@ def summarize(evidence: Evidence, baseline: Baseline | None = None, *, today: _d
     operations = _operations(evidence, findings, warnings)
     status_counts = Counter(op["status"] for op in operations)
     class_counts = Counter(f["classification"] for f in findings)
-    spec = meta.get("spec") if isinstance(meta.get("spec"), dict) else {}
+    spec = meta.get("spec") or {}
     totals = {
         "operations": len(operations),
-        "operations_in_spec": spec.get("operations") if isinstance(spec.get("operations"), int) else None,
+        "operations_in_spec": spec.get("operations"),
         **{s: status_counts.get(s, 0) for s in ("passed", "failed", "skipped", "error", "timeout", "unfinished")},
         "cases": sum(op["cases"] for op in operations),
         "findings": len(findings),
@@ -210,9 +170,9 @@ def summarize(evidence: Evidence, baseline: Baseline | None = None, *, today: _d
         "by_classification": {c: class_counts.get(c, 0) for c in CLASSIFICATIONS},
     }
     verdict, exit_code = _verdict(meta, totals)
-    spec_issues = [i for i in meta.get("spec_issues") or [] if isinstance(i, dict)]
+    spec_issues = meta["spec_issues"]
     latencies = [op for op in operations if op["latency_ms"] and op["latency_ms"].get("p95") is not None]
-    options = meta.get("options") if isinstance(meta.get("options"), dict) else {}
+    options = meta.get("options") or {}
     return {
         "schema_version": SCHEMA_VERSION,
         "generated_at": utc_now(),
@@ -231,12 +191,12 @@ def summarize(evidence: Evidence, baseline: Baseline | None = None, *, today: _d
         },
         "resources": _resources(evidence.resources),
         "latency": {
-            "budget_ms": _num(options.get("latency_budget_ms")),
+            "budget_ms": number(options.get("latency_budget_ms")),
             "slowest": [{"operation": op["operation"], **op["latency_ms"]}
                         for op in sorted(latencies, key=lambda o: -o["latency_ms"]["p95"])[:10]],
         },
-        "timings": {k: _num(v) for k, v in (meta.get("timings") or {}).items()},
+        "timings": meta["timings"],
         "spec_issues": spec_issues,
-        "spec_issue_counts": dict(Counter(str(i.get("kind")) for i in spec_issues).most_common()),
-        "warnings": [*warnings, *(str(w) for w in meta.get("merge_warnings") or [])],
+        "spec_issue_counts": dict(Counter(i["kind"] for i in spec_issues).most_common()),
+        "warnings": [*warnings, *meta["merge_warnings"]],
     }
