@@ -1,9 +1,9 @@
 """Twin throughput on loopback, beside the ceiling: a minimal Starlette hello-world on uvicorn.
 
-    .venv/bin/python benchmarks/bench_twin.py [--spec PATH] [--requests 2000] [--repeats 5]
+    .venv/bin/python benchmarks/bench_twin.py [--spec PATH] [--requests 2000] [--repeats 5] [--clients 2]
 
-One server process each; the load comes from a separate httpx client process (keep-alive, sequential), so the
-figures are requests per second for one client connection. Also reports the twin's start-up time (spawn to
+One server process each; the load comes from separate httpx client processes (default 2, keep-alive, each
+sequential on its own connection), so a Python client's own cost does not cap the figure. Also reports the twin's start-up time (spawn to
 healthy) on the given spec. Medians over repeats; on a shared machine read the ratios, not the absolutes.
 """
 
@@ -57,11 +57,11 @@ CLIENT = textwrap.dedent("""
         for _ in range(min(200, count)):  # warm-up: connection, validators, caches
             client.request(method, url, json=payload)
         statuses = set()
-        started = time.perf_counter()
+        started = time.time()
         for _ in range(count):
             statuses.add(client.request(method, url, json=payload).status_code)
-        elapsed = time.perf_counter() - started
-    print(json.dumps({"rps": count / elapsed, "statuses": sorted(statuses)}))
+        ended = time.time()
+    print(json.dumps({"started": started, "ended": ended, "count": count, "statuses": sorted(statuses)}))
 """)
 
 
@@ -71,17 +71,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def load(url: str, method: str, count: int, headers: dict, body: dict | None) -> float:
-    """Requests per second measured by a separate client process."""
-    out = subprocess.run(
-        [sys.executable, "-c", CLIENT, url, method, str(count), json.dumps(headers), json.dumps(body) if body else ""],
-        capture_output=True, text=True, check=True,
-    ).stdout
-    result = json.loads(out)
+def load(url: str, method: str, count: int, headers: dict, body: dict | None, clients: int) -> float:
+    """Requests per second served to `clients` concurrent client processes (each its own connection)."""
+    command = [sys.executable, "-c", CLIENT, url, method, str(count), json.dumps(headers), json.dumps(body) if body else ""]
+    processes = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(clients)]
+    results = [json.loads(p.communicate()[0]) for p in processes]
     expected = {"GET": [200], "POST": [201]}[method]
-    if result["statuses"] != expected:
-        raise SystemExit(f"{method} {url}: unexpected statuses {result['statuses']}")
-    return result["rps"]
+    for result in results:
+        if result["statuses"] != expected:
+            raise SystemExit(f"{method} {url}: unexpected statuses {result['statuses']}")
+    wall = max(r["ended"] for r in results) - min(r["started"] for r in results)
+    return sum(r["count"] for r in results) / wall
 
 
 def start_hello() -> tuple[subprocess.Popen, str]:
@@ -103,6 +103,7 @@ def main() -> int:
     parser.add_argument("--spec", default=str(DEFAULT_SPEC))
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--clients", type=int, default=2, help="concurrent client processes (default 2)")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO / "src"))
     from vapi_contract.twin.server import start_twin
@@ -122,10 +123,10 @@ def main() -> int:
         item = f"{twin.base_url}/assistant/{created.json()['id']}"
         figures: dict[str, list[float]] = {k: [] for k in ("twin GET", "hello GET", "twin POST", "hello POST")}
         for _ in range(args.repeats):  # interleaved, so load on the shared machine hits both alike
-            figures["twin GET"].append(load(item, "GET", args.requests, headers, None))
-            figures["hello GET"].append(load(hello_base + "/hello", "GET", args.requests, {}, None))
-            figures["twin POST"].append(load(twin.base_url + "/assistant", "POST", args.requests, headers, ASSISTANT))
-            figures["hello POST"].append(load(hello_base + "/hello", "POST", args.requests, {}, ASSISTANT))
+            figures["twin GET"].append(load(item, "GET", args.requests, headers, None, args.clients))
+            figures["hello GET"].append(load(hello_base + "/hello", "GET", args.requests, {}, None, args.clients))
+            figures["twin POST"].append(load(twin.base_url + "/assistant", "POST", args.requests, headers, ASSISTANT, args.clients))
+            figures["hello POST"].append(load(hello_base + "/hello", "POST", args.requests, {}, ASSISTANT, args.clients))
     finally:
         twin.stop()
         hello.terminate()
@@ -133,7 +134,7 @@ def main() -> int:
 
     median = {k: statistics.median(v) for k, v in figures.items()}
     print(f"bench_twin: spec {Path(args.spec).name}, {args.requests} requests x {args.repeats} repeats, "
-          f"1 server process, 1 httpx client process (keep-alive); load average {os.getloadavg()[0]:.1f}")
+          f"1 server process, {args.clients} httpx client process(es) (keep-alive); load average {os.getloadavg()[0]:.1f}")
     print(f"  twin start-up (spawn -> healthy), median of 3: {statistics.median(starts):.2f} s "
           f"(min {min(starts):.2f} s)")
     for verb, path in (("GET", "/assistant/{id}"), ("POST", "/assistant")):

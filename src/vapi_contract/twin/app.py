@@ -16,7 +16,6 @@ from ..errors import VapiContractError
 from . import crud
 from .faults import FAULTS
 from .params import check_body, check_parameters, parse_body
-from .routing import segments
 from .state import TwinState
 
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
@@ -89,9 +88,8 @@ def build_app(state: TwinState) -> Starlette:
             await asyncio.sleep(1.5)
         served = state.served
         method, path = request.method, request.url.path
-        count = len(segments(path))
         route, path_values = None, None
-        for candidate in served.by_shape.get((method, count), ()):
+        for candidate in served.candidates(method, path):
             path_values = candidate.match(path)
             if path_values is not None:
                 route = candidate
@@ -105,7 +103,8 @@ def build_app(state: TwinState) -> Starlette:
             org = next(iter(state.tokens))
         if state.fault == "leak-orgs":
             org = "*shared*"
-        query = parse_qs(request.url.query, keep_blank_values=True)
+        raw_query = request.scope.get("query_string", b"")
+        query = parse_qs(raw_query.decode("latin-1"), keep_blank_values=True) if raw_query else {}
         values, problems = check_parameters(served, route, path_values, query)
         body: Any = None
         if route.request_ptr is not None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from .routing import Route, build_routes, segments
+from .routing import Route, build_routes, param_name, segments
 from .schemas import SchemaBook
 from .store import Store
 from .synth import MISSING, Conformer
@@ -29,20 +29,22 @@ class Served:
     encoded: bytes  # `GET /api-json` body
     book: SchemaBook
     routes: list[Route]
-    by_shape: dict[tuple[str, int], list[Route]]  # (method, segment count) -> candidate routes
-    paths: set[int]  # segment counts that exist, for "Cannot GET" vs method mismatch
+    by_shape: dict[tuple[str, int, str | None], list[Route]]  # (method, segments, first literal) -> routes
     item_schema: dict[str, str | None]  # collection template -> pointer of the stored-object schema
     creatable: set[str]  # collection templates with a create operation
     conform: Conformer
     generation: int
+    _same: dict[tuple[str | None, str | None], bool] = field(default_factory=dict)
 
     @classmethod
     def build(cls, document: dict[str, Any], generation: int) -> Served:
         book = SchemaBook(document)
         routes = build_routes(book.document)
-        by_shape: dict[tuple[str, int], list[Route]] = {}
+        by_shape: dict[tuple[str, int, str | None], list[Route]] = {}
         for route in routes:
-            by_shape.setdefault((route.op.method, len(segments(route.op.path))), []).append(route)
+            parts = segments(route.op.path)
+            first = parts[0] if parts and not param_name(parts[0]) else None
+            by_shape.setdefault((route.op.method, len(parts), first), []).append(route)
         creatable = {r.collection for r in routes if r.kind == "create"}
         item_schema: dict[str, str | None] = {}
         for kind in ("create", "get"):  # the item GET's schema wins: it is what clients read back
@@ -51,19 +53,32 @@ class Served:
                     item_schema[route.collection] = route.response_ptr
         conform = Conformer(book.resolve, book.schema_valid)
         encoded = json.dumps(document, separators=(",", ":")).encode()
-        return cls(document, encoded, book, routes, by_shape, {len(segments(r.op.path)) for r in routes},
+        return cls(document, encoded, book, routes, by_shape,
                    item_schema, creatable, conform, generation)
 
     def pointers(self) -> list[str]:
         return [p for r in self.routes for p in (r.request_ptr, r.response_ptr) if p]
 
     def same_schema(self, a: str | None, b: str | None) -> bool:
-        if a is None or b is None:
-            return a == b
-        return self.book.resolve(self.book.at(a)) is self.book.resolve(self.book.at(b))
+        """Whether two pointers name the same schema (after `$ref`s); memoized, it sits on the hot path."""
+        key = (a, b)
+        found = self._same.get(key)
+        if found is None:
+            found = a == b if a is None or b is None else self.book.resolve(self.book.at(a)) is self.book.resolve(
+                self.book.at(b))
+            self._same[key] = found
+        return found
+
+    def candidates(self, method: str, path: str) -> list[Route]:
+        parts = segments(path)
+        first = parts[0] if parts else None
+        exact = self.by_shape.get((method, len(parts), first), [])
+        loose = self.by_shape.get((method, len(parts), None), [])
+        return exact + loose if loose else exact
 
     def conform_to(self, value: Any, ptr: str | None) -> Any:
-        if ptr is None:
+        """`value` made valid for the schema at `ptr`; already-valid values (the common case) pass untouched."""
+        if ptr is None or self.book.is_valid(ptr, value):
             return value
         return self.conform(value, self.book.at(ptr))
 
