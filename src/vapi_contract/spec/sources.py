@@ -68,12 +68,28 @@ def parse_document(data: bytes, name: str) -> dict[str, Any]:
         import yaml
 
         try:
-            document = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            document = yaml.load(text, Loader=_yaml_loader())
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}" if mark else ""
             raise SpecSourceError(f"{name}: invalid YAML{where}: {getattr(exc, 'problem', exc)}") from None
     return check_openapi(document, name)
+
+
+def _yaml_loader():
+    """Safe loader that keeps timestamps as strings: JSON (and so the spec) has no date type."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class SpecLoader(base):  # type: ignore[misc, valid-type]
+        pass
+
+    SpecLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in base.yaml_implicit_resolvers.items()
+    }
+    return SpecLoader
 
 
 def check_openapi(document: Any, name: str) -> dict[str, Any]:

@@ -36,7 +36,13 @@ class StoreError(VapiContractError):
 
 def canonical_bytes(document: Any) -> bytes:
     """The canonical form: parsed, keys sorted, stable separators, UTF-8. Identity is its sha256."""
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    try:  # check_circular=False halves the time on a 2.7 MB spec; a cycle (YAML aliases) ends in RecursionError
+        text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, check_circular=False)
+    except RecursionError:
+        raise SpecSourceError("the spec contains a cyclic structure (YAML alias loop?)") from None
+    except (TypeError, ValueError) as exc:  # e.g. YAML dates or non-string keys
+        raise SpecSourceError(f"the spec holds values JSON cannot represent ({exc})") from None
+    return text.encode("utf-8")
 
 
 def canonical_sha256(document: Any) -> str:

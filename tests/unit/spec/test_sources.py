@@ -147,3 +147,17 @@ def test_swagger_and_json_errors_keep_store_untouched(tmp_path, fixtures):
             store.add(load(fixtures / bad))
     assert not (tmp_path / "store").exists()
     assert json.loads(json.dumps(store.entries())) == []
+
+
+def test_yaml_dates_stay_strings(tmp_path):
+    (tmp_path / "dated.yaml").write_text('openapi: 3.0.0\ninfo: {title: t, version: "1"}\npaths: {}\nx-since: 2024-01-01\n')
+    assert load(tmp_path / "dated.yaml").document["x-since"] == "2024-01-01"
+
+
+def test_yaml_alias_loop_is_one_line_error(tmp_path):
+    from vapi_contract.spec.store import SnapshotStore
+
+    (tmp_path / "loop.yaml").write_text('openapi: 3.0.0\ninfo: {title: t, version: "1"}\npaths: {}\nx-loop: &a\n  - *a\n')
+    with pytest.raises(SpecSourceError, match="cyclic"):
+        SnapshotStore(tmp_path / "store").add(load(tmp_path / "loop.yaml"))
+    assert not (tmp_path / "store").exists()
