@@ -11,4 +11,6 @@ def render_text(result: DiffResult) -> str:
     for change in result.changes:
         lines.append(f"{_MARK[change.level]} {change.id}  {reach(change)}")
         lines.append(f"        {change.message}")
+        if change.location and change.location not in change.message:
+            lines.append(f"        at {change.location}")
     return "\n".join(lines) + "\n"
