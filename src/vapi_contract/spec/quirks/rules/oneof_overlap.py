@@ -39,11 +39,25 @@ def fix(schema: dict[str, Any], pointer: str, ctx: Context) -> None:
 
 def first_overlap(branches: list[Any], ctx: Context) -> tuple[int, int] | None:
     facts = [facts_of(b, ctx) for b in branches]
+    if _tagged(facts):
+        return None
     for i in range(len(facts)):
         for j in range(i + 1, len(facts)):
             if not disjoint(facts[i], facts[j]):
                 return i, j
     return None
+
+
+def _tagged(facts: list) -> bool:
+    """Fast path for discriminated unions: one property every branch requires, with disjoint values."""
+    common = frozenset.intersection(*(f.required for f in facts))
+    for name in common:
+        value_sets = [f.properties.get(name) for f in facts]
+        if any(v is None or v.values is None for v in value_sets):
+            continue
+        if len(frozenset().union(*(v.values for v in value_sets))) == sum(len(v.values) for v in value_sets):
+            return True
+    return False
 
 
 def _name(branch: Any, index: int) -> str:
