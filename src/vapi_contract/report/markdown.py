@@ -19,7 +19,8 @@ def _cell(text: Any, limit: int = 160) -> str:
     value = " ".join(str(text if text is not None else "").split())
     if len(value) > limit:
         value = value[: limit - 1] + "\u2026"
-    return value.replace("|", "\\|")
+    # Untrusted text (API responses end up in messages): no table breaks, no raw HTML, no code-span escapes.
+    return value.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("`", "'")
 
 
 def _code(text: str) -> str:
@@ -33,15 +34,15 @@ def _run_line(summary: dict[str, Any]) -> str:
     run = summary.get("run") or {}
     target = run.get("target") or {}
     spec = run.get("spec") or {}
-    parts = [f"run `{run.get('run_id', '?')}`"]
+    parts = [f"run `{_cell(run.get('run_id', '?'))}`"]
     if target:
-        parts.append(f"target {target.get('kind', '?')} `{target.get('base_url', '')}`")
+        parts.append(f"target {_cell(target.get('kind', '?'))} `{_cell(target.get('base_url', ''))}`")
     if spec:
-        parts.append(f"spec {spec.get('title') or ''} {spec.get('version') or ''} "
-                     f"`{str(spec.get('sha256') or '')[:12]}`".replace("  ", " "))
+        parts.append(f"spec {_cell(spec.get('title') or '')} {_cell(spec.get('version') or '')} "
+                     f"`{_cell(str(spec.get('sha256') or '')[:12])}`".replace("  ", " "))
     for key in ("profile", "seed", "shard"):
         if run.get(key) is not None:
-            parts.append(f"{key} `{run[key]}`")
+            parts.append(f"{key} `{_cell(run[key])}`")
     if run.get("merged_from"):
         parts.append(f"merged from {len(run['merged_from'])} shards")
     total = (summary.get("timings") or {}).get("total_s")
@@ -106,8 +107,8 @@ def render_markdown(summary: dict[str, Any]) -> str:
     if summary["fixed"]:
         lines += [f"### Fixed ({len(summary['fixed'])}): accepted findings no longer seen", ""]
         for e in summary["fixed"][:MAX_ROWS]:
-            where = f" `{e['operation']}`" if e.get("operation") else ""
-            lines.append(f"- `{e['fingerprint']}`{where}: {_cell(e['reason'])} ({_cell(e['owner'])}); "
+            where = f" `{_cell(e['operation'])}`" if e.get("operation") else ""
+            lines.append(f"- `{_cell(e['fingerprint'])}`{where}: {_cell(e['reason'])} ({_cell(e['owner'])}); "
                          "remove it from the baseline")
         lines.append("")
     if summary.get("not_covered"):
@@ -118,18 +119,18 @@ def render_markdown(summary: dict[str, Any]) -> str:
     if problems:
         lines += [f"### Operations that did not complete ({len(problems)})", ""]
         for op in problems[:MAX_ROWS]:
-            lines.append(f"- `{op['operation']}`: {op['status']}, {_cell(op.get('reason') or '')}")
+            lines.append(f"- `{_cell(op['operation'])}`: {op['status']}, {_cell(op.get('reason') or '')}")
         lines.append("")
     if res["leaks"] or res["created"]:
         leak_note = f" \u2014 **{res['leaks']} leaked**" if res["leaks"] else ""
         lines += [f"Resources: {res['created']} created, {res['deleted']} deleted{leak_note}"
                   + (" (`vapi-contract janitor` removes them)" if res["leaks"] else ""), ""]
         for item in res["leaked"][:10]:
-            lines.append(f"- `{item['resource_id']}` {_cell(item.get('name') or '')} "
-                         f"from `{item.get('operation') or '?'}`")
+            lines.append(f"- `{_cell(item['resource_id'])}` {_cell(item.get('name') or '')} "
+                         f"from `{_cell(item.get('operation') or '?')}`")
         if res["leaked"]:
             lines.append("")
     if summary["spec_issues"]:
-        counts = ", ".join(f"{k} {v}" for k, v in summary["spec_issue_counts"].items())
+        counts = ", ".join(f"{_cell(k)} {v}" for k, v in summary["spec_issue_counts"].items())
         lines += [f"Spec issues: {len(summary['spec_issues'])} ({counts})", ""]
     return "\n".join(lines).rstrip() + "\n"

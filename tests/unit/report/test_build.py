@@ -228,3 +228,26 @@ def test_unknown_classification_and_status_are_reported_not_hidden(tmp_path):
     assert summary["findings"][0]["classification"] == "server-bug"
     assert any("'mystery'" in w for w in summary["warnings"])
     assert any("'exploded'" in w for w in summary["warnings"])
+
+
+def test_untrusted_text_cannot_inject_markup(tmp_path):
+    evil_op = 'GET /x"><img src=x onerror=alert(1)>'
+    writer = RunWriter(tmp_path, [], worker="")
+    writer.start({"spec": {"sha256": "cd" * 32, "title": "<script>alert(2)</script>"}})
+    writer.operation({"operation": evil_op, "status": "failed", "cases": 1,
+                      "reason": "</details><script>alert(3)</script>"})
+    writer.finding({"operation": evil_op, "check": "c`|d", "classification": "server-bug",
+                    "fingerprint": "abcabcabcabcabca", "message": "body was <script>alert(4)</script> | x",
+                    "reproducer": "curl 'http://127.0.0.1:1/x' -d '```\\n</details>'"})
+    writer.finish({"exit_code": 1})
+    build(tmp_path)
+    html = (tmp_path / "index.html").read_text()
+    assert "<script" not in html and "<img" not in html
+    ET.parse(tmp_path / "junit.xml")
+    md = (tmp_path / "summary.md").read_text()
+    assert "<script" not in md and "<img" not in md
+    assert "````sh\n" in md  # the reproducer's own ``` cannot close its fence
+    outside_code = re.sub(r"(`{3,})sh\n.*?\n\1", "", md, flags=re.DOTALL)
+    assert outside_code.count("<details>") == outside_code.count("</details>")
+    new_rows = [line for line in md.splitlines() if line.startswith("| `GET /x")]
+    assert len(new_rows) == 1 and new_rows[0].count(" | ") == 5  # six cells, none split by the message
