@@ -79,7 +79,7 @@ def clean_meta(meta: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
     if "spec" in meta:
         spec = mapping(meta["spec"])
         out["spec"] = {**spec, **{k: text(spec.get(k)) for k in ("origin", "sha256", "title", "version")},
-                       "operations": integer(spec.get("operations"))} if spec else None
+                       "operations": _operation_count(spec.get("operations"))} if spec else None
     if "options" in meta:
         out["options"] = mapping(meta["options"])
     if "merged_from" in meta:
@@ -96,6 +96,11 @@ def clean_meta(meta: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
     out["merge_warnings"] = [text(w) or "" for w in meta.get("merge_warnings") or []] \
         if isinstance(meta.get("merge_warnings"), list) else []
     return out
+
+
+def _operation_count(value: Any) -> int | None:
+    """`spec.operations` is a count; a list of operation labels is accepted too."""
+    return len(value) if isinstance(value, list) else integer(value)
 
 
 def clean_finding(record: dict[str, Any], warnings: list[str]) -> dict[str, Any]:

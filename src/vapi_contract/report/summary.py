@@ -169,6 +169,10 @@ def summarize(evidence: Evidence, baseline: Baseline | None = None, *, today: _d
         "flaky": sum(f["flaky"] for f in findings),
         "by_classification": {c: class_counts.get(c, 0) for c in CLASSIFICATIONS},
     }
+    in_spec = totals["operations_in_spec"]
+    if in_spec is not None and len(operations) < in_spec and not meta.get("shard"):
+        warnings.append(f"{in_spec - len(operations)} of the spec's {in_spec} operations have no result "
+                        "(neither tested nor reported as skipped)")
     verdict, exit_code = _verdict(meta, totals)
     spec_issues = meta["spec_issues"]
     latencies = [op for op in operations if op["latency_ms"] and op["latency_ms"].get("p95") is not None]

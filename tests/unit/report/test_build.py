@@ -251,3 +251,14 @@ def test_untrusted_text_cannot_inject_markup(tmp_path):
     assert outside_code.count("<details>") == outside_code.count("</details>")
     new_rows = [line for line in md.splitlines() if line.startswith("| `GET /x")]
     assert len(new_rows) == 1 and new_rows[0].count(" | ") == 5  # six cells, none split by the message
+
+
+def test_spec_operations_may_be_a_count_or_the_list_of_labels(tmp_path):
+    writer = RunWriter(tmp_path, [], worker="")
+    writer.start({"spec": {"sha256": "cd" * 32, "operations": ["GET /tool", "POST /tool", "GET /file"]}})
+    writer.operation({"operation": "GET /tool", "status": "passed", "cases": 3})
+    writer.finish({"exit_code": 0})
+    summary = build(tmp_path)
+    assert summary["totals"]["operations_in_spec"] == 3
+    assert "1 of 3" in (tmp_path / "summary.md").read_text()
+    assert "2 of the spec's 3 operations have no result" in summary["warnings"][0]
