@@ -78,3 +78,27 @@ def test_where_the_reference_crashes_we_report(spec_history, reference):
     assert [e.pointer for e in errors if e.keyword == "malformed-schema"] == [
         "/components/schemas/FallbackPlan/properties/voices/items/default"
     ]
+
+
+def _every_tenth_version():
+    import os
+    from pathlib import Path
+
+    mirror = Path(os.environ.get("VAPI_SPEC_MIRROR", Path(__file__).resolve().parents[4] / "shared" / "vapi-spec-history"))
+    index = mirror / "index.json"
+    if not index.exists():
+        return []
+    versions = sorted(json.loads(index.read_text())["versions"], key=lambda v: v["published"])
+    return [v["file"] for v in versions[::10]]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", _every_tenth_version())
+def test_sampled_history_matches_reference(spec_history, reference, name):
+    document = _load(spec_history / name)
+    stubbed = reference.with_dangling_targets_stubbed(document)
+    try:
+        expected = reference.reference_fingerprints(stubbed)
+    except TypeError:
+        pytest.skip("the reference itself crashes on this version (see test_where_the_reference_crashes_we_report)")
+    assert _ours(document, skip_dangling=True) == expected
