@@ -74,9 +74,13 @@ def match_composition(differ, old: dict, new: dict, keyword: str) -> tuple[list,
     """Branches of KEYWORD in two schema nodes. When only one side has the composition (`X` -> `oneOf: [X', Y]`)
     the plain side counts as one branch: matched by shape, or, for non-object schemas, with the first leftover
     branch of the same type, so an edited X is compared as a change rather than reported removed."""
-    old_list, new_list = old.get(keyword), new.get(keyword)
+    old_list, new_list = _own(old, keyword), _own(new, keyword)
     if isinstance(old_list, list) and isinstance(new_list, list):
-        return match_branches(differ, old_list, new_list)
+        pairs, removed, added = match_branches(differ, old_list, new_list)
+        if keyword == "allOf" and len(removed) == 1 and len(added) == 1:
+            # allOf parts are merged anyway: one part swapped for another is that part changing
+            pairs.append((removed.pop(), added.pop()))
+        return pairs, removed, added
     if not isinstance(old_list, list) and not isinstance(new_list, list):
         return [], [], []
     plain_is_old = not isinstance(old_list, list)
@@ -88,16 +92,43 @@ def match_composition(differ, old: dict, new: dict, keyword: str) -> tuple[list,
     leftover_plain = removed if plain_is_old else added
     others = added if plain_is_old else removed
     plain_types = types_of(plain)
-    if leftover_plain and plain_types and "object" not in plain_types:
-        side = "new" if plain_is_old else "old"
-        for branch in others:
-            resolved = unwrap(branch)
-            if isinstance(resolved, dict) and isinstance(resolved.get("$ref"), str):
-                resolve = differ.resolve_new if side == "new" else differ.resolve_old
-                resolved = resolve(resolved["$ref"])
-            if isinstance(resolved, dict) and types_of(resolved) == plain_types:
-                others.remove(branch)
-                leftover_plain.clear()
-                pairs.append((plain, branch) if plain_is_old else (branch, plain))
-                break
+    if leftover_plain and plain_types:
+        resolve = differ.resolve_new if plain_is_old else differ.resolve_old
+        best = _closest(plain, plain_types, others, resolve)
+        if best is not None:
+            others.remove(best)
+            leftover_plain.clear()
+            pairs.append((plain, best) if plain_is_old else (best, plain))
     return pairs, removed, added
+
+
+def _own(schema: dict, keyword: str) -> Any:
+    """The branches of KEYWORD, except an allOf that only repeats refs of the oneOf/anyOf beside it
+    (NestJS writes `oneOf: [A], allOf: [A]`), which adds nothing."""
+    branches = schema.get(keyword)
+    if keyword == "allOf" and isinstance(branches, list):
+        own = {b.get("$ref") for b in branches if isinstance(b, dict)}
+        beside = {b.get("$ref") for k in ("oneOf", "anyOf") for b in schema.get(k) or [] if isinstance(b, dict)}
+        if None not in own and own <= beside:
+            return None
+    return branches
+
+
+def _closest(plain: dict, plain_types: frozenset, branches: list, resolve) -> Any:
+    """The branch the plain schema most likely became: the first of the same scalar type, or for objects
+    the one sharing most property names (at least half of them, Jaccard)."""
+    best, best_score = None, 0.5
+    names = set(plain.get("properties") or {}) if isinstance(plain.get("properties"), dict) else set()
+    for branch in branches:
+        resolved = unwrap(branch)
+        if isinstance(resolved, dict) and isinstance(resolved.get("$ref"), str):
+            resolved = resolve(resolved["$ref"])
+        if not isinstance(resolved, dict) or types_of(resolved) != plain_types:
+            continue
+        if "object" not in plain_types:
+            return branch
+        other = set(resolved.get("properties") or {}) if isinstance(resolved.get("properties"), dict) else set()
+        score = len(names & other) / len(names | other) if names | other else 0.0
+        if score >= best_score:
+            best, best_score = branch, score
+    return best

@@ -113,7 +113,12 @@ EXPECTED = {
         ("request-property-all-of-added", f"{RB}: metadata", None): "error",
         ("response-property-any-of-added", f"{R201}: customer", None): "info",
         ("response-property-all-of-removed", f"{R201}: details", None): "info",
-        # `allOf: [Base, Costs]` -> `allOf: [Base]` (read as Base): only Costs is reported
+        ("request-property-one-of-added", f"{RB}: target", None): "info",
+        ("response-property-one-of-added", f"{R201}: caller", None): "error",
+        ("response-optional-property-removed", f"{R201}: caller.name", None): "warning",
+        # `allOf: [Base, Costs]` -> `allOf: [Base]` (read as Base): only Costs is reported;
+        # `oneOf: [A], allOf: [A]` (NestJS) -> `oneOf: [A, B]`: only B is new, the allOf repeated A;
+        # an inline object that became `oneOf: [its $ref'd twin, B]` is compared with its twin
     },
     "access": {
         ("request-optional-property-became-read-only", f"{RB}: id", None): "info",
