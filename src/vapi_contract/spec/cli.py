@@ -46,6 +46,10 @@ def register(subparsers) -> None:
     _common(val)
     val.set_defaults(handler=cmd_validate)
 
+    from .quirks.cli import register as register_quirks  # owned by the quirks area
+
+    register_quirks(commands, _common)
+
 
 def _common(parser) -> None:
     parser.add_argument("--store", type=Path, help="snapshot store folder (default: VAPI_CONTRACT_STORE or specs/vapi)")
