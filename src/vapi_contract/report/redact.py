@@ -24,11 +24,11 @@ class Redactor:
         # The same secret as it appears inside JSON text (escaped quotes/backslashes/unicode).
         self._escaped = [json.dumps(s)[1:-1] for s in self.secrets]
 
-    def text(self, value: str) -> str:
+    def text(self, value: str, *, bearer: bool = True) -> str:
         for secret in self.secrets:
             if secret in value:
                 value = value.replace(secret, MASK)
-        return _BEARER.sub(lambda m: m.group(1) + MASK, value)
+        return _BEARER.sub(lambda m: m.group(1) + MASK, value) if bearer else value
 
     def contains_secret(self, text: str) -> bool:
         """True when `text` holds a secret, raw or JSON-escaped."""
@@ -42,22 +42,26 @@ class Redactor:
                 value = value.replace(escaped, MASK)
         return value
 
-    def value(self, obj: Any) -> Any:
-        """A JSON-compatible deep copy of `obj` with every string redacted (unknown types become str)."""
+    def value(self, obj: Any, *, bearer: bool = True) -> Any:
+        """A JSON-compatible deep copy of `obj` with every string redacted (unknown types become str).
+
+        `bearer=False` skips the bearer-token pattern (callers that run `serialized()` on the result anyway).
+        """
         if isinstance(obj, str):
-            return self.text(obj)
+            return self.text(obj, bearer=bearer)
         if obj is None or isinstance(obj, (bool, int, float)):
             return obj
         if isinstance(obj, dict):
-            return {self.text(str(k)): self.value(v) for k, v in obj.items()}
+            return {self.text(str(k), bearer=bearer): self.value(v, bearer=bearer) for k, v in obj.items()}
         if isinstance(obj, (list, tuple, set, frozenset)):
-            return [self.value(v) for v in obj]
+            return [self.value(v, bearer=bearer) for v in obj]
         if isinstance(obj, bytes):
-            return self.text(obj.decode("utf-8", "replace"))
-        return self.text(str(obj))
+            return self.text(obj.decode("utf-8", "replace"), bearer=bearer)
+        return self.text(str(obj), bearer=bearer)
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
-        return self.serialized(json.dumps(self.value(obj), ensure_ascii=False, **kwargs))
+        # Bearer tokens are masked once over the whole JSON text rather than string by string.
+        return self.serialized(json.dumps(self.value(obj, bearer=False), ensure_ascii=False, **kwargs))
 
 
 def redact(obj: Any, secrets: Iterable[str | None]) -> Any:
