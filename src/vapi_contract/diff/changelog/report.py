@@ -13,7 +13,8 @@ from ..renderers.markdown import render_markdown
 from .build import Changelog, PairReport
 from .flapping import ADDED_THEN_REMOVED
 
-TOP_BREAKING = 8  # breaking changes listed inline per pair; the pair report has them all
+TOP_BREAKING = 8
+MARKER_LABELS = 5  # breaking changes listed inline per pair; the pair report has them all
 
 
 def _when(text: str) -> str:
@@ -144,10 +145,12 @@ def render_changelog_html(changelog: Changelog) -> str:
     from ...report.charts import line_chart
 
     v = changelog.versions
-    markers = []
-    for pair in changelog.pairs:
-        if pair.summary["error"]:
-            markers.append((_when(pair.new.published), f"{pair.summary['error']} breaking"))
+    # every version with breaking changes gets a dashed line; only the largest few get a label, or the labels
+    # of ~80 versions would overprint each other (the third chart has every count)
+    breaking = [p for p in changelog.pairs if p.summary["error"]]
+    labelled = {id(p) for p in sorted(breaking, key=lambda p: -p.summary["error"])[:MARKER_LABELS]}
+    markers = [(_when(p.new.published), f"{p.summary['error']} breaking" if id(p) in labelled else "")
+               for p in breaking]
     counts_chart = line_chart(
         {"operations": [(_when(x.published), x.operations) for x in v]},
         title="Operations over time (dashed: versions with breaking changes)", markers=markers,
