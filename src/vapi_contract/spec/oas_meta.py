@@ -114,8 +114,12 @@ class SchemaChecker:
 
     def first_error(self, schema: Any, dialect: str | None) -> tuple[str, list, str] | None:
         """(keyword, path inside the schema, message) of the first error, or None when valid."""
-        if self._rs is not None and self._rs.is_valid(schema):
-            return None
+        if self._rs is not None:
+            try:
+                if self._rs.is_valid(schema):
+                    return None
+            except (ValueError, TypeError, OverflowError):  # not convertible for rs: let Python decide
+                pass
         from jsonschema.exceptions import SchemaError, ValidationError
 
         try:
