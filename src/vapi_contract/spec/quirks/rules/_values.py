@@ -40,3 +40,40 @@ def matches_type(value: Any, schema_type: Any) -> bool:
 
 def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def local_violation(schema: dict[str, Any], value: Any) -> str | None:
+    """Why `value` breaks the schema's own scalar keywords (type, enum, bounds, lengths, pattern), or None.
+
+    Deliberately local: refs and combinators are not followed (defaults/examples are checked cheaply).
+    Patterns are expected in their normalized (Python-compatible) form.
+    """
+    import re
+
+    if value is None and schema.get("nullable") is True:
+        return None
+    declared = schema.get("type")
+    if not matches_type(value, declared):
+        return f"is not of type {declared!r}"
+    enum = schema.get("enum")
+    if isinstance(enum, list) and enum and canonical(value) not in {canonical(v) for v in enum}:
+        return "is not one of the enum values"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        low, high = schema.get("minimum"), schema.get("maximum")
+        if isinstance(low, (int, float)) and (value < low or value == low and schema.get("exclusiveMinimum") is True):
+            return f"is below the minimum {low}"
+        if isinstance(high, (int, float)) and (value > high or value == high and schema.get("exclusiveMaximum") is True):
+            return f"is above the maximum {high}"
+    if isinstance(value, str):
+        if isinstance(schema.get("minLength"), int) and len(value) < schema["minLength"]:
+            return f"is shorter than minLength {schema['minLength']}"
+        if isinstance(schema.get("maxLength"), int) and len(value) > schema["maxLength"]:
+            return f"is longer than maxLength {schema['maxLength']}"
+        pattern = schema.get("pattern")
+        if isinstance(pattern, str):
+            try:
+                if not re.search(pattern, value):
+                    return "does not match the pattern"
+            except re.error:
+                return None
+    return None

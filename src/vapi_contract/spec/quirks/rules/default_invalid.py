@@ -9,20 +9,12 @@ from typing import Any
 
 from vapi_contract.spec.quirks.context import Context
 from vapi_contract.spec.quirks.rules import schema_rule
-from vapi_contract.spec.quirks.rules._values import canonical, matches_type
+from vapi_contract.spec.quirks.rules._values import local_violation
 
 
 @schema_rule("default")
 def fix(schema: dict[str, Any], pointer: str, ctx: Context) -> None:
-    default = schema["default"]
-    if default is None and schema.get("nullable"):
-        return
-    enum = schema.get("enum")
-    reason = None
-    if not matches_type(default, schema.get("type")):
-        reason = f"is not of type {schema.get('type')!r}"
-    elif isinstance(enum, list) and canonical(default) not in {canonical(v) for v in enum}:
-        reason = "is not one of the enum values"
+    reason = local_violation(schema, schema["default"])
     if reason:
         del schema["default"]
         ctx.report("default-invalid", pointer + "/default", f"default {reason}; dropped")
