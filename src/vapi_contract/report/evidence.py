@@ -12,7 +12,7 @@ from typing import Any
 
 from vapi_contract.errors import UsageError
 
-from .writer import KINDS
+from .writer import KINDS, SPEC_ISSUES
 
 
 @dataclass
@@ -64,7 +64,7 @@ def load_evidence(run_dir: Path | str) -> Evidence:
     warnings: list[str] = []
     meta: dict[str, Any] = {}
     run_json = run_dir / "run.json"
-    has_evidence = any(evidence_files(run_dir, kind) for kind in KINDS)
+    has_evidence = any(evidence_files(run_dir, kind) for kind in (*KINDS, SPEC_ISSUES))
     if run_json.exists():
         try:
             meta = json.loads(run_json.read_text(encoding="utf-8"))
@@ -83,6 +83,16 @@ def load_evidence(run_dir: Path | str) -> Evidence:
         evidence.files[kind] = [p.name for p in paths]
         records = [r for p in paths for r in read_jsonl(p, warnings)]
         setattr(evidence, kind, records)
+    side_issues = [r for p in evidence_files(run_dir, SPEC_ISSUES) for r in read_jsonl(p, warnings)]
+    if side_issues:
+        listed = meta.get("spec_issues") if isinstance(meta.get("spec_issues"), list) else []
+        seen = {i.get("fingerprint") or json.dumps(i, sort_keys=True) for i in listed if isinstance(i, dict)}
+        for issue in side_issues:
+            key = issue.get("fingerprint") or json.dumps(issue, sort_keys=True)
+            if key not in seen:
+                seen.add(key)
+                listed.append(issue)
+        meta["spec_issues"] = listed
     status = meta.get("status")
     if meta and (status == "running" or not meta.get("finished_at")):
         warnings.append("the run did not finish (no finished_at in run.json): results are partial")

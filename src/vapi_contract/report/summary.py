@@ -133,7 +133,7 @@ def _verdict(meta: dict[str, Any], totals: dict[str, Any]) -> tuple[str, int]:
         return "incomplete", 3
     if totals["operations"] == 0:
         return "incomplete", 3
-    if totals["error"] or totals["timeout"] or totals["unfinished"]:
+    if totals["error"] or totals["unfinished"] or totals["timeout_untested"]:
         return "incomplete", 3
     return "pass", 0
 
@@ -173,7 +173,10 @@ def summarize(evidence: Evidence, baseline: Baseline | None = None, *, today: _d
     if in_spec is not None and len(operations) < in_spec and not meta.get("shard"):
         warnings.append(f"{in_spec - len(operations)} of the spec's {in_spec} operations have no result "
                         "(neither tested nor reported as skipped)")
-    verdict, exit_code = _verdict(meta, totals)
+    # An operation cut by its time budget after some cases was tested (and is shown as timed out); one cut
+    # before any case was not, and that makes the run incomplete.
+    untested = sum(op["status"] == "timeout" and op["cases"] == 0 for op in operations)
+    verdict, exit_code = _verdict(meta, {**totals, "timeout_untested": untested})
     spec_issues = meta["spec_issues"]
     latencies = [op for op in operations if op["latency_ms"] and op["latency_ms"].get("p95") is not None]
     options = meta.get("options") or {}

@@ -22,6 +22,7 @@ from typing import Any
 from .redact import Redactor
 
 KINDS = ("findings", "operations", "resources")
+SPEC_ISSUES = "spec-issues"  # spec problems found by workers during the run; merged into run.json's list
 
 
 def utc_now() -> str:
@@ -177,6 +178,11 @@ class RunWriter:
     def resource(self, record: dict[str, Any]) -> None:
         """Append a resource the run created / deleted / failed to delete on the target."""
         self._append("resources", {"time": utc_now(), **record})
+
+    def spec_issue(self, record: dict[str, Any]) -> None:
+        """Append a spec issue found while testing (`{kind, pointer, message, fingerprint}`); reports merge
+        these with run.json's `spec_issues` (deduplicated by fingerprint), even when the run was killed."""
+        self._append(SPEC_ISSUES, record)
 
     def path_for(self, kind: str) -> Path:
         suffix = f".{self.worker}" if self.worker else ""

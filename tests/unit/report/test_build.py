@@ -262,3 +262,27 @@ def test_spec_operations_may_be_a_count_or_the_list_of_labels(tmp_path):
     assert summary["totals"]["operations_in_spec"] == 3
     assert "1 of 3" in (tmp_path / "summary.md").read_text()
     assert "2 of the spec's 3 operations have no result" in summary["warnings"][0]
+
+
+@pytest.mark.parametrize("cases, verdict", [(7, "pass"), (0, "incomplete")])
+def test_a_timed_out_operation_is_incomplete_only_when_nothing_ran(tmp_path, cases, verdict):
+    writer = RunWriter(tmp_path, [], worker="")
+    writer.start({"spec": {"sha256": "cd" * 32, "operations": 2}})
+    writer.operation({"operation": "GET /tool", "status": "passed", "cases": 5})
+    writer.operation({"operation": "POST /squad", "status": "timeout", "cases": cases, "reason": "budget 60 s"})
+    writer.finish({"exit_code": 0})
+    assert build(tmp_path)["verdict"] == verdict
+
+
+def test_spec_issues_streamed_by_workers_reach_the_report_even_when_killed(tmp_path):
+    controller = RunWriter(tmp_path, [], worker="")
+    controller.start({"spec": {"sha256": "cd" * 32}, "spec_issues": [
+        {"kind": "dangling-ref", "pointer": "/a", "message": "m", "fingerprint": "f1"}]})
+    with RunWriter(tmp_path, [], worker="gw1") as worker:
+        worker.spec_issue({"kind": "dangling-ref", "pointer": "/a", "message": "m", "fingerprint": "f1"})
+        worker.spec_issue({"kind": "unsatisfiable-schema", "pointer": "/b", "message": "no value fits",
+                           "fingerprint": "f2"})
+        worker.operation({"operation": "GET /tool", "status": "passed", "cases": 5})
+    summary = build(tmp_path)  # never finished
+    assert [i["fingerprint"] for i in summary["spec_issues"]] == ["f1", "f2"]
+    assert summary["spec_issue_counts"] == {"dangling-ref": 1, "unsatisfiable-schema": 1}
