@@ -117,7 +117,7 @@ def render_markdown(summary: dict[str, Any]) -> str:
 
     problems = [op for op in summary["operations"] if op["status"] in ("error", "timeout", "unfinished")]
     if problems:
-        lines += [f"### Operations that did not complete ({len(problems)})", ""]
+        lines += [f"### Operations cut short or not completed ({len(problems)})", ""]
         for op in problems[:MAX_ROWS]:
             lines.append(f"- `{_cell(op['operation'])}`: {op['status']}, {_cell(op.get('reason') or '')}")
         lines.append("")

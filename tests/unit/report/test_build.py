@@ -98,7 +98,7 @@ def test_markdown_comment_leads_with_the_verdict(built):
     assert "### New findings (10)" in text and "<details><summary>Reproducers (10)</summary>" in text
     assert "(baseline entry expired 2026-01-15)" in text
     assert "### Fixed (1)" in text and "0badc0ffee15dead" in text
-    assert "1 leaked" in text and "Operations that did not complete (1)" in text
+    assert "1 leaked" in text and "Operations cut short or not completed (1)" in text
     assert len(text) < 65536
 
 
