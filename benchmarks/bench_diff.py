@@ -122,9 +122,10 @@ def ensure_peer(peer_dir: Path) -> Path | None:
         return None
     peer_dir.mkdir(parents=True, exist_ok=True)
     print(f"peer: installing openapi-diff into {peer_dir} (npm)")
-    subprocess.run([npm, "init", "-y"], cwd=peer_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([npm, "init", "-y"], cwd=peer_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   check=False)
     done = subprocess.run([npm, "install", "--no-audit", "--no-fund", "openapi-diff"], cwd=peer_dir,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
     if done.returncode != 0 or not binary.exists():
         print(f"peer: npm install failed: {done.stderr.decode(errors='replace').strip().splitlines()[-1:]}")
         return None

@@ -9,8 +9,9 @@ structure means a renamed component with the same shape is no change.
 from __future__ import annotations
 
 import sys
+from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
-from typing import Any, Hashable
+from typing import Any
 
 from ..spec.model import Operation, resolve_ref
 from . import registry
@@ -46,7 +47,7 @@ class Walk:
         )
         return f"{noun} '{self.path}'"
 
-    def child(self, token: str, **flags: bool) -> "Walk":
+    def child(self, token: str, **flags: bool) -> Walk:
         if token.startswith("["):
             path = f"{self.path}{token}"
         else:
@@ -68,7 +69,7 @@ MAX_DEPTH = 200  # inline nesting (shared components are memoised, so real specs
 class SchemaPair:
     """One pair of matching schema nodes, handed to every schema rule."""
 
-    def __init__(self, differ: "Differ", old: dict, new: dict, walk: Walk):
+    def __init__(self, differ: Differ, old: dict, new: dict, walk: Walk):
         self.differ, self.old, self.new, self.walk = differ, old, new, walk
         self._branches: dict[str, tuple] = {}
 

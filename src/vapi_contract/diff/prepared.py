@@ -40,7 +40,7 @@ class PreparedDocument:
     refs: dict[str, set[str]] = field(default_factory=dict)  # component ref -> refs it contains
 
     @classmethod
-    def build(cls, document: dict[str, Any]) -> "PreparedDocument":
+    def build(cls, document: dict[str, Any]) -> PreparedDocument:
         operations = {(op.method, path_shape(op.path)): op for op in iter_operations(document)}
         components: dict[str, Any] = {}
         for kind in COMPONENT_KINDS:
@@ -50,7 +50,7 @@ class PreparedDocument:
         return cls(document, operations, components, refs)
 
 
-_CACHE: "OrderedDict[int, PreparedDocument]" = OrderedDict()
+_CACHE: OrderedDict[int, PreparedDocument] = OrderedDict()
 _CACHE_SIZE = 4  # a changelog walks consecutive pairs: each document is needed twice in a row
 
 

@@ -9,7 +9,7 @@ Rules never recurse themselves: the walker descends through $refs, properties, i
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 DOCUMENT_RULES: list[Callable] = []
 OPERATION_RULES: list[Callable] = []
@@ -33,5 +33,16 @@ def schema_rule(fn: Callable) -> Callable:
 
 def load_rules() -> None:
     """Import every rule family once; registration happens as a side effect of the import."""
-    from .rules import bodies, composition, constraints, enums, operations, parameters  # noqa: F401
-    from .rules import properties, responses, schema_values, security, types  # noqa: F401
+    from .rules import (  # noqa: F401  # noqa: F401
+        bodies,
+        composition,
+        constraints,
+        enums,
+        operations,
+        parameters,
+        properties,
+        responses,
+        schema_values,
+        security,
+        types,
+    )

@@ -39,12 +39,12 @@ def test_fail_on_error_level(fail_on, expected, capsys):
     assert main(["diff", *_pair("properties"), *extra]) == expected
 
 
-def test_fail_on_warning_counts_warnings_but_error_does_not():
-    # security fixture: info only; enums fixture: errors and a warning
+def test_fail_on_levels(fixture_pair):
+    # security fixture: info only, so even --fail-on warning passes; access fixture: info only too
     assert main(["diff", *_pair("security"), "--fail-on", "warning"]) == 0
-    old, new = _pair("enums")
-    result = compare(*(json.loads(json.dumps(__import__("yaml").safe_load(open(p)))) for p in (old, new)))
-    assert result.fails("warning") and result.fails("error")
+    assert not compare(*fixture_pair("access")).fails("warning")
+    refs = compare(*fixture_pair("refs"))  # errors and warnings
+    assert refs.fails("warning") and refs.fails("error") and not refs.fails(None)
 
 
 def test_text_markdown_junit_html_render(fixture_pair):

@@ -122,10 +122,10 @@ def _removals_markdown(changelog: Changelog) -> list[str]:
 
 def _pair_markdown(pair: PairReport) -> list[str]:
     s = pair.summary
-    lines = [f"### {pair.old.id} → {pair.new.id}", "",
-             f"ops {pair.old.operations} → {pair.new.operations}, schemas {pair.old.schemas} → {pair.new.schemas}; "
-             f"{s['error']} breaking, {s['warning']} possibly breaking, {s['info']} info "
-             f"([full report]({_pair_file(pair)}.md))", ""]
+    counts = (f"ops {pair.old.operations} → {pair.new.operations}, schemas {pair.old.schemas} → {pair.new.schemas}; "
+              f"{s['error']} breaking, {s['warning']} possibly breaking, {s['info']} info "
+              f"([full report]({_pair_file(pair)}.md))")
+    lines = [f"### {pair.old.id} → {pair.new.id}", "", counts, ""]
     if pair.flapped:
         lines += [f"> {len(pair.flapped)} removed operation(s) are part of a flap: likely a partial publish.", ""]
     if pair.ops_added:

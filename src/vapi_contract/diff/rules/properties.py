@@ -32,7 +32,6 @@ def properties_added_removed(pair: SchemaPair) -> None:
         return
     old_required, new_required = _required(pair.old), _required(pair.new)
     request = pair.walk.direction == "request"
-    where = pair.walk.where
     for prop in sorted(new_props.keys() - old_props.keys()):
         required = prop in new_required
         name = _name(pair, prop)
@@ -55,7 +54,6 @@ def properties_added_removed(pair: SchemaPair) -> None:
             write_only = "write-only-" if _flag(old_props[prop], "writeOnly") else ""
             rule = f"response-{'required' if required else 'optional'}-{write_only}property-removed"
         _record(pair, rule, name, f"{'required' if required else 'optional'} property '{name}' removed")
-    del where
 
 
 @schema_rule
