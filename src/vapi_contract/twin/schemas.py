@@ -47,11 +47,56 @@ def normalize(document: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
     return result.document, list(result.issues)
 
 
+def as_json_schema(document: dict[str, Any]) -> dict[str, Any]:
+    """The document with every schema rewritten to plain JSON Schema (`nullable` -> "or null"), refs kept
+    pointing at `#/components/schemas/`, so pointers into the spec still name the same places."""
+    from ..spec.quirks.compile import is_openapi_31, to_json_schema
+
+    openapi_31 = is_openapi_31(document)
+
+    def convert(schema: Any) -> Any:
+        return to_json_schema(schema, openapi_31=openapi_31, defs_pointer="#/components/schemas/")
+
+    def content(block: Any) -> Any:
+        if not isinstance(block, dict) or not isinstance(block.get("content"), dict):
+            return block
+        media = {k: ({**v, "schema": convert(v["schema"])} if isinstance(v, dict) and "schema" in v else v)
+                 for k, v in block["content"].items()}
+        return {**block, "content": media}
+
+    def parameters(items: Any) -> Any:
+        if not isinstance(items, list):
+            return items
+        return [{**p, "schema": convert(p["schema"])} if isinstance(p, dict) and "schema" in p else p for p in items]
+
+    paths = {}
+    for path, item in (document.get("paths") or {}).items():
+        if not isinstance(item, dict):
+            paths[path] = item
+            continue
+        new_item = {**item, "parameters": parameters(item["parameters"])} if "parameters" in item else dict(item)
+        for method, op in item.items():
+            if isinstance(op, dict) and method != "parameters":
+                new_op = dict(op)
+                if "parameters" in op:
+                    new_op["parameters"] = parameters(op["parameters"])
+                if "requestBody" in op:
+                    new_op["requestBody"] = content(op["requestBody"])
+                if isinstance(op.get("responses"), dict):
+                    new_op["responses"] = {c: content(r) for c, r in op["responses"].items()}
+                new_item[method] = new_op
+        paths[path] = new_item
+    components = dict(document.get("components") or {})
+    components["schemas"] = {n: convert(s) for n, s in (components.get("schemas") or {}).items()}
+    return {**document, "paths": paths, "components": components}
+
+
 class SchemaBook:
     """Schemas of one spec version, addressed by JSON pointer into the (normalized) document."""
 
     def __init__(self, document: dict[str, Any]):
-        self.document, self.issues = normalize(document)
+        normalized, self.issues = normalize(document)
+        self.document = as_json_schema(normalized)
         self.draft = 202012 if str(self.document.get("openapi", "")).startswith("3.1") else 4
         self._registry = jsonschema_rs.Registry([(SPEC_URI, self.document)], draft=self.draft)
         self._validators: dict[str, Any] = {}
