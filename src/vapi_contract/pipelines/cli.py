@@ -21,6 +21,8 @@ def register(subparsers) -> None:
     nightly.add_argument("--source", help="spec source (default: live URL, falling back to the store, then the mirror)")
     nightly.add_argument("--store", type=Path, help="snapshot store (default: VAPI_CONTRACT_STORE or specs/vapi)")
     nightly.add_argument("--target", default="twin", help="twin (default) or the base URL of a deployment")
+    nightly.add_argument("--profile", choices=("smoke", "nightly", "gate", "safe-live"),
+                         help="contract profile (default: nightly on the twin, safe-live on a live target)")
     nightly.add_argument("--out", type=Path, help="dashboard folder (default reports/nightly/<date>)")
     nightly.add_argument("--history", type=Path, default=Path("reports/history.json"), help="trend history file")
     nightly.add_argument("--known-errors", type=Path, help="known spec errors (default <store>/known-spec-errors.json)")
@@ -80,7 +82,8 @@ def _nightly(args: argparse.Namespace) -> int:
     from .nightly import NightlyOptions, run
 
     return run(NightlyOptions(
-        source=args.source, store=_store(args), target=args.target, out=args.out, history_file=args.history,
+        source=args.source, store=_store(args), target=args.target, profile=args.profile, out=args.out,
+        history_file=args.history,
         known_errors=args.known_errors, accepted_findings=args.baseline, contract_dirs=args.contract_dir,
         spec_only=args.spec_only, run_args=_run_args(args), time_budget_s=args.time_budget,
     ))

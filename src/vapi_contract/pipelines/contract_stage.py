@@ -113,7 +113,7 @@ def start_contract(
     *,
     spec: str | Path,
     target: str,
-    profile: str,
+    profile: str | None,
     report_dir: Path,
     baseline: Path | None = None,
     extra: list[str] | None = None,
@@ -122,9 +122,9 @@ def start_contract(
 ) -> RunningContract:
     """Start `vapi-contract run`; its output goes to our stderr so stdout stays the pipeline's verdict."""
     report_dir = Path(report_dir)
-    command = _cli() + [
-        "run", "--target", target, "--spec", str(spec), "--profile", profile, "--report-dir", str(report_dir),
-    ]
+    command = _cli() + ["run", "--target", target, "--spec", str(spec), "--report-dir", str(report_dir)]
+    if profile:  # None: the run's own default (nightly on the twin, safe-live on any other target)
+        command += ["--profile", profile]
     if baseline is not None:
         command += ["--baseline", str(baseline)]
     command += extra or []

@@ -24,6 +24,7 @@ class NightlyOptions:
     source: str | None = None  # None: live URL -> store -> mirror
     store: Path = Path("specs/vapi")
     target: str = "twin"
+    profile: str | None = None  # default: nightly on the twin, safe-live (the run's default) on a live target
     out: Path | None = None  # default reports/nightly/<night>
     history_file: Path = Path("reports/history.json")
     known_errors: Path | None = None  # default <store>/known-spec-errors.json when present
@@ -60,9 +61,10 @@ def run(options: NightlyOptions) -> int:
         say(f"nightly {night}: contract results from {len(options.contract_dirs)} run dir(s)")
         contract = contract_stage.from_run_dirs(options.contract_dirs, out / "contract", accepted)
     else:
-        say(f"nightly {night}: contract run (nightly profile) against {options.target}")
+        profile = options.profile or ("nightly" if options.target == "twin" else None)
+        say(f"nightly {night}: contract run ({profile or 'safe-live'} profile) against {options.target}")
         contract = contract_stage.run_contract(
-            spec=spec.spec_file, target=options.target, profile="nightly", report_dir=out / "contract",
+            spec=spec.spec_file, target=options.target, profile=profile, report_dir=out / "contract",
             baseline=accepted, extra=options.run_args, time_budget_s=options.time_budget_s,
         )
 
