@@ -118,6 +118,7 @@ class Differ:
         self.new: PreparedDocument = prepare(new_doc)
         self.dirty = dirty_components(self.old, self.new)
         self.nodes: dict[Hashable, Node] = {}
+        self._shapes: dict[tuple[str, str], str | None] = {}
 
     # -- recording -----------------------------------------------------------------------------------------
     def operation_node(self, label: str) -> Hashable:
@@ -137,6 +138,16 @@ class Differ:
 
     def resolve_new(self, ref: str) -> Any:
         return self.new.components.get(ref) if ref in self.new.components else resolve_ref(self.new.document, ref)
+
+    def component_shape(self, side: str, ref: str) -> str | None:
+        """Shape (see schemas.shape) of a referenced component, computed once per diff."""
+        key = (side, ref)
+        if key not in self._shapes:
+            from .schemas import shape
+
+            target = self.resolve_old(ref) if side == "old" else self.resolve_new(ref)
+            self._shapes[key] = None if target is None else shape(target)
+        return self._shapes[key]
 
     def deref_old(self, item: Any) -> Any:
         """Follow $refs on a non-schema object (parameter, request body, response, header)."""

@@ -26,10 +26,7 @@ def _by_shape(differ, branch: Any, side: str) -> str | None:
     """Canonical JSON with a top-level $ref followed: a renamed component with the same shape matches."""
     branch = unwrap(branch)
     if isinstance(branch, dict) and isinstance(branch.get("$ref"), str):
-        resolve = differ.resolve_old if side == "old" else differ.resolve_new
-        branch = resolve(branch["$ref"])
-        if branch is None:
-            return None
+        return differ.component_shape(side, branch["$ref"])
     return shape(branch)
 
 
