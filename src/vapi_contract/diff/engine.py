@@ -211,11 +211,11 @@ class Differ:
         old, new, w = pair.old, pair.new, pair.walk
         old_props, new_props = old.get("properties"), new.get("properties")
         if isinstance(old_props, dict) and isinstance(new_props, dict):
-            for name in old_props.keys() & new_props.keys():
+            for name in [n for n in new_props if n in old_props]:  # document order: locations are stable
                 prop = unwrap(new_props[name])
-                flags = {}
-                if isinstance(prop, dict):
-                    flags = {"read_only": prop.get("readOnly") is True, "write_only": prop.get("writeOnly") is True}
+                own = prop if isinstance(prop, dict) else {}
+                flags = {"read_only": w.read_only or own.get("readOnly") is True,
+                         "write_only": w.write_only or own.get("writeOnly") is True}
                 self.walk(old_props[name], new_props[name], w.child(name, **flags))
         if isinstance(old.get("items"), dict) and isinstance(new.get("items"), dict):
             self.walk(old["items"], new["items"], w.child("[]"))

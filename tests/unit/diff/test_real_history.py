@@ -76,3 +76,20 @@ def test_renaming_every_component_of_a_real_spec_is_no_contract_change(oldest_sp
     result = compare(oldest_spec, renamed)
     assert {c.id for c in result.changes} == {"api-schema-removed"}
     assert len(result.changes) == len(schemas)
+
+
+def test_output_is_deterministic_across_hash_seeds(oldest_spec_path, newest_spec_path):
+    """First-reach locations must not depend on set iteration order."""
+    import os
+    import subprocess
+    import sys
+
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-m", "vapi_contract.cli", "diff", str(oldest_spec_path),
+                               str(newest_spec_path), "--format", "json"], env=env, capture_output=True,
+                              check=False)
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1]
