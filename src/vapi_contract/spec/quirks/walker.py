@@ -1,11 +1,13 @@
-"""One copy-and-fix pass over an OpenAPI document: every schema object gets the registered rules.
+"""One pass over a private copy of an OpenAPI document: every schema object gets the registered rules.
 
-Faster than deepcopy + a second walk, and it knows where schemas are (so a property *named* `pattern` or
-`enum` is never mistaken for a keyword).
+The copy is made at C speed (pickle) and then fixed in place; the walk knows where schemas are, so a
+property *named* `pattern` or `enum` is never mistaken for a keyword.
 """
 
 from __future__ import annotations
 
+import copy
+import pickle
 from typing import Any
 
 from vapi_contract.spec.model import HTTP_METHODS
@@ -17,55 +19,50 @@ _SUBSCHEMA = ("items", "additionalProperties", "not")
 _SUBSCHEMA_LISTS = ("allOf", "oneOf", "anyOf")
 
 
-def copy_json(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: copy_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [copy_json(v) for v in value]
-    return value
+def private_copy(document: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return pickle.loads(pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL))
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return copy.deepcopy(document)
 
 
 def schema(node: Any, pointer: str, ctx: Context) -> Any:
+    """Fix one schema of the private copy in place (and its subschemas); returns it or its replacement."""
     if not isinstance(node, dict):
-        return copy_json(node)
-    new = dict(node)
-    for rule in rules_for(new):
-        if rule.triggers.isdisjoint(new):
+        return node
+    for rule in rules_for(node):
+        if rule.triggers.isdisjoint(node):
             continue  # an earlier rule removed what this one looks at
-        replacement = rule.fix(new, pointer, ctx)
+        replacement = rule.fix(node, pointer, ctx)
         if replacement is not None:
-            new = replacement
+            node = replacement
     origins = ctx.origins
-    for key, value in new.items():
+    for key, value in node.items():
         if key == "properties" and isinstance(value, dict):
             base = pointer + "/properties/"
-            new[key] = {name: schema(sub, base + escape_token(name), ctx) for name, sub in value.items()}
+            for name, sub in value.items():
+                value[name] = schema(sub, base + escape_token(name), ctx)
         elif key in _SUBSCHEMA and isinstance(value, dict):
             where = origins.get(id(value), f"{pointer}/{key}") if origins else f"{pointer}/{key}"
-            new[key] = schema(value, where, ctx)
+            node[key] = schema(value, where, ctx)
         elif key in _SUBSCHEMA_LISTS and isinstance(value, list):
             where = origins.get(id(value), f"{pointer}/{key}") if origins else f"{pointer}/{key}"
-            new[key] = [
-                schema(sub, origins.get(id(sub), f"{where}/{i}") if origins else f"{where}/{i}", ctx)
-                for i, sub in enumerate(value)
-            ]
-        elif isinstance(value, (dict, list)):
-            new[key] = copy_json(value)
-    return new
+            for i, sub in enumerate(value):
+                value[i] = schema(sub, origins.get(id(sub), f"{where}/{i}") if origins else f"{where}/{i}", ctx)
+    return node
 
 
 def document(doc: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    new = {k: copy_json(v) for k, v in doc.items() if k not in ("paths", "components")}
-    if isinstance(doc.get("components"), dict):
-        new["components"] = _components(doc["components"], ctx)
-    if isinstance(doc.get("paths"), dict):
-        new["paths"] = {
-            path: _path_item(item, "/paths/" + escape_token(path), ctx) for path, item in doc["paths"].items()
-        }
+    new = private_copy(doc)
+    if isinstance(new.get("components"), dict):
+        _components(new["components"], ctx)
+    if isinstance(new.get("paths"), dict):
+        for path, item in new["paths"].items():
+            _path_item(item, "/paths/" + escape_token(path), ctx)
     return new
 
 
-def _components(components: dict[str, Any], ctx: Context) -> dict[str, Any]:
+def _components(components: dict[str, Any], ctx: Context) -> None:
     each = {
         "schemas": schema,
         "parameters": _parameter,
@@ -73,92 +70,65 @@ def _components(components: dict[str, Any], ctx: Context) -> dict[str, Any]:
         "requestBodies": _with_content,
         "responses": _response,
     }
-    new = {}
     for section, value in components.items():
         walk = each.get(section)
         if walk and isinstance(value, dict):
             base = f"/components/{escape_token(section)}/"
-            new[section] = {name: walk(item, base + escape_token(name), ctx) for name, item in value.items()}
-        else:
-            new[section] = copy_json(value)
-    return new
+            for name, item in value.items():
+                value[name] = walk(item, base + escape_token(name), ctx)
 
 
-def _path_item(item: Any, pointer: str, ctx: Context) -> Any:
+def _path_item(item: Any, pointer: str, ctx: Context) -> None:
     if not isinstance(item, dict):
-        return copy_json(item)
-    new = {}
+        return
     for key, value in item.items():
         if key == "parameters":
-            new[key] = _parameters(value, f"{pointer}/parameters", ctx)
+            _parameters(value, f"{pointer}/parameters", ctx)
         elif key in HTTP_METHODS and isinstance(value, dict):
-            new[key] = _operation(value, f"{pointer}/{key}", ctx)
-        else:
-            new[key] = copy_json(value)
-    return new
+            _operation(value, f"{pointer}/{key}", ctx)
 
 
-def _operation(op: dict[str, Any], pointer: str, ctx: Context) -> dict[str, Any]:
-    new = {}
+def _operation(op: dict[str, Any], pointer: str, ctx: Context) -> None:
     for key, value in op.items():
         if key == "parameters":
-            new[key] = _parameters(value, f"{pointer}/parameters", ctx)
+            _parameters(value, f"{pointer}/parameters", ctx)
         elif key == "requestBody":
-            new[key] = _with_content(value, f"{pointer}/requestBody", ctx)
+            _with_content(value, f"{pointer}/requestBody", ctx)
         elif key == "responses" and isinstance(value, dict):
-            new[key] = {
-                code: _response(r, f"{pointer}/responses/{escape_token(str(code))}", ctx)
-                for code, r in value.items()
-            }
-        else:
-            new[key] = copy_json(value)
-    return new
+            for code, response in value.items():
+                _response(response, f"{pointer}/responses/{escape_token(str(code))}", ctx)
 
 
-def _parameters(params: Any, pointer: str, ctx: Context) -> Any:
-    if not isinstance(params, list):
-        return copy_json(params)
-    return [_parameter(p, f"{pointer}/{i}", ctx) for i, p in enumerate(params)]
+def _parameters(params: Any, pointer: str, ctx: Context) -> None:
+    if isinstance(params, list):
+        for i, param in enumerate(params):
+            _parameter(param, f"{pointer}/{i}", ctx)
 
 
 def _parameter(param: Any, pointer: str, ctx: Context) -> Any:
     """A parameter or header object: a `schema`, or `content` with schemas."""
-    if not isinstance(param, dict):
-        return copy_json(param)
-    new = _with_content(param, pointer, ctx)
-    if "schema" in param:
-        new["schema"] = schema(param["schema"], pointer + "/schema", ctx)
-    return new
+    if isinstance(param, dict):
+        _with_content(param, pointer, ctx)
+        if "schema" in param:
+            param["schema"] = schema(param["schema"], pointer + "/schema", ctx)
+    return param
 
 
 def _response(response: Any, pointer: str, ctx: Context) -> Any:
-    if not isinstance(response, dict):
-        return copy_json(response)
-    new = _with_content(response, pointer, ctx)
-    if isinstance(response.get("headers"), dict):
-        new["headers"] = {
-            name: _parameter(h, f"{pointer}/headers/{escape_token(name)}", ctx)
-            for name, h in response["headers"].items()
-        }
-    return new
+    if isinstance(response, dict):
+        _with_content(response, pointer, ctx)
+        if isinstance(response.get("headers"), dict):
+            for name, header in response["headers"].items():
+                _parameter(header, f"{pointer}/headers/{escape_token(name)}", ctx)
+    return response
 
 
 def _with_content(obj: Any, pointer: str, ctx: Context) -> Any:
-    """Copy of obj whose `content` media types have their schemas normalized."""
-    if not isinstance(obj, dict):
-        return copy_json(obj)
-    new = {k: copy_json(v) for k, v in obj.items() if k != "content"}
-    content = obj.get("content")
+    """Normalize the schemas of obj's `content` media types in place."""
+    content = obj.get("content") if isinstance(obj, dict) else None
     if isinstance(content, dict):
-        new["content"] = {}
         for media_type, media in content.items():
-            where = f"{pointer}/content/{escape_token(media_type)}"
             if isinstance(media, dict) and "schema" in media:
-                media_copy = {k: copy_json(v) for k, v in media.items() if k != "schema"}
-                media_copy["schema"] = schema(media["schema"], where + "/schema", ctx)
-                new["content"][media_type] = media_copy
-            else:
-                new["content"][media_type] = copy_json(media)
-    elif content is not None:
-        new["content"] = copy_json(content)
-    return new
+                where = f"{pointer}/content/{escape_token(media_type)}/schema"
+                media["schema"] = schema(media["schema"], where, ctx)
+    return obj

@@ -1,7 +1,7 @@
 """Registry of per-schema quirk rules. Add a quirk: one module here with a @schema_rule function + its test.
 
-A rule receives a shallow copy of one schema object (its own to edit: assign new values, never mutate the
-nested ones in place), the JSON pointer of that schema in the original document, and the Context.
+A rule receives one schema object of normalize()'s private copy of the document (its own to edit in place),
+the JSON pointer of that schema in the original document, and the Context (which reads the original).
 It returns None, or a replacement schema. Rules run in registration order (the import order below).
 """
 
@@ -15,7 +15,7 @@ from vapi_contract.spec.quirks.context import Context
 SchemaFix = Callable[[dict[str, Any], str, Context], "dict[str, Any] | None"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SchemaRule:
     name: str
     triggers: frozenset[str]  # the rule only runs on schemas that have one of these keys

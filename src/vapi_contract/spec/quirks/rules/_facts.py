@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vapi_contract.spec.quirks.context import Context
-from vapi_contract.spec.quirks.rules._values import canonical, json_type
+from vapi_contract.spec.quirks.rules._values import canonical, json_type, type_of_key
 
 _TYPE_ALIASES = {"integer": frozenset({"integer", "number"}), "number": frozenset({"integer", "number"})}
 _MAX_DEPTH = 6
@@ -20,7 +20,7 @@ _JSON_TYPES = frozenset({"string", "number", "integer", "boolean", "array", "obj
 @dataclass(frozen=True)
 class Facts:
     types: frozenset[str] | None = None  # None: any type
-    values: frozenset[str] | None = None  # canonical JSON of allowed values; None: unconstrained
+    values: frozenset[Any] | None = None  # canonical() keys of the allowed values; None: unconstrained
     required: frozenset[str] = frozenset()
     properties: dict[str, "Facts"] = field(default_factory=dict)
     closed: bool = False  # additionalProperties: false
@@ -49,7 +49,7 @@ def facts_of(schema: Any, ctx: Context, depth: int = 0) -> Facts:
     if isinstance(enum, list) and not (schema.get("type") == "array" and not any(isinstance(v, list) for v in enum)):
         values = frozenset(canonical(v) for v in enum)  # (an array's scalar enum constrains its items)
         if schema.get("nullable"):
-            values |= {"null"}
+            values |= {canonical(None)}
     required = frozenset(r for r in schema.get("required", ()) if isinstance(r, str)) if isinstance(
         schema.get("required"), list) else frozenset()
     props = {}
@@ -129,8 +129,6 @@ def disjoint(a: Facts, b: Facts) -> bool:
     return False
 
 
-def _value_type(value: str) -> frozenset[str]:
-    import json
-
-    kind = json_type(json.loads(value))
+def _value_type(key: Any) -> frozenset[str]:
+    kind = type_of_key(key)
     return _TYPE_ALIASES.get(kind, frozenset({kind}))

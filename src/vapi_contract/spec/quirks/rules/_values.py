@@ -38,8 +38,28 @@ def matches_type(value: Any, schema_type: Any) -> bool:
     return actual == schema_type or (schema_type == "number" and actual == "integer")
 
 
-def canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+def canonical(value: Any) -> Any:
+    """A hashable key equal for equal JSON values (1 == 1.0, but true != 1), cheap for scalars."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return ("boolean", value)
+    if isinstance(value, (int, float)):
+        return ("number", value)
+    if value is None:
+        return ("null",)
+    return ("json", json.dumps(value, sort_keys=True, separators=(",", ":")))
+
+
+def type_of_key(key: Any) -> str:
+    """json_type of the value a canonical() key stands for."""
+    if isinstance(key, str):
+        return "string"
+    if key[0] == "number":
+        return json_type(key[1])
+    if key[0] == "json":
+        return json_type(json.loads(key[1]))
+    return key[0]
 
 
 def local_violation(schema: dict[str, Any], value: Any) -> str | None:
