@@ -92,7 +92,7 @@ def test_js_literals_split():
     [
         ("/^[a-zA-Z0-9_-]{1,40}$/", r"^[\-0-9A-Z_a-z]{1,40}(?![\s\S])"),
         ("/^[a-z]+$/i", r"^[A-Za-z]+(?![\s\S])"),
-        (r"^(?<y>\d)\k<y>$", r"^([0-9])(?:\1)(?![\s\S])"),
+        (r"^(?<y>\d)\k<y>$", r"^([0-9])\1(?![\s\S])"),
         (r"[^]", r"[\s\S]"),
         (r"x[]", r"x(?!)"),
         (r"a{,2}", r"a\{,2\}"),  # not a quantifier in ECMA, but {0,2} in Python
@@ -102,8 +102,21 @@ def test_translation_examples(pattern, expected):
     assert python_pattern(pattern) == expected
 
 
+@pytest.mark.parametrize("pattern", VAPI_PATTERNS + CORNER_PATTERNS)
+def test_translation_is_a_fixpoint(pattern):
+    """A normalized document normalizes to itself: translating a translation changes nothing."""
+    translated = python_pattern(pattern)
+    assert python_pattern(translated) == translated
+
+
+def test_surrogate_pairs_and_backreferences():
+    assert python_pattern(r"[\uD83D\uDE00]") == "[\U0001F600]"  # one astral char, written as itself
+    assert python_pattern(r"(a)\1") == r"(a)\1"
+    assert python_pattern(r"(a)\1(?:0)") == r"(a)\1(?:0)"
+
+
 @pytest.mark.parametrize(
-    "pattern", [r"(?i)a", r"/\p{NoSuchProperty}/u", r"[z-a]", r"/\q/u", r"(?<=a+)b", r"a(", r"/[a&&b]/v", r"\k<nope>"]
+    "pattern", [r"\uD83D", r"\1(a)", r"(a)\10", r"(?i)a", r"/\p{NoSuchProperty}/u", r"[z-a]", r"/\q/u", r"(?<=a+)b", r"a(", r"/[a&&b]/v", r"\k<nope>"]
 )
 def test_untranslatable_patterns_are_none(pattern):
     assert python_pattern(pattern) is None

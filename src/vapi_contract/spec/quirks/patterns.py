@@ -34,6 +34,7 @@ _CLASS_ESCAPES: dict[str, tuple[Range, ...]] = {"d": ASCII_DIGITS, "w": ASCII_WO
 _SYNTAX = frozenset("^$\\.*+?()[]{}|/")
 _CLASS_SYNTAX = frozenset("\\]-[^")
 _CONTROL_ESCAPES = {"t": 0x09, "n": 0x0A, "v": 0x0B, "f": 0x0C, "r": 0x0D}
+_CONTROL_NAMES = {code: "\\" + letter for letter, code in _CONTROL_ESCAPES.items()}
 
 
 class PatternUntranslatable(ValueError):
@@ -76,6 +77,8 @@ def char_escape(code: int, *, in_class: bool = False) -> str:
     Only syntax characters are escaped: ECMA's unicode mode rejects identity escapes like `\\:`.
     """
     ch = chr(code)
+    if code in _CONTROL_NAMES:
+        return _CONTROL_NAMES[code]
     if 0x20 <= code < 0x7F:
         return "\\" + ch if ch in (_CLASS_SYNTAX if in_class else _SYNTAX) else ch
     if code <= 0xFFFF:
@@ -104,6 +107,11 @@ def _ranges_text(ranges: tuple[Range, ...]) -> str:
         else:
             parts.append(f"{first}-{last}")
     return "".join(parts)
+
+
+def _no_lone_surrogate(code: int) -> None:
+    if 0xD800 <= code <= 0xDFFF:  # JSON text never holds one; jsonschema_rs rejects them in patterns
+        raise PatternUntranslatable("lone surrogate")
 
 
 class _Translator:
@@ -158,6 +166,7 @@ class _Translator:
         return self._literal(ord(ch))
 
     def _literal(self, code: int) -> str:
+        _no_lone_surrogate(code)
         if self.fold and (closed := case_closure(((code, code),))) != ((code, code),):
             return class_text(closed)
         return char_escape(code)
@@ -211,7 +220,9 @@ class _Translator:
             return r"(?=\n?(?![\s\S]))"
         if ch.isdigit() and ch != "0":
             digits = ch + self._take_while(str.isdigit)
-            return f"(?:\\{digits})"
+            if int(digits) > self.groups:  # forward refs / Annex B octal: JS and Python disagree
+                raise PatternUntranslatable(f"backreference to a group not yet closed: {digits}")
+            return self._backreference(int(digits))
         if ch == "k" and self.src.startswith("<", self.pos):
             end = self.src.find(">", self.pos)
             if end < 0:
@@ -219,8 +230,13 @@ class _Translator:
             name, self.pos = self.src[self.pos + 1 : end], end + 1
             if name not in self.group_names:
                 raise PatternUntranslatable(f"backreference to unknown group {name!r}")
-            return f"(?:\\{self.group_names[name]})"
+            return self._backreference(self.group_names[name])
         return self._literal(self._char_escape(ch))
+
+    def _backreference(self, number: int) -> str:
+        """`\\N`, wrapped only when a digit follows (so `\\1` then `0` never reads as `\\10`)."""
+        follows_digit = self.pos < len(self.src) and self.src[self.pos].isdigit()
+        return f"(?:\\{number})" if follows_digit else f"\\{number}"
 
     def _class_escape(self, ch: str) -> tuple[Range, ...] | None:
         """Ranges for \\d \\D \\w \\W \\s \\S \\p{..} \\P{..}; None for any other escape."""
@@ -267,7 +283,8 @@ class _Translator:
                     raise PatternUntranslatable("bad \\u escape")
                 return ord("u")
             code = self._hex(4)
-            if self.unicode and 0xD800 <= code <= 0xDBFF and self.src.startswith("\\u", self.pos):
+            # A \\uD83D\\uDE00 pair means one astral character (exact in /u; what is meant without it).
+            if 0xD800 <= code <= 0xDBFF and self.src.startswith("\\u", self.pos):
                 save = self.pos
                 self.pos += 2
                 if self._is_hex(4) and 0xDC00 <= (low := int(self.src[self.pos : self.pos + 4], 16)) <= 0xDFFF:
@@ -330,6 +347,9 @@ class _Translator:
                 ranges.append((low, high))
             else:
                 ranges.append((low, low))
+        for lo, hi in ranges:
+            if lo <= 0xDFFF and hi >= 0xD800:
+                _no_lone_surrogate(max(lo, 0xD800))
         merged = normalize_ranges(ranges)
         if self.fold:  # close under case first: [^a]/i must not match "A"
             merged = case_closure(merged)
