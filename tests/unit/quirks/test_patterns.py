@@ -132,7 +132,7 @@ def test_python_specific_semantics_are_ecma():
 
 
 def test_all_patterns_match_like_node():
-    """Differential test: every pattern x edge string, Python re vs Node.js RegExp.test."""
+    """Differential test: every pattern x edge string; Python re and jsonschema_rs vs Node.js RegExp.test."""
     cases, translated = [], []
     for pattern in VAPI_PATTERNS + CORNER_PATTERNS:
         body, flags = _body_flags(pattern)
@@ -144,6 +144,9 @@ def test_all_patterns_match_like_node():
         mine = [bool(re.search(ours, s)) for s in strings]
         diff = [s for s, a, b in zip(strings, mine, theirs) if a != b]
         assert not diff, f"/{body}/{flags}: python and node disagree on {diff!r}"
+        rust = jsonschema_rs.Draft4Validator({"type": "string", "pattern": ours})
+        diff = [s for s, b in zip(strings, theirs) if rust.is_valid(s) != b]
+        assert not diff, f"/{body}/{flags}: jsonschema_rs and node disagree on {diff!r}"
 
 
 @pytest.mark.parametrize("pattern", VAPI_PATTERNS + CORNER_PATTERNS)

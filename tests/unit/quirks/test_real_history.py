@@ -59,12 +59,16 @@ def test_input_is_never_mutated(newest_spec):
     assert _digest(newest_spec) == before
 
 
-def test_issues_point_into_the_original_document(newest_spec, newest_normalized):
-    for issue in newest_normalized.issues:
-        assert _exists(newest_spec, issue.pointer), issue
+@pytest.mark.parametrize("prefix", ["2024-10-10", "2025-05-06T2222", "2026-04-22"])
+def test_issues_point_into_the_original_document(spec_history, history_versions, prefix):
+    entry = next(v for v in history_versions if v["file"].startswith(prefix))
+    document = _load(spec_history, entry)
+    result = normalize(document)
+    for issue in result.issues:
+        assert _exists(document, issue.pointer), issue
         assert issue.fingerprint == fingerprint(issue.kind, issue.pointer)
         assert "\n" not in issue.message
-    keys = [(i.kind, i.pointer) for i in newest_normalized.issues]
+    keys = [(i.kind, i.pointer) for i in result.issues]
     assert len(keys) == len(set(keys))
 
 

@@ -27,6 +27,8 @@ def fix(schema: dict[str, Any], pointer: str, ctx: Context) -> dict[str, Any] | 
         ctx.report("enum-duplicates", pointer, f"enum lists {dupes} value(s) twice; duplicates dropped")
         schema["enum"] = list(seen.values())
     declared = schema.get("type")
+    if declared == "array":
+        return None  # an array's scalar enum lists its items' values (enum_on_array)
     if isinstance(declared, str) and not any(matches_type(v, declared) for v in schema["enum"]):
         if not (schema.get("nullable") and None in schema["enum"]):
             ctx.report("unsatisfiable-schema", pointer, f"no enum value is of type {declared!r}")
