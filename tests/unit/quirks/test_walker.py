@@ -1,0 +1,79 @@
+"""normalize() finds schemas everywhere OpenAPI puts them, and only there."""
+
+from __future__ import annotations
+
+import copy
+
+from vapi_contract.spec.quirks import normalize
+
+QUIRK = {"type": "enum", "enum": ["a"]}  # any quirk will do: type-enum
+
+
+def test_every_schema_position_is_visited():
+    doc = {
+        "openapi": "3.0.0",
+        "paths": {
+            "/x/{id}": {
+                "parameters": [{"name": "id", "in": "path", "schema": copy.deepcopy(QUIRK)}],
+                "get": {
+                    "parameters": [{"name": "q", "in": "query", "content": {"application/json": {"schema": copy.deepcopy(QUIRK)}}}],
+                    "requestBody": {"content": {"application/json": {"schema": copy.deepcopy(QUIRK)}}},
+                    "responses": {"200": {
+                        "headers": {"X-Rate": {"schema": copy.deepcopy(QUIRK)}},
+                        "content": {"text/plain": {"schema": copy.deepcopy(QUIRK)}},
+                    }},
+                },
+            }
+        },
+        "components": {
+            "schemas": {"S": copy.deepcopy(QUIRK)},
+            "parameters": {"P": {"name": "p", "in": "query", "schema": copy.deepcopy(QUIRK)}},
+            "headers": {"H": {"schema": copy.deepcopy(QUIRK)}},
+            "requestBodies": {"B": {"content": {"application/json": {"schema": copy.deepcopy(QUIRK)}}}},
+            "responses": {"R": {"description": "r", "content": {"application/json": {"schema": copy.deepcopy(QUIRK)}}}},
+        },
+    }
+    pointers = sorted(i.pointer for i in normalize(doc).issues)
+    assert pointers == sorted([
+        "/paths/~1x~1{id}/parameters/0/schema",
+        "/paths/~1x~1{id}/get/parameters/0/content/application~1json/schema",
+        "/paths/~1x~1{id}/get/requestBody/content/application~1json/schema",
+        "/paths/~1x~1{id}/get/responses/200/headers/X-Rate/schema",
+        "/paths/~1x~1{id}/get/responses/200/content/text~1plain/schema",
+        "/components/schemas/S",
+        "/components/parameters/P/schema",
+        "/components/headers/H/schema",
+        "/components/requestBodies/B/content/application~1json/schema",
+        "/components/responses/R/content/application~1json/schema",
+    ])
+
+
+def test_non_schema_places_are_left_alone():
+    doc = {
+        "openapi": "3.0.0",
+        "info": {"title": "t", "version": "1", "x-enum": {"type": "enum"}},
+        "paths": {"/x": {"get": {"responses": {"200": {"description": "ok",
+                  "content": {"application/json": {"example": {"type": "enum", "pattern": "/a/"}}}}}}}},
+        "components": {"schemas": {"S": {"type": "object", "properties": {"type": {"type": "string"}},
+                                         "example": {"type": "enum"}}}},
+    }
+    result = normalize(doc)
+    assert result.issues == [] and result.document == doc and result.document is not doc
+
+
+def test_empty_and_odd_documents():
+    assert normalize({}).document == {} and normalize({}).issues == []
+    odd = {"paths": {"/x": None, "/y": {"get": "nope", "parameters": "x"}}, "components": {"schemas": {"A": True}}}
+    assert normalize(odd).document == odd
+
+
+def test_deep_recursion_stays_refs():
+    doc = {"openapi": "3.0.0", "components": {"schemas": {
+        "Node": {"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}},
+                 "next": {"oneOf": [{"$ref": "#/components/schemas/Node"}, {"$ref": "#/components/schemas/Leaf"}]}}},
+        "Leaf": {"type": "object", "properties": {"up": {"$ref": "#/components/schemas/Node"}}},
+    }}}
+    result = normalize(doc)
+    schemas = result.document["components"]["schemas"]
+    assert schemas["Node"]["properties"]["children"]["items"] == {"$ref": "#/components/schemas/Node"}
+    assert "anyOf" in schemas["Node"]["properties"]["next"]  # neither branch requires anything: overlap
