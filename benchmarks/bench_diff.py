@@ -34,6 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_HISTORY = Path(os.environ.get("VAPI_SPEC_MIRROR", REPO.parent / "shared" / "vapi-spec-history"))
 CLI = REPO / ".venv" / "bin" / "vapi-contract"
 FIXTURE = REPO / "tests" / "fixtures" / "diff" / "properties"
+SYNTHETIC_COPIES = 150  # copies of the fixture API in the synthetic pair (~115 KB, 150 operations)
 
 
 @dataclass
@@ -112,6 +113,28 @@ def measure(cmd: list[str], repeats: int, timeout: float, cwd: Path | None = Non
     return result
 
 
+def synthetic_pair(folder: Path, copies: int) -> tuple[Path, Path]:
+    """A valid, acyclic spec pair the peer accepts: the `properties` fixture API repeated COPIES times with
+    its components renamed per copy, so the peer's speed can be compared where it finishes."""
+    import yaml
+
+    written = []
+    for side in ("old", "new"):
+        base = yaml.safe_load((FIXTURE / f"{side}.yaml").read_text())
+        doc = {"openapi": base["openapi"], "info": base["info"], "paths": {}, "components": {"schemas": {}}}
+        for i in range(copies):
+            text = json.dumps(base).replace("#/components/schemas/", f"#/components/schemas/C{i}")
+            copy = json.loads(text)
+            for path, item in copy["paths"].items():
+                doc["paths"][f"/v{i}{path}"] = item
+            for name, schema in copy["components"]["schemas"].items():
+                doc["components"]["schemas"][f"C{i}{name}"] = schema
+        target = folder / f"synthetic-{side}.json"
+        target.write_text(json.dumps(doc))
+        written.append(target)
+    return written[0], written[1]
+
+
 def ensure_peer(peer_dir: Path) -> Path | None:
     binary = peer_dir / "node_modules" / ".bin" / "openapi-diff"
     if binary.exists():
@@ -162,9 +185,13 @@ def main() -> int:
     print(f"\nCLI start-up (vapi-contract --version): {startup.describe(30)}")
 
     with tempfile.TemporaryDirectory(prefix="bench-diff-") as tmp:
+        early = args.history / versions[1]["file"]
+        synthetic_old, synthetic_new = synthetic_pair(Path(tmp), SYNTHETIC_COPIES)
         cases = [
             ("oldest vs newest", oldest, newest),
             ("consecutive recent", previous, newest),
+            ("consecutive oldest", oldest, early),
+            (f"synthetic valid x{SYNTHETIC_COPIES}", synthetic_old, synthetic_new),
             ("small valid fixture pair", FIXTURE / "old.yaml", FIXTURE / "new.yaml"),
         ]
         rows = []
@@ -189,7 +216,7 @@ def main() -> int:
 
     print("\n== summary (median seconds; ratio = peer / vapi-contract)")
     for name, ours, theirs in rows:
-        budget = " (budget 1 s)" if name != "small valid fixture pair" else ""
+        budget = " (budget 1 s)" if name in ("oldest vs newest", "consecutive recent") else ""
         if not theirs.runs:
             peer_text = "not measured"
         elif not theirs.finished:
@@ -199,7 +226,7 @@ def main() -> int:
                          f"({theirs.median() / ours.median():.0f}x our time), no diff produced")
         else:
             peer_text = f"{theirs.median():.3f} s, ratio {theirs.median() / ours.median():.1f}x"
-        print(f"  {name:26s} vapi-contract {ours.median():.3f} s{budget}; openapi-diff {peer_text}")
+        print(f"  {name:24s} vapi-contract {ours.median():.3f} s{budget}; openapi-diff {peer_text}")
 
     if not args.no_changelog:
         with tempfile.TemporaryDirectory(prefix="bench-changelog-") as out:
