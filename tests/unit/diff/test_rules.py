@@ -86,6 +86,7 @@ EXPECTED = {
         ("request-property-min-length-increased", f"{RB}: firstMessage", None): "error",
         ("request-property-max-length-decreased", f"{RB}: name", None): "error",
         ("request-property-pattern-added", f"{RB}: slug", None): "error",
+        ("request-property-max-items-decreased", f"{RB}: voices", None): "error",  # our extension id
         ("response-property-max-length-unset", f"{R201}: firstMessage", None): "error",
         ("response-property-max-increased", f"{R201}: maxDurationSeconds", None): "error",
         ("response-property-min-decreased", f"{R201}: maxDurationSeconds", None): "error",

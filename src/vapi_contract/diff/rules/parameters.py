@@ -18,7 +18,9 @@ def _parameters(differ, op, deref) -> dict[tuple[str, str], dict[str, Any]]:
         for item in source or []:
             param = deref(item)
             if isinstance(param, dict) and isinstance(param.get("name"), str):
-                found[(param.get("in", "query"), param["name"])] = param
+                where = param.get("in", "query")
+                # header names are case-insensitive: X-Trace and x-trace are one parameter
+                found[(where, param["name"].lower() if where == "header" else param["name"])] = param
     return found
 
 
@@ -35,8 +37,9 @@ def parameters(op: OperationPair) -> None:
     renames = _path_renames(op.old.path, op.new.path)
     old = {(("path", renames.get(name, name)) if where == "path" else (where, name)): p for (where, name), p in old.items()}
     for key in sorted(new.keys() - old.keys()):
-        where, name = key
+        where, _ = key
         param = new[key]
+        name = param["name"]
         location = f"{where} parameter {name}"
         if where == "path":
             op.report("new-request-path-parameter", location, f"{location}: new path parameter")
@@ -45,7 +48,7 @@ def parameters(op: OperationPair) -> None:
         else:
             op.report("new-optional-request-parameter", location, f"{location}: new optional parameter")
     for key in sorted(old.keys() - new.keys()):
-        where, name = key
+        where, name = key[0], old[key]["name"]
         location = f"{where} parameter {name}"
         if old[key].get("deprecated") is True:
             op.report("request-parameter-removed-with-deprecation", location, f"{location}: removed after deprecation")
@@ -53,7 +56,7 @@ def parameters(op: OperationPair) -> None:
             op.report("request-parameter-removed", location, f"{location}: removed")
     for key in sorted(old.keys() & new.keys()):
         before, after = old[key], new[key]
-        location = f"{key[0]} parameter {key[1]}"
+        location = f"{key[0]} parameter {after['name']}"
         if key[0] != "path":  # path parameters are always required
             if after.get("required") is True and before.get("required") is not True:
                 op.report("request-parameter-became-required", location, f"{location}: became required")
