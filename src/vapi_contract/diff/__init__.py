@@ -16,14 +16,14 @@ if TYPE_CHECKING:
 
 
 def compare(old_doc: dict[str, Any], new_doc: dict[str, Any], *, old_label: str = "old",
-            new_label: str = "new") -> "DiffResult":
+            new_label: str = "new") -> DiffResult:
     """Every change from OLD_DOC to NEW_DOC, each reported once where it happened (see engine.py)."""
     from .engine import compare as _compare
 
     return _compare(old_doc, new_doc, old_label=old_label, new_label=new_label)
 
 
-def render(result: "DiffResult", fmt: str = "text") -> str:
+def render(result: DiffResult, fmt: str = "text") -> str:
     """text | markdown | json | junit | html"""
     from .renderers import render as _render
 
