@@ -184,8 +184,7 @@ class Comparison:
     def to_json(self) -> dict[str, Any]:
         return {
             "errors": [
-                {"fingerprint": e.fingerprint, "pointer": e.pointer, "message": e.message, "status": status,
-                 "check": e.check, "keyword": e.keyword}
+                {"fingerprint": e.fingerprint, "pointer": e.pointer, "message": e.message, "status": status}
                 for e, status in self.errors
             ],
             "fixed": self.fixed,

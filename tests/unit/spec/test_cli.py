@@ -71,7 +71,7 @@ def test_validate_exit_codes_and_json_shape(fixtures, tmp_path, capsys):
     report = json.loads(capsys.readouterr().out)
     assert set(report) == {"errors", "fixed", "summary"}
     assert set(report["summary"]) == {"total", "new", "known", "fixed"}
-    assert {"fingerprint", "pointer", "message", "status"} <= set(report["errors"][0])
+    assert all(set(e) == {"fingerprint", "pointer", "message", "status"} for e in report["errors"])
     assert {e["status"] for e in report["errors"]} == {"new"}
 
     assert main(["spec", "validate", spec, "--store", store, "--update-baseline"]) == 0
