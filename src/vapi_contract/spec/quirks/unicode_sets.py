@@ -1,8 +1,11 @@
 """Code-point range sets for regex character classes, so ECMA classes become explicit Python ranges.
 
 Python's `re` has no `\\p{..}`, and its `\\d`/`\\w`/`\\s`/`.` mean something else than ECMA's. We compute
-exact sets instead. Unicode properties come from the `regex` module (a declared dependency, and a much newer
-Unicode version than this Python's `unicodedata`, closer to the Node.js server that applies the patterns).
+exact sets instead, over the code points assigned in this Python's `unicodedata` (Unicode 14 on 3.11):
+those are read alike by every engine involved (Node.js servers, Rust's regex in jsonschema_rs, the `regex`
+module), whereas letters added by newer Unicode versions are letters to some engines and unassigned to others
+(a generated string using one would be rejected by a server on an older Unicode). General categories come
+from `unicodedata`; scripts and binary properties from the `regex` module, cut to those code points.
 """
 
 from __future__ import annotations
@@ -69,13 +72,75 @@ def _all_code_points() -> str:
     return "".join(chr(c) for lo, hi in UNIVERSE for c in range(lo, hi + 1))
 
 
+_CATEGORY_NAMES = {
+    "Letter": "L", "Cased_Letter": "LC", "Uppercase_Letter": "Lu", "Lowercase_Letter": "Ll",
+    "Titlecase_Letter": "Lt", "Modifier_Letter": "Lm", "Other_Letter": "Lo", "Mark": "M", "Combining_Mark": "M",
+    "Nonspacing_Mark": "Mn", "Spacing_Mark": "Mc", "Enclosing_Mark": "Me", "Number": "N", "Decimal_Number": "Nd",
+    "digit": "Nd", "Letter_Number": "Nl", "Other_Number": "No", "Punctuation": "P", "punct": "P",
+    "Connector_Punctuation": "Pc", "Dash_Punctuation": "Pd", "Open_Punctuation": "Ps", "Close_Punctuation": "Pe",
+    "Initial_Punctuation": "Pi", "Final_Punctuation": "Pf", "Other_Punctuation": "Po", "Symbol": "S",
+    "Math_Symbol": "Sm", "Currency_Symbol": "Sc", "Modifier_Symbol": "Sk", "Other_Symbol": "So",
+    "Separator": "Z", "Space_Separator": "Zs", "Line_Separator": "Zl", "Paragraph_Separator": "Zp", "Other": "C",
+    "Control": "Cc", "cntrl": "Cc", "Format": "Cf", "Surrogate": "Cs", "Private_Use": "Co", "Unassigned": "Cn",
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _categories() -> dict[str, tuple[Range, ...]]:
+    """General category (two letters) -> ranges, from this Python's unicodedata; one pass, cached."""
+    import unicodedata
+
+    runs: dict[str, list[Range]] = {}
+    start, current = 0, unicodedata.category("\0")
+    for code in range(1, MAX_CODE_POINT + 2):
+        category = unicodedata.category(chr(code)) if code <= MAX_CODE_POINT else None
+        if category != current:
+            runs.setdefault(current, []).append((start, code - 1))
+            start, current = code, category
+    return {name: normalize_ranges(ranges) for name, ranges in runs.items()}
+
+
+def _category(short: str) -> tuple[Range, ...] | None:
+    table = _categories()
+    if short == "LC":
+        members = ("Lu", "Ll", "Lt")
+    elif len(short) == 1:
+        members = tuple(name for name in table if name[0] == short)
+    else:
+        members = (short,)
+    if not members or any(len(m) != 2 or m[0] not in "LMNPSZC" for m in members):
+        return None
+    return normalize_ranges(r for m in members for r in table.get(m, ()))
+
+
 @functools.lru_cache(maxsize=256)
 def unicode_property(name: str) -> tuple[Range, ...] | None:
-    """Ranges of `\\p{name}` (a general category, script, or binary property), None if unknown."""
-    import regex  # lazy: only patterns with \\p need it
-
+    """Ranges of `\\p{name}` (general category, script or binary property), None if unknown."""
     if not name or any(ch in name for ch in "{}\\[]"):
         return None
+    key, _, value = name.partition("=")
+    if value and key in ("General_Category", "gc"):
+        name = value
+    elif value and key not in ("Script", "sc", "Script_Extensions", "scx"):
+        return None
+    if name == "Any":
+        return UNIVERSE
+    if name == "ASCII":
+        return ((0, 0x7F),)
+    if name == "Assigned":
+        return complement(_category("Cn") or ())
+    if not value or key in ("General_Category", "gc"):
+        short = _CATEGORY_NAMES.get(name, name)
+        if len(short) <= 2 and short[:1] in "LMNPSZC" and (found := _category(short)) is not None:
+            return found
+        if value:
+            return None
+    return _regex_property(name)
+
+
+def _regex_property(name: str) -> tuple[Range, ...] | None:
+    import regex  # lazy: only scripts/binary properties need it
+
     try:
         compiled = regex.compile(r"\p{%s}+" % name)
     except regex.error:
@@ -87,9 +152,8 @@ def unicode_property(name: str) -> tuple[Range, ...] | None:
     def code_point(offset: int) -> int:
         return offset if offset < gap_start else offset + gap_size
 
-    return normalize_ranges(
-        (code_point(m.start()), code_point(m.end() - 1)) for m in compiled.finditer(text)
-    )
+    found = normalize_ranges((code_point(m.start()), code_point(m.end() - 1)) for m in compiled.finditer(text))
+    return intersect(found, complement(_category("Cn") or ()))
 
 
 def _canonicalize(ch: str) -> str:
