@@ -15,7 +15,7 @@ from starlette.routing import Route as StarletteRoute
 from ..errors import VapiContractError
 from . import crud
 from .faults import FAULTS
-from .params import check_body, check_parameters, parse_body
+from .params import check_body, check_parameters, parse_body, parse_form
 from .state import TwinState
 
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
@@ -108,12 +108,14 @@ def build_app(state: TwinState) -> Starlette:
         values, problems = check_parameters(served, route, path_values, query)
         body: Any = None
         if route.request_ptr is not None:
-            body, parse_problem = parse_body(await request.body())
+            raw = await request.body()
+            if route.form:
+                body, parse_problem = parse_form(raw, request.headers.get("content-type", ""))
+            else:
+                body, parse_problem = parse_body(raw)
             if parse_problem:
                 return error(400, [parse_problem], "Bad Request")
             problems += check_body(served, route, body)
-        elif method in ("POST", "PUT", "PATCH"):
-            body = await crud.form_fields(request)
         if problems and state.fault != "accept-invalid":
             return error(400, problems, "Bad Request")
         if state.fault == "server-error" and route.kind == "create" and route.collection == crud.FAULT_COLLECTION:

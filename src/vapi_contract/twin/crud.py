@@ -33,17 +33,6 @@ def not_found(what: str) -> Response:
     return _json({"message": f"{what} not found", "error": "Not Found", "statusCode": 404}, 404)
 
 
-async def form_fields(request: Request) -> dict[str, Any]:
-    """Non-JSON bodies (file uploads): the twin keeps the upload's size and name, not its bytes."""
-    raw = await request.body()
-    name = "upload"
-    marker = b'filename="'
-    if marker in raw:
-        start = raw.index(marker) + len(marker)
-        name = raw[start:raw.index(b'"', start)].decode("utf-8", "replace") or name
-    return {"name": name, "bytes": len(raw)} if raw else {}
-
-
 class Call:
     """One request being answered; `run()` returns the response."""
 

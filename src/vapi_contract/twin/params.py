@@ -70,6 +70,31 @@ def parse_body(raw: bytes) -> tuple[Any, str | None]:
         return None, f"Unexpected token in JSON: {exc}"
 
 
+def parse_form(raw: bytes, content_type: str) -> tuple[Any, str | None]:
+    """Form fields as a JSON object: text parts as strings, file parts as their file name (a `binary` string)."""
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        from urllib.parse import parse_qsl
+
+        return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)), None
+    if not content_type.startswith("multipart/form-data"):
+        return None, f"Content-Type must be multipart/form-data, got {content_type or 'none'}"
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw)
+    if not message.is_multipart():
+        return None, "Multipart: Boundary not found"
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not name:
+            continue
+        filename = part.get_filename()
+        payload = part.get_payload(decode=True) or b""
+        fields[name] = filename if filename is not None else payload.decode("utf-8", "replace")
+    return fields, None
+
+
 def check_body(served: Served, route: Route, body: Any) -> list[str]:
     if route.request_ptr is None:
         return []

@@ -30,6 +30,7 @@ class Route:
     response_ptr: str | None  # pointer to the documented success JSON schema, if any
     request_ptr: str | None  # pointer to the JSON request body schema, if any
     body_required: bool
+    form: bool = False  # the body is multipart/form-data or urlencoded (file uploads), not JSON
     params: list[dict[str, Any]] = field(default_factory=list)
     redirect: bool = False
     parent: str | None = None  # item template this route hangs under (`/reporting/insight/{id}` for .../run)
@@ -97,12 +98,18 @@ def _success(op: Operation, preferred: tuple[str, ...]) -> tuple[int, str | None
     return (int(ordered[0]) if ordered else 200), None, False
 
 
-def _request(op: Operation) -> tuple[str | None, bool]:
+FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def _request(op: Operation) -> tuple[str | None, bool, bool]:
+    """Pointer to the request body schema, whether the body is required, and whether it is a form."""
     body = op.definition.get("requestBody")
-    if not isinstance(body, dict) or JSON not in (body.get("content") or {}):
-        return None, False
-    ptr = pointer("paths", op.path, op.method.lower(), "requestBody", "content", JSON, "schema")
-    return ptr, bool(body.get("required"))
+    content = (body.get("content") or {}) if isinstance(body, dict) else {}
+    for media in (JSON, *FORMS):
+        if isinstance(content.get(media), dict) and "schema" in content[media]:
+            ptr = pointer("paths", op.path, op.method.lower(), "requestBody", "content", media, "schema")
+            return ptr, bool(body.get("required")), media != JSON
+    return None, False, False
 
 
 def _parameters(op: Operation) -> list[dict[str, Any]]:
@@ -142,10 +149,10 @@ def build_routes(document: dict[str, Any]) -> list[Route]:
                     break
         preferred = ("201", "200") if kind == "create" else ("200", "201")
         status, response_ptr, redirect = _success(op, preferred)
-        request_ptr, body_required = _request(op)
+        request_ptr, body_required, form = _request(op)
         regex, groups = compile_template(op.path)
         routes.append(
-            Route(op, kind, regex, collection, id_param, status, response_ptr, request_ptr, body_required,
+            Route(op, kind, regex, collection, id_param, status, response_ptr, request_ptr, body_required, form,
                   _parameters(op), redirect, parent, groups)
         )
     routes.sort(key=lambda r: specificity(r.op.path), reverse=True)

@@ -132,3 +132,12 @@ def test_action_under_an_unknown_item_is_404(client):
 def test_api_json_serves_the_running_spec_without_auth(twin, newest_spec):
     served = httpx.get(twin.base_url + "/api-json")
     assert served.status_code == 200 and served.json() == newest_spec
+
+
+def test_file_upload_is_multipart_and_validated(client):
+    created = client.post("/file", files={"file": ("notes.txt", b"call notes")})
+    assert created.status_code == 201
+    assert client.get(f"/file/{created.json()['id']}").status_code == 200
+    missing = client.post("/file", files={"other": ("x.txt", b"x")})
+    assert missing.status_code == 400 and any("file" in m for m in missing.json()["message"])
+    assert client.post("/file", json={"file": "x"}).status_code == 400

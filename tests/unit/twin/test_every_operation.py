@@ -74,10 +74,15 @@ def call(client: httpx.Client, served: Served, route: Route, ids: dict[str, str]
         invalid = served.book.errors(route.request_ptr, body)
         if invalid:
             return Outcome(route.label, 0, [f"could not build a valid request: {invalid[:3]}"])
-    if route.request_ptr:
+    if route.form:  # file upload: binary fields as files, the rest as form fields
+        properties = served.book.resolve(served.book.at(route.request_ptr)).get("properties", {})
+        binary = {k for k, v in properties.items() if served.book.resolve(v).get("format") == "binary"}
+        files = {k: (f"{v}.txt", b"hello") for k, v in body.items() if k in binary}
+        data = {k: v for k, v in body.items() if k not in binary}
+        response = client.request(route.op.method, path, params=query, files=files or {"file": ("a.txt", b"hi")},
+                                  data=data)
+    elif route.request_ptr:
         response = client.request(route.op.method, path, params=query, json=body)
-    elif route.op.method in ("POST", "PUT", "PATCH"):
-        response = client.request(route.op.method, path, params=query, files={"file": ("a.txt", b"hello")})
     else:
         response = client.request(route.op.method, path, params=query)
     if response.status_code != route.status:
