@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from html import escape
 from pathlib import Path
 
 from ..renderers.markdown import render_markdown
@@ -142,51 +141,6 @@ def _pair_markdown(pair: PairReport) -> list[str]:
 
 
 def render_changelog_html(changelog: Changelog) -> str:
-    from ...report.charts import line_chart
+    from .html import render_changelog_html as _render
 
-    v = changelog.versions
-    # every version with breaking changes gets a dashed line; only the largest few get a label, or the labels
-    # of ~80 versions would overprint each other (the third chart has every count)
-    breaking = [p for p in changelog.pairs if p.summary["error"]]
-    labelled = {id(p) for p in sorted(breaking, key=lambda p: -p.summary["error"])[:MARKER_LABELS]}
-    markers = [(_when(p.new.published), f"{p.summary['error']} breaking" if id(p) in labelled else "")
-               for p in breaking]
-    counts_chart = line_chart(
-        {"operations": [(_when(x.published), x.operations) for x in v]},
-        title="Operations over time (dashed: versions with breaking changes)", markers=markers,
-    )
-    schema_chart = line_chart(
-        {"schemas": [(_when(x.published), x.schemas) for x in v]},
-        title="Schemas over time (dashed: versions with breaking changes)", markers=markers,
-    )
-    breaking_chart = line_chart(
-        {"breaking": [(_when(p.new.published), p.summary["error"]) for p in changelog.pairs],
-         "possibly breaking": [(_when(p.new.published), p.summary["warning"]) for p in changelog.pairs]},
-        title="Breaking changes per version",
-    )
-    flaps = "".join(f"<li>{escape(e.describe(changelog.ids))}</li>" for e in changelog.operation_flaps)
-    rows = []
-    for pair in changelog.pairs:
-        s = pair.summary
-        cls = "error" if s["error"] else ""
-        flap = f" ({len(pair.flapped)} flapped)" if pair.flapped else ""
-        rows.append(
-            f'<tr class="{cls}"><td><a href="{escape(_pair_file(pair))}.md">{escape(pair.new.id)}</a></td>'
-            f"<td>{pair.new.operations}</td><td>{pair.new.schemas}</td><td>{len(pair.ops_added) or ''}</td>"
-            f"<td>{len(pair.ops_removed) or ''}{flap}</td><td>{s['error'] or ''}</td><td>{s['warning'] or ''}</td>"
-            f"<td>{s['info'] or ''}</td></tr>"
-        )
-    title = "Spec changelog"
-    summary = (f"{len(v)} versions, {escape(v[0].id)} → {escape(v[-1].id)}" if v else "No versions.")
-    return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title><style>'
-        "body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1f2328;max-width:1100px}"
-        "table{border-collapse:collapse;width:100%}th,td{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:right}"
-        "td:first-child,th:first-child{text-align:left}tr.error td{background:#fff1f0}svg{max-width:100%;height:auto}"
-        f"</style></head><body><h1>{title}</h1><p>{summary}</p>"
-        f"{counts_chart}{schema_chart}{breaking_chart}"
-        f"<h2>Flapping (likely partial publishes)</h2><ul>{flaps or '<li>none</li>'}</ul>"
-        "<h2>Versions</h2><table><thead><tr><th>version</th><th>ops</th><th>schemas</th><th>+ops</th><th>−ops</th>"
-        f"<th>breaking</th><th>possibly</th><th>info</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        "</body></html>\n"
-    )
+    return _render(changelog)
