@@ -1,3 +1,4 @@
+import shlex
 import subprocess
 import sys
 
@@ -18,10 +19,31 @@ def test_unknown_command_is_a_one_line_usage_error():
     assert "Traceback" not in proc.stderr
 
 
+SPAMMING_CLI = """
+import sys
+from vapi_contract import cli
+
+def spam(args):
+    for _ in range(20000):
+        print("x" * 10)
+
+original = cli.build_parser
+
+def build():
+    parser = original()
+    parser._subparsers._group_actions[0].add_parser("spam").set_defaults(handler=spam)
+    return parser
+
+cli.build_parser = build
+sys.exit(cli.main(["spam"]))
+"""
+
+
 def test_output_piped_into_a_closed_reader_is_not_a_traceback():
+    # 200 KB of output into `head -c 1`: the writer gets EPIPE long before it finishes.
     proc = subprocess.run(
-        f"{sys.executable} -m vapi_contract.cli --help | head -c 10 >/dev/null; "
-        f"{sys.executable} -c \"import sys; from vapi_contract.cli import main; sys.exit(main(['spec', 'list', '--help']))\" | head -c 1",
-        shell=True, capture_output=True, text=True,
+        f"{sys.executable} -c {shlex.quote(SPAMMING_CLI)} | head -c 1 >/dev/null; exit ${{PIPESTATUS[0]}}",
+        shell=True, capture_output=True, text=True, executable="/bin/bash",
     )
-    assert "Traceback" not in proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode == 141
