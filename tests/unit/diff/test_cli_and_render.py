@@ -89,3 +89,19 @@ def test_real_versions_from_gzip_files(oldest_spec_path, newest_spec_path, capsy
     assert main(["diff", str(oldest_spec_path), str(newest_spec_path), "--format", "json", "--fail-on", "error"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert data["summary"]["error"] > 0
+
+
+def test_snapshot_ids_and_latest_from_a_store(tmp_path, fixture_pair, capsys):
+    from vapi_contract.spec.sources import LoadedSpec
+    from vapi_contract.spec.store import SnapshotStore
+
+    store = SnapshotStore(tmp_path / "store")
+    ids = []
+    for when, document in zip(("2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z"), fixture_pair("enums")):
+        raw = json.dumps(document).encode()
+        entry, _ = store.add(LoadedSpec(document=document, raw=raw, origin="test"), published_at=when,
+                             validate=False)
+        ids.append(entry.id)
+    assert main(["diff", ids[0], "latest", "--store", str(store.root), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["summary"] == {"error": 2, "warning": 1, "info": 3}
