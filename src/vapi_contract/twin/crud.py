@@ -10,7 +10,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .routing import Route
+from .routing import Route, segments, strip_version
 from .state import Served, TwinState
 from .store import Record, parse_time
 from .synth import now_iso
@@ -46,6 +46,8 @@ class Call:
             self.collection = self.collection.replace("{" + name + "}", path_values[name])
 
     def run(self) -> Response:
+        if self.route.parent and self._parent_missing():
+            return not_found(self.route.parent.split("/")[-2].replace("-", " ").capitalize())
         kind = self.route.kind
         if kind != "action" and self.route.collection not in self.served.creatable:
             kind = "action"  # a family the spec never lets clients create: answer what is documented
@@ -170,8 +172,6 @@ class Call:
 
     # -- everything else ------------------------------------------------------------------------------------
     def action(self) -> Response:
-        if self.route.parent and self._parent_missing():
-            return not_found(self.route.parent.split("/")[-2].capitalize())
         if self.route.redirect:
             target = f"{self.request.base_url}__twin/blob/{uuid.uuid4()}"
             return Response(status_code=self.route.status, headers={"location": target})
@@ -185,10 +185,19 @@ class Call:
         return _json(payload, self.route.status)
 
     def _parent_missing(self) -> bool:
-        parent = next((r for r in self.served.routes if r.kind == "get" and r.op.path.endswith(self.route.parent)
+        """Whether the item this route hangs under (e.g. the insight of `.../insight/{id}/run`) is unknown."""
+        parent = next((r for r in self.served.routes if r.kind == "get" and strip_version(r.op.path) == self.route.parent
                        and r.collection in self.served.creatable), None)
         if parent is None:
             return False
-        values = parent.match(self.route.parent.format(**self.path_values)) if parent else None
-        collection = parent.collection.format(**(values or {}))
-        return self.state.store.get(self.org, collection, (values or {}).get(parent.id_param, "")) is None
+        parts = segments(self.request.url.path)
+        depth = len(segments(self.route.op.path)) - len(segments(strip_version(self.route.op.path)))
+        concrete = "/" + "/".join(parts[depth:depth + len(segments(parent.op.path))])
+        values = parent.match(concrete)
+        if values is None:
+            return True
+        collection = parent.collection
+        for name, value in values.items():
+            if name != parent.id_param:
+                collection = collection.replace("{" + name + "}", value)
+        return self.state.store.get(self.org, collection, values.get(parent.id_param, "")) is None

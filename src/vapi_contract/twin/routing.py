@@ -33,7 +33,7 @@ class Route:
     form: bool = False  # the body is multipart/form-data or urlencoded (file uploads), not JSON
     params: list[dict[str, Any]] = field(default_factory=list)
     redirect: bool = False
-    parent: str | None = None  # item template this route hangs under (`/reporting/insight/{id}` for .../run)
+    parent: str | None = None  # item it hangs under: `/reporting/insight/{id}` for `.../{id}/run`, `/test-suite/{id}`
     groups: dict[str, str] = field(default_factory=dict)  # regex group -> spec parameter name
 
     @property
@@ -69,6 +69,11 @@ def compile_template(template: str) -> tuple[re.Pattern[str], dict[str, str]]:
             groups[group] = name
             parts.append(f"(?P<{group}>[^/]+)")
     return re.compile("^/" + "/".join(parts) + "/?$"), groups
+
+
+def shape(template: str) -> str:
+    """A template with parameter names erased: `/test-suite/{testSuiteId}` and `/test-suite/{id}` agree."""
+    return "/" + "/".join("{}" if param_name(s) else s for s in segments(template))
 
 
 def strip_version(template: str) -> str:
@@ -130,6 +135,7 @@ def build_routes(document: dict[str, Any]) -> list[Route]:
         if name and len(parts) > 1:
             items[strip_version(template)] = ("/" + "/".join(parts[:-1]), name)
     collections = {collection for collection, _ in items.values()}
+    item_shapes = {shape(template): template for template in items}
 
     routes = []
     for op in ops:
@@ -140,13 +146,11 @@ def build_routes(document: dict[str, Any]) -> list[Route]:
         elif bare in items and op.method in ("GET", "PATCH", "PUT", "DELETE"):
             collection, id_param = items[bare]
             kind = {"GET": "get", "PATCH": "update", "PUT": "update", "DELETE": "delete"}[op.method]
-        if kind == "action":
-            parts = segments(bare)
-            for cut in range(len(parts) - 1, 0, -1):
-                prefix = "/" + "/".join(parts[:cut])
-                if prefix in items:
-                    parent = prefix
-                    break
+        parts = segments(bare if kind == "action" else collection)
+        for cut in range(len(parts) - 1, 0, -1):  # the item this route hangs under, if any
+            parent = item_shapes.get(shape("/" + "/".join(parts[:cut])))
+            if parent:
+                break
         preferred = ("201", "200") if kind == "create" else ("200", "201")
         status, response_ptr, redirect = _success(op, preferred)
         request_ptr, body_required, form = _request(op)

@@ -51,6 +51,8 @@ class Served:
             for route in routes:
                 if route.kind == kind and route.response_ptr:
                     item_schema[route.collection] = route.response_ptr
+        served_as_create(routes, item_schema, book)
+        creatable = {r.collection for r in routes if r.kind == "create"}
         conform = Conformer(book.resolve, book.schema_valid)
         encoded = json.dumps(document, separators=(",", ":")).encode()
         return cls(document, encoded, book, routes, by_shape,
@@ -84,6 +86,24 @@ class Served:
 
     def synthesize(self, ptr: str | None) -> Any:
         return None if ptr is None else self.conform(MISSING, self.book.at(ptr))
+
+
+def served_as_create(routes: list[Route], item_schema: dict[str, str | None], book: SchemaBook) -> None:
+    """POSTs under a collection that answer its item schema (`/call/phone`, `/phone-number/buy`) create one."""
+    def schema(ptr: str | None) -> Any:
+        return book.resolve(book.at(ptr)) if ptr else None
+
+    families = sorted(((c, schema(p)) for c, p in item_schema.items() if p), key=lambda f: -len(f[0]))
+    for route in routes:
+        if route.kind != "action" or route.op.method != "POST" or not route.response_ptr:
+            continue
+        answered = schema(route.response_ptr)
+        for collection, item in families:
+            rest = route.collection[len(collection):]
+            literal = rest.startswith("/") and "{" not in rest  # `/call/phone`, not `/subscription/{id}/credit`
+            if route.collection.startswith(collection) and literal and answered is item:
+                route.kind, route.collection, route.parent = "create", collection, None
+                break
 
 
 class TwinState:

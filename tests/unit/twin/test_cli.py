@@ -1,0 +1,71 @@
+"""`vapi-contract twin` in the foreground: announces where it serves, stops on Ctrl-C, one-line errors."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+
+import httpx
+
+from vapi_contract.twin.faults import FAULTS
+
+CLI = [sys.executable, "-m", "vapi_contract.cli", "twin"]
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=60)
+
+
+def test_help_lists_every_fault():
+    result = run("--help")
+    assert result.returncode == 0
+    for name in FAULTS:
+        assert name in result.stdout
+
+
+def test_unknown_fault_is_one_line_exit_2():
+    result = run("--fault", "nope", "--spec", "x.json")
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "unknown twin fault 'nope'" in result.stderr
+
+
+def test_missing_spec_is_one_line_exit_2(tmp_path):
+    result = run("--spec", str(tmp_path / "missing.json"), "--port", "0")
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"vapi-contract: error: spec file not found: {tmp_path / 'missing.json'}"
+
+
+def test_bad_tokens_file_is_one_line_exit_2(tmp_path, oldest_spec_path):
+    tokens = tmp_path / "tokens.json"
+    tokens.write_text('{"orgs": {}}')
+    result = run("--spec", str(oldest_spec_path), "--tokens", str(tokens))
+    assert result.returncode == 2 and "tokens file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serves_in_foreground_with_custom_tokens_and_stops_on_interrupt(tmp_path, oldest_spec_path):
+    tokens = tmp_path / "tokens.json"
+    tokens.write_text('{"orgs": {"acme": "acme-secret", "globex": "globex-secret"}, "admin": "root"}')
+    process = subprocess.Popen([*CLI, "--spec", str(oldest_spec_path), "--port", "0", "--tokens", str(tokens)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        url = re.search(r"serving (http://\S+)", line).group(1)
+        assert "acme=acme-secret" in process.stdout.readline()
+        response = None
+        for _ in range(200):
+            try:
+                response = httpx.get(url + "/assistant", headers={"Authorization": "Bearer acme-secret"})
+                break
+            except httpx.ConnectError:
+                pass
+        assert response is not None and response.status_code == 200
+        assert httpx.get(url + "/assistant", headers={"Authorization": "Bearer twin-token-org-a"}).status_code == 401
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
+    finally:
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
