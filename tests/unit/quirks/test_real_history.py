@@ -13,7 +13,7 @@ from vapi_contract.spec.quirks import compile_check, normalize
 from vapi_contract.spec.quirks.issues import fingerprint
 
 # Kinds that are reported but deliberately left in place (a lenient reader accepts them as they are).
-KEPT_AS_IS = {"array-without-items", "type-null"}
+KEPT_AS_IS = {"array-without-items", "type-null", "examples-in-schema"}
 
 
 def _load(spec_history, entry) -> dict:

@@ -77,3 +77,15 @@ def test_deep_recursion_stays_refs():
     schemas = result.document["components"]["schemas"]
     assert schemas["Node"]["properties"]["children"]["items"] == {"$ref": "#/components/schemas/Node"}
     assert "anyOf" in schemas["Node"]["properties"]["next"]  # neither branch requires anything: overlap
+
+
+def test_schema_keywords_on_parameter_objects_are_dropped_and_reported():
+    param = {"name": "assistantOverrides", "in": "query", "allOf": [{"$ref": "#/components/schemas/A"}], "schema": {}}
+    doc = {"openapi": "3.0.0", "paths": {"/session": {"get": {"parameters": [param]}}},
+           "components": {"schemas": {"A": {"type": "object"}}}}
+    result = normalize(doc)
+    assert result.document["paths"]["/session"]["get"]["parameters"][0] == {
+        "name": "assistantOverrides", "in": "query", "schema": {}}
+    assert [(i.kind, i.pointer) for i in result.issues] == [
+        ("parameter-schema-misplaced", "/paths/~1session/get/parameters/0")]
+    assert "allOf" in doc["paths"]["/session"]["get"]["parameters"][0]  # input untouched

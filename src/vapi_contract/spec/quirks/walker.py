@@ -13,7 +13,7 @@ from typing import Any
 from vapi_contract.spec.model import HTTP_METHODS
 from vapi_contract.spec.quirks.context import Context
 from vapi_contract.spec.quirks.issues import escape_token
-from vapi_contract.spec.quirks.rules import rules_for
+from vapi_contract.spec.quirks.rules import PARAMETER_RULES, rules_for
 
 _SUBSCHEMA = ("items", "additionalProperties", "not")
 _SUBSCHEMA_LISTS = ("allOf", "oneOf", "anyOf")
@@ -108,6 +108,8 @@ def _parameters(params: Any, pointer: str, ctx: Context) -> None:
 def _parameter(param: Any, pointer: str, ctx: Context) -> Any:
     """A parameter or header object: a `schema`, or `content` with schemas."""
     if isinstance(param, dict):
+        for fix in PARAMETER_RULES:
+            fix(param, pointer, ctx)
         _with_content(param, pointer, ctx)
         if "schema" in param:
             param["schema"] = schema(param["schema"], pointer + "/schema", ctx)

@@ -25,6 +25,13 @@ class SchemaRule:
 
 RULES: list[SchemaRule] = []
 _BY_KEY: dict[str, list[SchemaRule]] = {}
+# Rules on parameter/header objects (not schemas): fix(parameter, pointer, ctx) -> None.
+PARAMETER_RULES: list[Callable[[dict[str, Any], str, Context], None]] = []
+
+
+def parameter_rule(fix: Callable[[dict[str, Any], str, Context], None]):
+    PARAMETER_RULES.append(fix)
+    return fix
 
 
 def schema_rule(*triggers: str) -> Callable[[SchemaFix], SchemaFix]:
@@ -64,4 +71,5 @@ from vapi_contract.spec.quirks.rules import (  # noqa: E402,F401
     openapi30_shape,
     enum_beside_oneof,
     oneof_overlap,
+    parameter_keywords,
 )
