@@ -41,7 +41,11 @@ class PreparedDocument:
 
     @classmethod
     def build(cls, document: dict[str, Any]) -> PreparedDocument:
-        operations = {(op.method, path_shape(op.path)): op for op in iter_operations(document)}
+        operations: dict[tuple[str, str], Operation] = {}
+        for op in iter_operations(document):
+            key = (op.method, path_shape(op.path))
+            # two templates of one shape in one document (`/a/{x}` and `/a/{y}`): keep them apart by exact path
+            operations[key if key not in operations else (op.method, op.path)] = op
         components: dict[str, Any] = {}
         for kind in COMPONENT_KINDS:
             for name, value in (((document.get("components") or {}).get(kind)) or {}).items():

@@ -50,3 +50,10 @@ def test_deep_inline_nesting(depth):
     result = compare(nested({"type": "string"}), nested({"type": "integer"}))
     expected = "request-property-type-changed" if depth < 200 else "schema-depth-limit"
     assert [c.id for c in result.changes] == [expected]
+
+
+def test_paths_of_the_same_shape_in_one_document_stay_apart():
+    doc = {"openapi": "3.0.0", "paths": {"/a/{x}": {"get": {"responses": {}}}, "/a/{y}": {"get": {"responses": {}}}}}
+    assert compare(doc, copy.deepcopy(doc)).changes == []
+    fewer = {"openapi": "3.0.0", "paths": {"/a/{x}": {"get": {"responses": {}}}}}
+    assert [c.operation for c in compare(doc, fewer).changes] == ["GET /a/{y}"]
