@@ -1,0 +1,111 @@
+"""`vapi-contract run` (the contract suite, wrapping pytest on tests/contract) and `vapi-contract janitor`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def register(subparsers) -> None:
+    from .options import add_to_argparse
+
+    run = subparsers.add_parser(
+        "run", help="run the contract suite against the twin or a live URL",
+        description="Run the schemathesis-driven contract suite. Exit codes: 0 no new finding, 1 new contract "
+                    "findings, 2 usage or spec error, 3 target unreachable or infrastructure failure.",
+    )
+    add_to_argparse(run)
+    run.add_argument("--workers", type=int, default=1, help="pytest-xdist worker processes (default 1)")
+    run.add_argument("-q", "--quiet", action="store_true", help="less pytest output")
+    run.add_argument("pytest_args", nargs=argparse.REMAINDER, help="after `--`: extra pytest arguments")
+    run.set_defaults(handler=run_command)
+
+    janitor = subparsers.add_parser("janitor", help="delete objects left behind by earlier runs (by name tag)")
+    janitor.add_argument("--target", default=None, help="base URL (default $VAPI_BASE_URL)")
+    janitor.add_argument("--spec", default=None, help="spec source (to find the CRUD families)")
+    janitor.add_argument("--prefix", default=None, help="name prefix to delete (default vapi-contract-)")
+    janitor.add_argument("--dry-run", action="store_true", help="list what would be deleted")
+    janitor.set_defaults(handler=janitor_command)
+
+
+def suite_dir() -> Path:
+    """tests/contract of this checkout (the suite ships beside the package in the repo)."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        candidate = parent / "tests" / "contract"
+        if (candidate / "conftest.py").exists():
+            return candidate
+    from ..errors import UsageError
+
+    raise UsageError("cannot find the contract suite (tests/contract) beside the vapi_contract package")
+
+
+def pytest_argv(args, suite: Path) -> list[str]:
+    argv = [str(suite), "-p", "no:cacheprovider", "--rootdir", str(suite.parents[1]),
+            "-o", "junit_family=xunit2", "-p", "no:randomly"]
+    argv += ["-q"] if args.quiet else ["-v"]
+    if args.workers and args.workers > 1:
+        argv += ["-n", str(args.workers), "--dist", "load"]
+    else:
+        argv += ["-p", "no:xdist"]
+    extra = [a for a in (args.pytest_args or []) if a != "--"]
+    return argv + extra
+
+
+def run_command(args) -> int:
+    from ..errors import UsageError
+    from .context import CONTEXT_ENV, finish, install, prepare
+    from .options import OPTIONS, dest, resolve
+
+    raw = {dest(row["name"]): getattr(args, dest(row["name"])) for row in OPTIONS}
+    raw["workers"] = args.workers
+    if args.workers is not None and args.workers < 1:
+        raise UsageError("--workers must be at least 1")
+    options = resolve(raw)
+    suite = suite_dir()
+    ctx, twin = prepare(options, owner="cli")
+    path = install(ctx)
+    rc = None
+    interrupted = False
+    try:
+        import pytest
+
+        rc = int(pytest.main(pytest_argv(args, suite)))
+        interrupted = rc == 2
+    except KeyboardInterrupt:
+        interrupted = True
+        rc = 2
+    finally:
+        try:
+            code = finish(ctx, twin, pytest_rc=rc, interrupted=interrupted)
+        finally:
+            path.unlink(missing_ok=True)
+            os.environ.pop(CONTEXT_ENV, None)
+    if rc == 5:  # nothing collected: the selection matched no operation
+        print("vapi-contract: no test ran (does --operations match any operation?)", file=sys.stderr)
+    return code
+
+
+def janitor_command(args) -> int:
+    from .. import config
+    from ..errors import UsageError
+    from ..spec.sources import load
+    from .resources import TAG_PREFIX, janitor
+    from .transport import Client
+
+    key = config.api_key()
+    if not key:
+        raise UsageError("VAPI_API_KEY is not set")
+    base_url = args.target or config.base_url()
+    document = load(args.spec).document
+    client = Client(base_url, rate_limit=5.0)
+    found = janitor(client, document, {"Authorization": f"Bearer {key}"}, prefix=args.prefix or TAG_PREFIX,
+                    dry_run=args.dry_run)
+    for item in found:
+        state = "would delete" if args.dry_run else ("deleted" if item["deleted"] else "FAILED to delete")
+        print(f"{state} {item['family']} {item['resource_id']} {item['name']}")
+    failed = [i for i in found if not args.dry_run and not i["deleted"]]
+    print(f"{len(found)} tagged object(s) found, {len(failed)} could not be deleted", file=sys.stderr)
+    return 1 if failed else 0

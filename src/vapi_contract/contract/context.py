@@ -1,0 +1,277 @@
+"""Run preparation and completion, done ONCE per run (by `vapi-contract run`, or by the pytest plugin when the
+suite is started with plain `pytest tests/contract`): load + normalize the spec, start the twin or check the live
+target, plan, open the run dir; at the end merge worker evidence into run.json, stop the twin, build the reports.
+
+Workers find everything through the context file named by $VAPI_CONTRACT_CONTEXT (a private temp file outside
+the run dir: it may hold twin tokens; live keys are never written, they stay in the environment).
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import os
+import pickle
+import secrets as _random
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import config
+from ..errors import TargetUnreachableError, UsageError
+from .options import RunOptions
+from .plan import Plan, build
+
+CONTEXT_ENV = "VAPI_CONTRACT_CONTEXT"
+CACHE_FORMAT = 1
+
+
+@dataclass
+class RunContext:
+    run_dir: str
+    run_id: str
+    base_url: str
+    target_kind: str  # "twin" | "live"
+    options: dict[str, Any]
+    plan: dict[str, Any]
+    spec_cache: str  # pickle of the normalized document
+    spec_fingerprint: str
+    spec_meta: dict[str, Any]
+    owner: str  # "cli" | "pytest": who finishes the run
+    twin_tokens: list[str] = field(default_factory=list)
+    twin_pid: int | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    started: float = 0.0
+
+    @property
+    def run_options(self) -> RunOptions:
+        data = dict(self.options)
+        data["modes"] = tuple(data["modes"])
+        data["operations"] = tuple(data["operations"])
+        data["shard"] = tuple(data["shard"]) if data.get("shard") else None
+        return RunOptions(**data)
+
+    @property
+    def run_plan(self) -> Plan:
+        return Plan.from_dict(self.plan)
+
+    def keys(self) -> tuple[str | None, str | None]:
+        """(primary, secondary) credentials: the twin's org tokens, or the environment's live keys."""
+        if self.target_kind == "twin":
+            tokens = self.twin_tokens + [None, None]
+            return tokens[0], tokens[1]
+        return config.api_key(), config.secondary_api_key()
+
+    def secrets(self) -> list[str]:
+        return [k for k in self.keys() if k]
+
+    def save(self, path: Path) -> None:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            json.dump(asdict(self), fh)
+
+    @classmethod
+    def load(cls, path: str | None = None) -> RunContext:
+        path = path or os.environ.get(CONTEXT_ENV)
+        if not path or not Path(path).exists():
+            raise UsageError("no contract run context: start the suite with `vapi-contract run` or "
+                             "`pytest tests/contract [--target ...]`")
+        return cls(**json.loads(Path(path).read_text()))
+
+
+def _quirks_version() -> str:
+    """Hash of the quirks sources: a changed normalizer invalidates cached normalized specs."""
+    from ..spec import quirks
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(quirks.__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def normalized_spec(raw: bytes, document: dict[str, Any]) -> tuple[Path, str, list[dict[str, Any]]]:
+    """(pickle path, fingerprint, spec issues) of the normalized spec, cached by spec bytes + normalizer version so
+    every worker and every later run of the same spec skips the normalization."""
+    sha = hashlib.sha256(raw).hexdigest()
+    fingerprint = hashlib.sha256(f"{sha}:{_quirks_version()}:{CACHE_FORMAT}".encode()).hexdigest()[:24]
+    cache = config.cache_dir() / "contract" / "normalized"
+    path = cache / f"{fingerprint}.pickle"
+    if path.exists():
+        try:
+            with path.open("rb") as fh:
+                issues = pickle.load(fh)["issues"]
+            return path, fingerprint, issues
+        except Exception:  # noqa: BLE001 - a corrupt cache entry is rebuilt, never trusted
+            path.unlink(missing_ok=True)
+    from ..spec.quirks import normalize
+
+    result = normalize(document)
+    issues = [{"kind": i.kind, "pointer": i.pointer, "message": i.message, "fingerprint": i.fingerprint}
+              for i in result.issues]
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump({"document": result.document, "issues": issues}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+    return path, fingerprint, issues
+
+
+def load_normalized(path: str | Path) -> dict[str, Any]:
+    with open(path, "rb") as fh:
+        return pickle.load(fh)["document"]
+
+
+def check_reachable(base_url: str, timeout: float = 10.0) -> None:
+    """Any HTTP answer means reachable; a refused/failed connection is exit 3, never a pass."""
+    import httpx
+
+    try:
+        httpx.get(base_url.rstrip("/") + "/", timeout=timeout)
+    except httpx.HTTPError as exc:
+        raise TargetUnreachableError(f"target {base_url} unreachable: {type(exc).__name__}: {exc}") from None
+
+
+def prepare(options: RunOptions, owner: str) -> tuple[RunContext, Any]:
+    """Everything a run needs before its tests start. Returns (context, twin-or-None); raises VapiContractError."""
+    from ..report.writer import RunWriter, new_run_id
+    from ..spec.sources import load
+
+    started = time.monotonic()
+    if options.seed is None:  # recorded in run.json so any run can be replayed exactly
+        options.seed = new_seed()
+    t0 = time.perf_counter()
+    loaded = load(options.spec)
+    spec_cache, fingerprint, issues = normalized_spec(loaded.raw, loaded.document)
+    document = load_normalized(spec_cache)
+    spec_load_s = time.perf_counter() - t0
+    plan = build(document, options)
+    twin = None
+    if options.is_twin:
+        from ..twin.server import start_twin
+
+        twin = start_twin(spec=loaded.document, port=0, fault=options.twin_fault)
+        base_url, kind, tokens = twin.base_url, "twin", list(twin.tokens.values())
+    else:
+        if not config.api_key():
+            raise UsageError("VAPI_API_KEY is not set: a live target needs a key from the environment")
+        base_url, kind, tokens = options.target.rstrip("/"), "live", []
+        check_reachable(base_url)
+    run_id = new_run_id()
+    run_dir = Path(options.report_dir or Path("reports") / run_id).resolve()
+    info = loaded.document.get("info") or {}
+    spec_meta = {"origin": loaded.origin, "sha256": hashlib.sha256(loaded.raw).hexdigest(),
+                 "title": info.get("title"), "version": info.get("version"),
+                 "operations": sum(1 for _ in _iter_labels(loaded.document)), "published_at": loaded.published_at}
+    ctx = RunContext(run_dir=str(run_dir), run_id=run_id, base_url=base_url, target_kind=kind,
+                     options=asdict(options), plan=plan.to_dict(), spec_cache=str(spec_cache),
+                     spec_fingerprint=fingerprint, spec_meta=spec_meta, owner=owner, twin_tokens=tokens,
+                     twin_pid=twin.pid if twin else None, timings={"spec_load_s": round(spec_load_s, 3)},
+                     started=started)
+    writer = RunWriter(run_dir, ctx.secrets())
+    writer.start({
+        "run_id": run_id, "target": {"kind": kind, "base_url": base_url}, "spec": spec_meta,
+        "profile": options.profile, "seed": options.seed, "max_examples": options.max_examples,
+        "workers": options.workers, "shard": f"{options.shard[0]}/{options.shard[1]}" if options.shard else None,
+        "timings": ctx.timings, "spec_issues": issues,
+        "options": {**_public_options(options), "excluded": plan.excluded,
+                    "families": [f.name for f in plan.families], "notes": loaded.notes},
+    })
+    writer.close()
+    for label, reason in sorted(plan.excluded.items()):
+        _record_skip(run_dir, ctx, label, reason)
+    return ctx, twin
+
+
+def _iter_labels(document):
+    from ..spec.model import iter_operations
+
+    return (op.label for op in iter_operations(document))
+
+
+def _public_options(options: RunOptions) -> dict[str, Any]:
+    data = asdict(options)
+    data["shard"] = f"{options.shard[0]}/{options.shard[1]}" if options.shard else None
+    data["latency_budget_ms"] = options.latency_budget_ms
+    return data
+
+
+def _record_skip(run_dir: Path, ctx: RunContext, label: str, reason: str) -> None:
+    from ..report.writer import RunWriter
+
+    with RunWriter(run_dir, ctx.secrets(), worker="controller") as writer:
+        writer.operation({"operation": label, "status": "skipped", "cases": 0, "duration_s": 0.0,
+                          "latency_ms": {"count": 0, "p50": None, "p95": None, "max": None}, "checks": [],
+                          "reason": reason})
+
+
+def install(ctx: RunContext) -> Path:
+    """Write the context to a private temp file and point $VAPI_CONTRACT_CONTEXT at it (inherited by workers)."""
+    handle = tempfile.NamedTemporaryFile("w", prefix="vapi-contract-ctx-", suffix=".json", delete=False)
+    handle.close()
+    path = Path(handle.name)
+    ctx.save(path)
+    os.environ[CONTEXT_ENV] = str(path)
+    return path
+
+
+def _side_records(run_dir: Path, kind: str) -> list[dict[str, Any]]:
+    records = []
+    for name in sorted(glob.glob(str(run_dir / f"{kind}*.jsonl"))):
+        for line in Path(name).read_text(encoding="utf-8").splitlines():
+            try:
+                records.append(json.loads(line))
+            except ValueError:
+                continue  # a line cut by a killed worker
+    return records
+
+
+def finish(ctx: RunContext, twin: Any, *, pytest_rc: int | None, interrupted: bool = False) -> int:
+    """Close the run: stop the twin, merge worker-side spec issues and timings into run.json, build reports.
+    Returns the exit code of the run (0/1/2/3)."""
+    from ..report import build as build_reports
+    from ..report.writer import RunWriter
+
+    run_dir = Path(ctx.run_dir)
+    if twin is not None:
+        twin.stop()
+    writer = RunWriter(run_dir, ctx.secrets())
+    meta = writer.read_meta()
+    issues = list(meta.get("spec_issues") or [])
+    seen = {i.get("fingerprint") for i in issues}
+    for issue in _side_records(run_dir, "spec-issues"):
+        if issue.get("fingerprint") not in seen:
+            seen.add(issue.get("fingerprint"))
+            issues.append(issue)
+    ops = _side_records(run_dir, "operations")
+    timings = dict(ctx.timings)
+    timings["generation_s"] = round(sum(float(o.get("generation_s") or 0) for o in ops), 3)
+    timings["collection_s"] = round(max((float(o.get("collection_s") or 0) for o in ops), default=0.0), 3)
+    timings["total_s"] = round(time.monotonic() - ctx.started, 3)
+    status = "interrupted" if interrupted else "completed"
+    infra_failure = pytest_rc not in (0, 1, 5, None)  # 2 interrupted, 3 internal error, 4 usage error
+    if infra_failure and not interrupted:
+        status = "error"
+    writer.finish({"spec_issues": issues, "timings": timings, "status": status,
+                   "exit_code": 3 if infra_failure else None})
+    writer.close()
+    baseline = ctx.options.get("baseline")
+    if baseline is None and (config.store_dir() / "accepted-findings.yaml").exists():
+        baseline = str(config.store_dir() / "accepted-findings.yaml")
+    summary = build_reports(run_dir, baseline, secrets=ctx.secrets())
+    code = int(summary.get("exit_code", 3))
+    if infra_failure:
+        code = 3
+    final = RunWriter(run_dir, ctx.secrets())
+    final.finish({"exit_code": code, "status": status})
+    final.close()
+    print(f"vapi-contract: run {ctx.run_id}: {summary.get('verdict')} (exit {code}); reports in {run_dir}",
+          file=sys.stderr)
+    return code
+
+
+def new_seed() -> int:
+    return _random.randbits(32)

@@ -1,0 +1,297 @@
+"""The per-worker engine: one schemathesis schema, one HTTP client, one evidence writer, shared by every test a
+pytest(-xdist) worker runs. `run_operation(label)` fuzzes one operation (bounded coverage cases, then positive and
+negative hypothesis generation) under a time budget and memory cap, checks every response, replays failures,
+triages them and streams findings to the run dir as they happen.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import checks as our_checks
+from . import triage
+from .budget import OperationCut, paused, watch
+from .case_cache import CaseCache
+from .checks import api_key_not_echoed
+from .checks.latency_budget import latency_budget, summary
+from .context import RunContext, load_normalized
+from .transport import Client, InfraError, RequestBudgetExhausted
+
+
+# check -> the check that reports the same cause more precisely (reported instead, never both)
+REDUNDANT = {"status_code_conformance": "undocumented_status_code"}
+
+
+@dataclass
+class OperationOutcome:
+    label: str
+    status: str = "passed"  # passed | failed | skipped | error | timeout
+    cases: int = 0
+    reason: str | None = None
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    latencies_ms: list[float] = field(default_factory=list)
+    generation_s: float = 0.0
+    duration_s: float = 0.0
+
+    @property
+    def contract_findings(self) -> list[dict[str, Any]]:
+        return [f for f in self.findings if f["classification"] != triage.INFRA and not f["flaky"]]
+
+
+class Engine:
+    def __init__(self, ctx: RunContext, collection_s: float = 0.0):
+        import schemathesis
+        from schemathesis.config import SchemathesisConfig
+
+        from ..report.writer import RunWriter
+
+        self.ctx = ctx
+        self.options = ctx.run_options
+        self.plan = ctx.run_plan
+        self.live = ctx.target_kind != "twin"
+        started = time.perf_counter()
+        self.document = load_normalized(ctx.spec_cache)
+        config = SchemathesisConfig.from_dict({
+            "base-url": ctx.base_url,
+            # no undocumented-method probing, ever (a live account is not a playground)
+            "phases": {"coverage": {"unexpected-methods": [], "generate-duplicate-query-parameters": False}},
+        })
+        self.schema = schemathesis.openapi.from_dict(self.document, config=config)
+        self.schema_load_s = time.perf_counter() - started
+        self.collection_s = collection_s
+        self.client = Client(ctx.base_url, request_budget=self._worker_budget(),
+                             rate_limit=self.options.rate_limit)
+        self.primary, self.secondary = ctx.keys()
+        self.secrets = ctx.secrets()
+        api_key_not_echoed.configure(self.secrets)
+        self.checks = our_checks.all_checks(live=self.live)
+        self.writer = RunWriter(Path(ctx.run_dir), self.secrets)
+        self.cache = CaseCache(ctx.spec_fingerprint, enabled=self.options.case_cache)
+        self._seen: set[str] = set()
+
+    def _worker_budget(self) -> int:
+        budget = self.options.request_budget
+        return max(1, budget // max(1, self.options.workers)) if budget else 0
+
+    # -- helpers ------------------------------------------------------------------------------------------
+    def auth_headers(self, key: str | None = None) -> dict[str, str]:
+        key = key if key is not None else self.primary
+        return {"Authorization": f"Bearer {key}"} if key else {}
+
+    def find(self, label: str):
+        method, path = label.split(" ", 1)
+        return self.schema[path][method]
+
+    def spec_issue(self, kind: str, pointer: str, message: str) -> None:
+        import hashlib
+
+        fp = hashlib.sha256(f"{kind}|{pointer}|{triage.normalise_cause(message)}".encode()).hexdigest()[:20]
+        with paused():
+            self.writer._append("spec-issues", {"kind": kind, "pointer": pointer, "message": message[:500],
+                                                "fingerprint": fp})
+
+    def record_finding(self, outcome: OperationOutcome, finding: dict[str, Any]) -> None:
+        """Stream a finding once per fingerprint per worker (the same cause seen again only bumps nothing)."""
+        if finding["fingerprint"] in self._seen:
+            return
+        self._seen.add(finding["fingerprint"])
+        outcome.findings.append(finding)
+        with paused():
+            self.writer.finding(finding)
+
+    def finding(self, operation: str, check: str, message: str, *, status_code: int | None,
+                reproducer: str, flaky: bool = False, transport_error: bool = False,
+                details: dict[str, Any] | None = None, classification: str | None = None) -> dict[str, Any]:
+        classification = classification or triage.classify(check, status_code, transport_error=transport_error)
+        first_line = (message or check).strip().splitlines()[0] if (message or "").strip() else check
+        return {
+            "operation": operation, "check": check, "classification": classification,
+            "fingerprint": triage.fingerprint(operation, check, classification, first_line),
+            "message": first_line[:500], "reproducer": reproducer, "flaky": flaky, "status_code": status_code,
+            "details": details or {},
+        }
+
+    # -- checks -------------------------------------------------------------------------------------------
+    def run_checks(self, case, response, headers: dict[str, str], checks=None) -> list[tuple[str, Any]]:
+        from requests.structures import CaseInsensitiveDict
+        from schemathesis.checks import CheckContext, run_checks, run_checks_for
+
+        config = case.operation.schema.config.checks_config_for(operation=case.operation, phase=None)
+        ctx = CheckContext(
+            override=case._override, auth=None, headers=CaseInsensitiveDict(headers), config=config,
+            transport_kwargs={"base_url": self.ctx.base_url, "session": self.client.session, "headers": headers},
+            response_checks=run_checks_for(case.operation.schema).for_responses(),
+        )
+        failed: list[tuple[str, Any]] = []
+        run_checks(case=case, response=response, ctx=ctx, checks=checks or self.checks,
+                   on_failure=lambda name, collected, failure: failed.append((name, failure)))
+        return failed
+
+    def execute(self, case, outcome: OperationOutcome) -> None:
+        headers = self.auth_headers()
+        outcome.cases += 1
+        try:
+            response = self.client.call(case, headers)
+        except InfraError as exc:
+            self.record_finding(outcome, self.finding(
+                outcome.label, "transport", str(exc), status_code=exc.status_code, transport_error=True,
+                reproducer=triage.curl(case.method, self.ctx.base_url + case.formatted_path, headers, None,
+                                       self.secrets)))
+            return
+        outcome.latencies_ms.append(_elapsed_ms(response))
+        failed = self.run_checks(case, response, headers)
+        names = {name for name, _ in failed}
+        for name, failure in failed:
+            if name in REDUNDANT and REDUNDANT[name] in names:
+                continue  # the same cause, reported once by the more precise check
+            with paused():
+                self.report_failure(case, response, headers, name, failure, outcome)
+
+    def report_failure(self, case, response, headers, name: str, failure, outcome: OperationOutcome) -> None:
+        title = failure.title if not failure.title.startswith("Custom check failed") else ""
+        message = f"{title}: {failure.message}".strip(": ") if failure.message else title
+        finding = self.finding(outcome.label, name, message, status_code=response.status_code,
+                               reproducer=triage.reproducer_from_response(response, self.secrets),
+                               details={"case_id": case.id, "generation_mode": _mode(case)})
+        if finding["fingerprint"] in self._seen:
+            return
+        finding["flaky"] = not self.reproduces(case, headers, name)
+        self.record_finding(outcome, finding)
+
+    def reproduces(self, case, headers, name: str) -> bool:
+        """Replay the case once; the finding stands only if the same check fails again."""
+        try:
+            again = self.client.call(case, headers)
+        except (InfraError, RequestBudgetExhausted):
+            return False
+        check = next((c for c in self.checks if c.__name__ == name), None)
+        if check is None:
+            return True
+        return any(n == name for n, _ in self.run_checks(case, again, headers, checks=[check]))
+
+    # -- one operation ------------------------------------------------------------------------------------
+    def run_operation(self, label: str) -> OperationOutcome:
+        outcome = OperationOutcome(label)
+        started = time.perf_counter()
+        io_time = [0.0]
+        try:
+            operation = self.find(label)
+        except Exception as exc:  # noqa: BLE001 - schemathesis could not build the operation: a spec issue
+            self.spec_issue("operation-unusable", label, f"{type(exc).__name__}: {exc}")
+            outcome.status, outcome.reason = "error", f"spec: operation unusable: {str(exc)[:200]}"
+            return self.close_operation(outcome, started)
+
+        def run_case(case):
+            t0 = time.perf_counter()
+            self.execute(case, outcome)
+            self.cache.remember(case)
+            io_time[0] += time.perf_counter() - t0
+
+        try:
+            with watch(self.options.op_budget_s, self.options.memory_cap_mb) as dog:
+                for case in self.cache.replay(operation, self.options):
+                    run_case(case)
+                    dog.check()
+                if not self.cache.was_replayed(label):
+                    self.generate(operation, run_case, dog)
+                self.cache.store(label)
+        except OperationCut as cut:
+            outcome.status, outcome.reason = "timeout", f"generation {cut.reason} after {outcome.cases} cases"
+            self.spec_issue("slow-operation", label, f"{label}: {outcome.reason}")
+        except RequestBudgetExhausted as exc:
+            outcome.status, outcome.reason = "error", f"infra: {exc}"
+        except Exception as exc:  # noqa: BLE001 - generation failed: report it as a spec issue, never crash
+            kind = _generation_error_kind(exc)
+            self.spec_issue(kind, label, f"{label}: {type(exc).__name__}: {str(exc)[:300]}")
+            outcome.status, outcome.reason = "error", f"spec: {kind}: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}"
+        outcome.generation_s = max(0.0, time.perf_counter() - started - io_time[0])
+        return self.close_operation(outcome, started)
+
+    def generate(self, operation, run_case, dog) -> None:
+        from hypothesis import HealthCheck, Phase, given, settings
+        from hypothesis import seed as hyp_seed
+        from schemathesis import GenerationMode
+
+        modes = [GenerationMode(m) for m in self.options.modes]
+        if self.options.coverage_cases:
+            generation_config = self.schema.config.generation_for(operation=operation, phase="coverage")
+            generation_config.modes = modes
+            cases = self.schema.iter_coverage_cases(operation, generation_modes=modes,
+                                                    generation_config=generation_config)
+            for case in itertools.islice(cases, self.options.coverage_cases):
+                run_case(case)
+                dog.check()
+        for mode in modes:
+            test_settings = settings(
+                max_examples=self.options.max_examples, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+                database=self.cache.hypothesis_database(), deadline=None, derandomize=False,
+                suppress_health_check=list(HealthCheck), report_multiple_bugs=False, print_blob=False,
+            )
+
+            def body(case):
+                run_case(case)
+                dog.check()
+
+            test = given(operation.as_strategy(generation_mode=mode))(body)
+            test = test_settings(test)
+            if self.options.seed is not None:
+                test = hyp_seed(self.options.seed)(test)
+            # keys the hypothesis database entry per operation and mode (every test shares `body`'s source)
+            test._hypothesis_internal_add_digest = f"{operation.label} {mode.value}".encode()
+            test()
+
+    def close_operation(self, outcome: OperationOutcome, started: float) -> OperationOutcome:
+        problem = latency_budget(outcome.latencies_ms, self.options.latency_budget_ms)
+        if problem:
+            self.record_finding(outcome, self.finding(outcome.label, "latency_budget", problem, status_code=None,
+                                                      reproducer="", details=summary(outcome.latencies_ms)))
+        if outcome.status == "passed" and outcome.contract_findings:
+            outcome.status = "failed"
+        if outcome.status == "passed" and any(f["classification"] == triage.INFRA for f in outcome.findings):
+            outcome.status, outcome.reason = "error", "infra: the target did not answer some requests"
+        outcome.duration_s = time.perf_counter() - started
+        self.write_operation(outcome)
+        return outcome
+
+    def write_operation(self, outcome: OperationOutcome, checks: list[str] | None = None) -> None:
+        with paused():
+            self.writer.operation({
+                "operation": outcome.label, "status": outcome.status, "cases": outcome.cases,
+                "duration_s": round(outcome.duration_s, 3), "latency_ms": summary(outcome.latencies_ms),
+                "checks": checks or [c.__name__ for c in self.checks] + list(our_checks.AGGREGATE),
+                "reason": outcome.reason, "generation_s": round(outcome.generation_s, 3),
+                "collection_s": round(self.collection_s + self.schema_load_s, 3),
+            })
+
+    def close(self) -> None:
+        self.writer.close()
+        self.cache.close()
+
+
+def _mode(case) -> str | None:
+    meta = getattr(case, "meta", None)
+    generation = getattr(meta, "generation", None)
+    mode = getattr(generation, "mode", None)
+    return getattr(mode, "value", None)
+
+
+def _generation_error_kind(exc: BaseException) -> str:
+    name = type(exc).__name__
+    text = str(exc).lower()
+    if "regular expression" in text or "regex" in text or "pattern" in text:
+        return "uncompilable-pattern"
+    if name in ("Unsatisfiable",) or "unsatisfiable" in text:
+        return "unsatisfiable-schema"
+    if "reference" in text or name in ("UnresolvableReference", "RefResolutionError"):
+        return "unresolvable-reference"
+    return "generation-error"
+
+
+def _elapsed_ms(response) -> float:
+    elapsed = getattr(response, "elapsed", 0.0)
+    seconds = elapsed.total_seconds() if hasattr(elapsed, "total_seconds") else float(elapsed or 0.0)
+    return seconds * 1000.0

@@ -1,0 +1,85 @@
+"""pytest plugin of the contract suite (loaded by tests/contract/conftest.py).
+
+Controller side (no xdist, or the xdist controller): when the suite was not started by `vapi-contract run`,
+prepare the run (spec, twin, plan, run dir) in `pytest_configure` and finish it (reports, exit code) in
+`pytest_unconfigure`. Worker side: parametrize the tests from the plan, one test per operation named by its label,
+heaviest first, and share one Engine per worker.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from .context import CONTEXT_ENV, RunContext
+
+_STATE: dict = {}
+
+
+def _is_worker(config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _raw_options(config) -> dict:
+    from .options import OPTIONS, dest
+
+    raw = {dest(row["name"]): config.getoption(f"vc_{dest(row['name'])}") for row in OPTIONS}
+    raw["workers"] = getattr(config.option, "numprocesses", None) or 1
+    return raw
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "contract: the contract suite itself")
+    if _is_worker(config) or os.environ.get(CONTEXT_ENV):
+        return
+    from ..errors import VapiContractError
+    from .context import install, prepare
+    from .options import resolve
+
+    try:
+        ctx, twin = prepare(resolve(_raw_options(config)), owner="pytest")
+    except VapiContractError as exc:
+        raise pytest.UsageError(f"vapi-contract: {exc}") from None
+    _STATE.update(ctx=ctx, twin=twin, path=install(ctx))
+
+
+def pytest_unconfigure(config):
+    if "ctx" not in _STATE:
+        return
+    from .context import finish
+
+    ctx, twin, path = _STATE.pop("ctx"), _STATE.pop("twin"), _STATE.pop("path")
+    rc = _STATE.pop("rc", None)
+    code = finish(ctx, twin, pytest_rc=rc, interrupted=rc == 2)
+    path.unlink(missing_ok=True)
+    os.environ.pop(CONTEXT_ENV, None)
+    _STATE["exit_code"] = code
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if "ctx" in _STATE:
+        _STATE["rc"] = int(exitstatus)
+
+
+def context() -> RunContext:
+    if "loaded" not in _STATE:
+        _STATE["loaded"] = RunContext.load()
+    return _STATE["loaded"]
+
+
+def pytest_generate_tests(metafunc):
+    """One test per operation (ids are the labels: `GET /assistant/{id}`), per family for the lifecycle."""
+    names = metafunc.fixturenames
+    if not {"operation_label", "auth_label", "family"} & set(names):
+        return
+    started = time.perf_counter()
+    plan = context().run_plan
+    if "operation_label" in names:
+        metafunc.parametrize("operation_label", plan.operations, ids=plan.operations)
+    if "auth_label" in names:
+        metafunc.parametrize("auth_label", plan.auth_operations, ids=plan.auth_operations)
+    if "family" in names:
+        metafunc.parametrize("family", plan.families, ids=[f.name for f in plan.families])
+    _STATE["collection_s"] = _STATE.get("collection_s", 0.0) + time.perf_counter() - started

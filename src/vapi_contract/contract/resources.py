@@ -1,0 +1,97 @@
+"""Objects a run creates on the target: tagged with a recognisable name prefix, recorded in resources*.jsonl as
+they are created and deleted, deleted at the end of the run even when tests fail; `janitor` finds leftovers of
+earlier runs by that prefix and deletes them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+TAG_PREFIX = "vapi-contract-"
+
+
+def tag_name(run_id: str, family: str, max_length: int = 40) -> str:
+    """`vapi-contract-1a2b3c-assistant`: made by the suite (prefix), by which run (run-id suffix), findable by
+    prefix; at most 40 characters, the shortest `name` maxLength in Vapi's spec."""
+    return f"{TAG_PREFIX}{run_id[-6:]}-{family.strip('/').replace('/', '-')}"[:max_length]
+
+
+def items_of(body: Any) -> list[dict]:
+    """Objects of a list response: a bare array, or the array under `results`/`data`/`items`."""
+    if isinstance(body, list):
+        return [x for x in body if isinstance(x, dict)]
+    if isinstance(body, dict):
+        for key in ("results", "data", "items"):
+            if isinstance(body.get(key), list):
+                return [x for x in body[key] if isinstance(x, dict)]
+    return []
+
+
+@dataclass
+class Created:
+    family: str
+    delete_path: str  # e.g. /assistant/{id} with the id filled in
+    resource_id: str
+    name: str | None
+    operation: str
+
+
+class Tracker:
+    def __init__(self, engine):
+        self.engine = engine
+        self.live: dict[str, Created] = {}
+
+    def created(self, item: Created) -> None:
+        self.live[item.resource_id] = item
+        self.engine.writer.resource({"action": "created", "operation": item.operation,
+                                     "resource_id": item.resource_id, "name": item.name})
+
+    def deleted(self, resource_id: str, operation: str, ok: bool = True) -> None:
+        item = self.live.pop(resource_id, None) if ok else self.live.get(resource_id)
+        self.engine.writer.resource({"action": "deleted" if ok else "delete-failed", "operation": operation,
+                                     "resource_id": resource_id, "name": item.name if item else None})
+
+    def cleanup(self) -> None:
+        """Delete everything still alive; a failed delete is recorded (the report counts it as a leak)."""
+        for resource_id, item in list(self.live.items()):
+            operation = f"DELETE {item.family}/{{id}}"
+            try:
+                response = self.engine.client.request("DELETE", item.delete_path,
+                                                      headers=self.engine.auth_headers())
+                ok = response.status_code < 300 or response.status_code == 404
+            except Exception:  # noqa: BLE001 - teardown must try every object
+                ok = False
+            self.deleted(resource_id, operation, ok)
+            if not ok:
+                self.live.pop(resource_id, None)
+
+
+def janitor(client, document: dict[str, Any], headers: dict[str, str], *, prefix: str = TAG_PREFIX,
+            dry_run: bool = False, writer=None) -> list[dict[str, Any]]:
+    """Delete every object whose name starts with `prefix` in every CRUD family with a list operation.
+    Returns what was found, each with `deleted: bool`."""
+    from .plan import find_families
+
+    found = []
+    for family in find_families(document):
+        if not family.list:
+            continue
+        path = family.list.split(" ", 1)[1]
+        response = client.request("GET", path, headers=headers, params={"limit": 1000})
+        if response.status_code != 200:
+            continue
+        for obj in items_of(response.json()):
+            name = obj.get("name")
+            if not (isinstance(name, str) and name.startswith(prefix) and obj.get("id")):
+                continue
+            target = family.delete.split(" ", 1)[1].replace("{" + family.id_param + "}", str(obj["id"]))
+            record = {"family": family.name, "resource_id": str(obj["id"]), "name": name, "deleted": False}
+            if not dry_run:
+                answer = client.request("DELETE", target, headers=headers)
+                record["deleted"] = answer.status_code < 300 or answer.status_code == 404
+                if writer is not None:
+                    writer.resource({"action": "deleted" if record["deleted"] else "delete-failed",
+                                     "operation": family.delete, "resource_id": record["resource_id"],
+                                     "name": name})
+            found.append(record)
+    return found

@@ -1,0 +1,82 @@
+"""Triage: what kind of disagreement a failed check is, a fingerprint stable across runs, a curl reproducer.
+
+- `server-bug`: the API breaks its own spec (5xx, schema violations, accepted invalid data, ignored auth...).
+- `spec-gap`: the API behaves sensibly but the spec does not say so (an undocumented 400 on invalid input, an
+  extra response property, valid-per-spec data rejected with a 4xx: the spec is looser than the server).
+- `infra`: the target could not answer (timeout, reset, 429, 502/503/504 after retries with backoff).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shlex
+from typing import Any
+
+SERVER_BUG, SPEC_GAP, INFRA = "server-bug", "spec-gap", "infra"
+INFRA_STATUS = frozenset({429, 502, 503, 504})
+
+ALWAYS_SPEC_GAP = frozenset({"undocumented_properties"})
+STATUS_CHECKS = frozenset({"status_code_conformance", "undocumented_status_code", "positive_data_acceptance"})
+
+
+def classify(check: str, status_code: int | None, *, transport_error: bool = False) -> str:
+    if transport_error or (status_code in INFRA_STATUS):
+        return INFRA
+    if check in ALWAYS_SPEC_GAP:
+        return SPEC_GAP
+    if check in STATUS_CHECKS and status_code is not None and 400 <= status_code < 500:
+        return SPEC_GAP  # the server refused sensibly; the spec does not document the refusal
+    return SERVER_BUG
+
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?")
+_LONG_NUMBER = re.compile(r"(?<![\w.])-?\d{4,}(\.\d+)?|\d+\.\d+")
+_LONG_QUOTED = re.compile(r"'[^']{25,}'|\"[^\"]{25,}\"")
+_HEX = re.compile(r"\b[0-9a-f]{16,}\b")
+_PORT = re.compile(r"(127\.0\.0\.1|localhost|\[::1\]):\d+")
+
+
+def normalise_cause(text: str) -> str:
+    """The part of a failure message that names its cause, without ids, times, ports, or random generated data."""
+    line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+    for pattern, placeholder in ((_UUID, "<uuid>"), (_TIME, "<time>"), (_PORT, "<host>"), (_HEX, "<hex>"),
+                                 (_LONG_QUOTED, "<value>"), (_LONG_NUMBER, "<n>")):
+        line = pattern.sub(placeholder, line)
+    return re.sub(r"\s+", " ", line)[:300]
+
+
+def fingerprint(operation: str, check: str, classification: str, cause: str) -> str:
+    key = "\x1f".join((operation, check, classification, normalise_cause(cause)))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+def curl(method: str, url: str, headers: dict[str, str] | None, body: bytes | str | None,
+         secrets: list[str] = ()) -> str:
+    """A copy-pasteable curl command; the bearer token (and any secret anywhere) replaced by `***`."""
+    parts = ["curl", "-X", method.upper(), shlex.quote(url)]
+    for name, value in (headers or {}).items():
+        if name.lower() in ("user-agent", "accept-encoding", "connection", "content-length", "x-schemathesis-testcaseid"):
+            continue
+        if name.lower() == "authorization":
+            value = "Bearer ***" if str(value).lower().startswith("bearer") else "***"
+        parts += ["-H", shlex.quote(f"{name}: {value}")]
+    if body:
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+        if len(text) > 20_000:
+            text = text[:20_000]
+        parts += ["--data-raw", shlex.quote(text)]
+    command = " ".join(parts)
+    for secret in secrets:
+        if secret:
+            command = command.replace(secret, "***")
+    return command
+
+
+def reproducer_from_response(response: Any, secrets: list[str]) -> str:
+    """curl for the request that produced a schemathesis Response (its prepared request)."""
+    request = getattr(response, "request", None)
+    if request is None:
+        return ""
+    return curl(request.method or "GET", request.url, dict(request.headers or {}), request.body, secrets)

@@ -1,0 +1,38 @@
+"""The contract suite: started by `vapi-contract run` or by `pytest tests/contract [--target twin|URL ...]`
+(options are registered in the repo's top-level conftest.py)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from vapi_contract.contract.plugin import (  # noqa: F401 - pytest hooks
+    _STATE,
+    context,
+    pytest_configure,
+    pytest_generate_tests,
+    pytest_sessionfinish,
+    pytest_unconfigure,
+)
+
+
+@pytest.fixture(scope="session")
+def engine():
+    from vapi_contract.contract.engine import Engine
+
+    started = time.perf_counter()
+    eng = Engine(context(), collection_s=_STATE.get("collection_s", 0.0))
+    eng.schema_load_s += time.perf_counter() - started - eng.schema_load_s
+    yield eng
+    eng.close()
+
+
+@pytest.fixture(scope="session")
+def resources(engine):
+    """Objects the run creates on the target: tagged, tracked, deleted at the end even when tests fail."""
+    from vapi_contract.contract.resources import Tracker
+
+    tracker = Tracker(engine)
+    yield tracker
+    tracker.cleanup()

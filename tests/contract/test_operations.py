@@ -1,0 +1,19 @@
+"""Every selected operation, fuzzed with positive and negative data, every response checked (built-in + our
+checks); findings are triaged, replayed and streamed to the run dir. Test ids are the operation labels."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.contract
+
+
+def test_operation(engine, operation_label):
+    outcome = engine.run_operation(operation_label)
+    if outcome.status == "timeout":
+        pytest.skip(f"{operation_label}: {outcome.reason}")
+    if outcome.status == "error":
+        pytest.fail(f"{operation_label}: {outcome.reason}", pytrace=False)
+    if outcome.contract_findings:
+        lines = [f"[{f['classification']}] {f['check']}: {f['message']}" for f in outcome.contract_findings]
+        pytest.fail(f"{operation_label}: {len(lines)} finding(s)\n" + "\n".join(lines), pytrace=False)
