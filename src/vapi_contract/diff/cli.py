@@ -34,7 +34,7 @@ def register(subparsers) -> None:
     drift = subparsers.add_parser(
         "drift", help="fetch the published spec and alert on changes since the newest snapshot",
         description="Exit 0: no change (or below --fail-on); 1: a change at --fail-on level; 2: spec unusable.")
-    drift.add_argument("--source", default=None, help="spec URL (default VAPI_SPEC_URL)")
+    drift.add_argument("--source", default=None, help="spec URL (default VAPI_SPEC_URL) or a file")
     drift.add_argument("--store", default=None, help="snapshot store (default VAPI_CONTRACT_STORE)")
     drift.add_argument("--webhook", default=None, help="POST a Slack-compatible payload here on a change")
     drift.add_argument("--fail-on", choices=LEVEL_CHOICES, default=None)

@@ -34,12 +34,18 @@ class DriftOutcome:
 def check_drift(source: str, store_dir: str | Path, *, webhook: str | None = None, fail_on: str | None = None,
                 alert_dir: str | Path | None = None, fetch_options=None, validate: bool = True,
                 webhook_retries: int = 3, webhook_backoff: float = 0.5) -> DriftOutcome:
-    from ..spec.sources import load_url
+    from ..spec.fetch import is_url
+    from ..spec.sources import load_file, load_url
     from ..spec.store import SnapshotStore, canonical_sha256
     from .engine import compare
 
     store = SnapshotStore(store_dir)
-    loaded = load_url(source, store=store, options=fetch_options)  # SpecSourceError: exit 2, nothing written
+    # Only the source itself: no fallback to the store or a mirror, which would hide that the source is down.
+    # SpecSourceError (exit 2) leaves the store untouched.
+    if is_url(source):
+        loaded = load_url(source, store=store, options=fetch_options)
+    else:
+        loaded = load_file(source)
     latest = store.latest()
     if getattr(loaded, "unchanged", False) or (latest is not None and latest.sha256 == canonical_sha256(loaded.document)):
         return DriftOutcome("unchanged", latest.id if latest else None, latest.id if latest else None, fail_on=fail_on)

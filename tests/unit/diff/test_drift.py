@@ -112,3 +112,13 @@ def test_unreachable_or_unusable_spec_exits_2_without_snapshot(tmp_path, local_s
     err = capsys.readouterr().err
     assert err.startswith("vapi-contract: error: ") and len(err.strip().splitlines()) == 1
     assert _snapshots(store) == 0
+
+
+def test_a_spec_file_can_be_the_source(tmp_path, spec_history, capsys):
+    store = tmp_path / "store"
+    assert main(["drift", "--source", str(spec_history / RECENT_OLD), "--store", str(store)]) == 0
+    assert main(["drift", "--source", str(spec_history / RECENT_NEW), "--store", str(store),
+                 "--fail-on", "warning"]) == 0
+    assert "changed:" in capsys.readouterr().out and _snapshots(store) == 2
+    assert main(["drift", "--source", str(tmp_path / "missing.json"), "--store", str(store)]) == 2
+    assert _snapshots(store) == 2
