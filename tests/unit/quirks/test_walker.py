@@ -89,3 +89,38 @@ def test_schema_keywords_on_parameter_objects_are_dropped_and_reported():
     assert [(i.kind, i.pointer) for i in result.issues] == [
         ("parameter-schema-misplaced", "/paths/~1session/get/parameters/0")]
     assert "allOf" in doc["paths"]["/session"]["get"]["parameters"][0]  # input untouched
+
+
+def test_undeclared_path_variables_become_required_string_parameters():
+    doc = {"openapi": "3.0.0", "paths": {
+        "/call/{id}": {"delete": {"responses": {}}, "get": {"parameters": [
+            {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]}},
+        "/{provider}/voices/{voiceId}": {"parameters": [{"name": "voiceId", "in": "path", "schema": {"type": "string"}}],
+                                         "post": {}},
+    }}
+    result = normalize(doc)
+    paths = result.document["paths"]
+    assert paths["/call/{id}"]["delete"]["parameters"] == [
+        {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]
+    assert "parameters" in paths["/call/{id}"]["get"] and len(paths["/call/{id}"]["get"]["parameters"]) == 1
+    assert [p["name"] for p in paths["/{provider}/voices/{voiceId}"]["post"]["parameters"]] == ["provider"]
+    assert sorted((i.kind, i.pointer) for i in result.issues) == [
+        ("path-parameter-undeclared", "/paths/~1call~1{id}/delete"),
+        ("path-parameter-undeclared", "/paths/~1{provider}~1voices~1{voiceId}/post"),
+    ]
+
+
+def test_duplicate_parameters_merge_into_the_first():
+    params = [
+        {"name": "name", "in": "query", "required": False, "schema": {"type": "string"}},
+        {"name": "limit", "in": "query", "schema": {"type": "number"}},
+        {"name": "name", "in": "query", "required": True, "schema": {"type": "string", "maxLength": 40}},
+        {"name": "name", "in": "header", "schema": {"type": "string"}},
+    ]
+    doc = {"openapi": "3.0.0", "paths": {"/session": {"get": {"parameters": params}}}}
+    result = normalize(doc)
+    merged = result.document["paths"]["/session"]["get"]["parameters"]
+    assert [(p["name"], p["in"]) for p in merged] == [("name", "query"), ("limit", "query"), ("name", "header")]
+    assert merged[0]["required"] is False
+    assert merged[0]["schema"] == {"anyOf": [{"type": "string"}, {"type": "string", "maxLength": 40}]}
+    assert [(i.kind, i.pointer) for i in result.issues] == [("parameter-duplicate", "/paths/~1session/get/parameters/2")]

@@ -13,7 +13,7 @@ from typing import Any
 from vapi_contract.spec.model import HTTP_METHODS
 from vapi_contract.spec.quirks.context import Context
 from vapi_contract.spec.quirks.issues import escape_token
-from vapi_contract.spec.quirks.rules import PARAMETER_RULES, rules_for
+from vapi_contract.spec.quirks.rules import OPERATION_RULES, PARAMETER_RULES, rules_for
 
 _SUBSCHEMA = ("items", "additionalProperties", "not")
 _SUBSCHEMA_LISTS = ("allOf", "oneOf", "anyOf")
@@ -86,6 +86,12 @@ def _path_item(item: Any, pointer: str, ctx: Context) -> None:
             _parameters(value, f"{pointer}/parameters", ctx)
         elif key in HTTP_METHODS and isinstance(value, dict):
             _operation(value, f"{pointer}/{key}", ctx)
+            for fix in OPERATION_RULES:  # after its schemas, so their pointers still match the original
+                fix(value, item, _path_of(pointer), f"{pointer}/{key}", ctx)
+
+
+def _path_of(pointer: str) -> str:
+    return pointer[len("/paths/"):].replace("~1", "/").replace("~0", "~")
 
 
 def _operation(op: dict[str, Any], pointer: str, ctx: Context) -> None:

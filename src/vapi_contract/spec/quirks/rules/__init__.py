@@ -34,6 +34,16 @@ def parameter_rule(fix: Callable[[dict[str, Any], str, Context], None]):
     return fix
 
 
+# Rules on whole operations, run after its schemas: fix(operation, path_item, path, pointer, ctx) -> None.
+OperationFix = Callable[[dict[str, Any], dict[str, Any], str, str, Context], None]
+OPERATION_RULES: list[OperationFix] = []
+
+
+def operation_rule(fix: OperationFix) -> OperationFix:
+    OPERATION_RULES.append(fix)
+    return fix
+
+
 def schema_rule(*triggers: str) -> Callable[[SchemaFix], SchemaFix]:
     def register(fix: SchemaFix) -> SchemaFix:
         rule = SchemaRule(fix.__module__.rsplit(".", 1)[-1], frozenset(triggers), fix, len(RULES))
@@ -72,4 +82,6 @@ from vapi_contract.spec.quirks.rules import (  # noqa: E402,F401
     enum_beside_oneof,
     oneof_overlap,
     parameter_keywords,
+    path_parameters,
+    duplicate_parameters,
 )
