@@ -33,6 +33,12 @@ class Walk:
     read_only: bool = False
     write_only: bool = False
     depth: int = 0
+    base: int = 0  # length of `path` where the current node (shared component) was entered
+
+    @property
+    def relative_path(self) -> str:
+        """Path inside the current component: the same edit in sibling components has the same one."""
+        return self.path[self.base:].lstrip(".")
 
     @property
     def location(self) -> str:
@@ -59,7 +65,8 @@ class Walk:
 class Node:
     component: str | None  # "#/components/schemas/X" for shared components, None for an operation
     operation: str | None  # the operation label for operation nodes
-    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (rule id, location, message)
+    # (rule id, location, message, group): changes with equal (rule id, group) in different components are one
+    changes: list[tuple[str, str, str, tuple]] = field(default_factory=list)
     parents: set = field(default_factory=set)
 
 
@@ -99,7 +106,8 @@ class SchemaPair:
     def report(self, concept: str, message: str) -> None:
         rule_id = self.rule_id(concept)
         if rule_id is not None:
-            self.differ.record(self.walk.node, rule_id, self.walk.location, f"{self.walk.subject}: {message}")
+            self.differ.record(self.walk.node, rule_id, self.walk.location, f"{self.walk.subject}: {message}",
+                               group=(self.walk.relative_path, message))
 
     def branches(self, keyword: str) -> tuple[list, list, list]:
         """(matched pairs, removed, added) branches of oneOf/anyOf/allOf, matched once per node pair (also
@@ -127,10 +135,10 @@ class Differ:
             self.nodes[key] = Node(component=None, operation=label)
         return key
 
-    def record(self, node: Hashable, rule_id: str, location: str, message: str) -> None:
+    def record(self, node: Hashable, rule_id: str, location: str, message: str, group: tuple | None = None) -> None:
         if rule_id not in LEVELS:
             raise KeyError(f"rule id {rule_id!r} is not in the catalogue")
-        self.nodes[node].changes.append((rule_id, location, message))
+        self.nodes[node].changes.append((rule_id, location, message, group or (location, message)))
 
     # -- resolution ----------------------------------------------------------------------------------------
     def resolve_old(self, ref: str) -> Any:
@@ -186,7 +194,8 @@ class Differ:
                     if old_ref == new_ref:
                         return  # dangling in both versions: a spec error, not a change (spec.quirks reports it)
                     self.record(w.node, "schema-ref-dangling", w.location,
-                                f"{w.subject}: refers to {new_ref}, which does not exist, so it cannot be compared")
+                                f"{w.subject}: refers to {new_ref}, which does not exist, so it cannot be compared",
+                                group=(w.relative_path, new_ref))
                     return
             if old is None:
                 return  # the old version's ref dangled: nothing to compare against
@@ -197,7 +206,7 @@ class Differ:
                     node.parents.add(w.node)
                     return  # already compared (or being compared: a recursive schema)
                 self.nodes[key] = Node(component=new_ref, operation=None, parents={w.node})
-                w = replace(w, node=key)
+                w = replace(w, node=key, base=len(w.path))
             self.walk(old, new, w)
             return
         if not isinstance(old, dict) or not isinstance(new, dict):
@@ -242,23 +251,28 @@ class Differ:
     def run(self) -> list[Change]:
         for rule in registry.DOCUMENT_RULES:
             rule(DocumentPair(self))
-        for key in sorted(self.old.operations.keys() & self.new.operations.keys(), key=lambda k: (k[1], k[0])):
+        # walked in report order, so a shared component's first reach is the operation listed first
+        for key in sorted(self.old.operations.keys() & self.new.operations.keys(),
+                          key=lambda k: (k[1], _METHOD_ORDER.get(k[0], 9))):
             op = OperationPair(self, self.old.operations[key], self.new.operations[key])
             for rule in registry.OPERATION_RULES:
                 rule(op)
-        # The same edit copied into sibling components (e.g. `tools[]` in every LLM model) reads as one change.
-        grouped: dict[tuple[str, str, str], tuple[set[str], list[str]]] = {}
+        # One entry per (rule, place): an operation-level change by its location and text (the same text in
+        # several operations is one entry), a component change by its path inside the component, so the same
+        # edit copied into sibling components (`tools[]` in every LLM model) reads as one change.
+        grouped: dict[tuple, tuple[tuple[str, str, str], set[str], list[str]]] = {}
         for key, node in self.nodes.items():
             if not node.changes:
                 continue
             operations = [node.operation] if node.operation else self.reached_by(key)
-            for change in dict.fromkeys(node.changes):
-                reached, components = grouped.setdefault(change, (set(), []))
+            for rule_id, location, message, group in dict.fromkeys(node.changes):
+                group_key = (rule_id, "component" if node.component else "operation", group)
+                first, reached, components = grouped.setdefault(group_key, ((rule_id, location, message), set(), []))
                 reached.update(operations)
                 if node.component and node.component not in components:
                     components.append(node.component)
         changes: list[Change] = []
-        for (rule_id, location, message), (reached, components) in grouped.items():
+        for (rule_id, location, message), reached, components in grouped.values():
             operations = sorted(reached, key=_operation_order)
             changes.append(
                 Change(

@@ -108,4 +108,6 @@ def _record(pair: SchemaPair, rule: str, name: str, message: str) -> None:
     w = pair.walk
     if w.kind == "parameter":
         return  # object-valued parameters: Vapi has none; oasdiff tracks them under request-parameter-property-*
-    pair.differ.record(w.node, rule, f"{w.where}: {name}", f"{w.direction} {message}")
+    prop = name[len(w.path):].lstrip(".") if w.path and name.startswith(w.path) else name
+    relative = f"{w.relative_path}.{prop}" if w.relative_path else prop
+    pair.differ.record(w.node, rule, f"{w.where}: {name}", f"{w.direction} {message}", group=(relative,))
