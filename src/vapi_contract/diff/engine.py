@@ -267,7 +267,7 @@ class Differ:
             operations = [node.operation] if node.operation else self.reached_by(key)
             for rule_id, location, message, group in dict.fromkeys(node.changes):
                 group_key = (rule_id, "component" if node.component else "operation", group)
-                first, reached, components = grouped.setdefault(group_key, ((rule_id, location, message), set(), []))
+                _, reached, components = grouped.setdefault(group_key, ((rule_id, location, message), set(), []))
                 reached.update(operations)
                 if node.component and node.component not in components:
                     components.append(node.component)
