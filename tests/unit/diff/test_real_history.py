@@ -93,3 +93,14 @@ def test_output_is_deterministic_across_hash_seeds(oldest_spec_path, newest_spec
         assert done.returncode == 0, done.stderr
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1]
+
+
+def test_one_edit_copied_into_sibling_components_is_one_entry(spec_history):
+    """2025-12-09 added CreateCodeToolDTO to `tools[]` of every LLM model schema: one finding, not fifteen."""
+    result = compare(_doc(spec_history, "2025-11-19T1002-7c67a05.json.gz"),
+                     _doc(spec_history, "2025-12-09T1521-4fdb5a7.json.gz"))
+    tools = [c for c in result.changes if c.id == "response-property-one-of-added"
+             and c.location.endswith("model.tools[]") and "CreateCodeToolDTO added" in c.message]
+    assert len(tools) == 1
+    assert "AnthropicModel" in tools[0].message and "more)" in tools[0].message
+    assert len(tools[0].operations) > 10
