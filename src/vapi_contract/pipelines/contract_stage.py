@@ -7,6 +7,7 @@ stop a run cleanly (its evidence is already on disk). The pipeline never trusts 
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -77,6 +78,14 @@ class ContractOutcome:
         }
 
 
+def _stderr_fd() -> int:
+    """Our stderr's descriptor (the process's fd 2 when sys.stderr was replaced, e.g. under capture)."""
+    try:
+        return sys.stderr.fileno()
+    except (AttributeError, ValueError, io.UnsupportedOperation):
+        return 2
+
+
 def _cli() -> list[str]:
     return [sys.executable, "-m", "vapi_contract.cli"]
 
@@ -129,7 +138,7 @@ def start_contract(
         command += ["--baseline", str(baseline)]
     command += extra or []
     process = subprocess.Popen(
-        command, stdout=sys.stderr.fileno(), stderr=sys.stderr.fileno(), env={**os.environ, **(env or {})},
+        command, stdout=_stderr_fd(), stderr=_stderr_fd(), env={**os.environ, **(env or {})},
         start_new_session=True,  # so a budget stop reaches pytest workers and the twin too
     )
     return RunningContract(process, report_dir, baseline, time.monotonic(), time_budget_s)
