@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from vapi_contract.spec.quirks import normalize  # noqa: E402
+from vapi_contract.spec.quirks import normalize
 
 DEFAULT_HISTORY = Path(os.environ.get("VAPI_SPEC_MIRROR", REPO.parent / "shared" / "vapi-spec-history"))
 
@@ -54,8 +54,8 @@ def main() -> int:
     print(f"spec.quirks.normalize, median of {args.repeats} (peer: copy.deepcopy of the same document)")
     for label, entry in (("newest", versions[-1]), ("oldest", versions[0])):
         doc = load(args.history / entry["file"])
-        ours = median_seconds(lambda: normalize(doc), args.repeats)
-        peer = median_seconds(lambda: copy.deepcopy(doc), args.repeats)
+        ours = median_seconds(lambda doc=doc: normalize(doc), args.repeats)
+        peer = median_seconds(lambda doc=doc: copy.deepcopy(doc), args.repeats)
         print(
             f"  {label:6} {entry['file']} ({entry['bytes'] / 1e6:.1f} MB): normalize {ours * 1000:7.1f} ms"
             f"  deepcopy {peer * 1000:7.1f} ms  ratio {ours / peer:4.2f}x"

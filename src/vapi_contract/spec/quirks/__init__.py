@@ -28,10 +28,19 @@ _LAZY = {
     "split_js_literal": "patterns",
 }
 
-__all__ = ["normalize", *_LAZY]
+__all__ = [
+    "NormalizedSpec",
+    "SpecIssue",
+    "compile_check",
+    "fingerprint",
+    "normalize",
+    "python_pattern",
+    "split_js_literal",
+    "to_json_schema",
+]
 
 
-def normalize(document: dict[str, Any], *, lenient_oneof: bool = True) -> "NormalizedSpec":
+def normalize(document: dict[str, Any], *, lenient_oneof: bool = True) -> NormalizedSpec:
     """A new, fixed document plus the issues found (in document order). The input is never mutated."""
     from vapi_contract.spec.quirks import walker  # imports the rule registry
     from vapi_contract.spec.quirks.context import Context

@@ -8,7 +8,8 @@ exactly as they do in the spec; failures are reported per schema with the pointe
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from vapi_contract.spec.model import iter_operations
 from vapi_contract.spec.quirks.issues import SpecIssue, escape_token
@@ -168,11 +169,8 @@ def _rust_issues(defs: dict, defs_key: str, pointers: dict, openapi_31: bool) ->
             where = pointers[path[1]] + "".join("/" + escape_token(str(p)) for p in path[2:])
             issues.append(_issue(where, "jsonschema_rs", error.message))
     usable = {n: ({} if n in broken else d) for n, d in defs.items()}
-    try:  # one compile for everything; only on failure compile one by one to say where
-        cls({defs_key: usable, "anyOf": [{"$ref": prefix + escape_token(n)} for n in usable]})
-        return issues
-    except Exception:  # noqa: BLE001 - jsonschema_rs raises ValidationError/ValueError by case
-        pass
+    if _compiles(cls, {defs_key: usable, "anyOf": [{"$ref": prefix + escape_token(n)} for n in usable]}):
+        return issues  # one compile for everything; only on failure compile one by one to say where
     for name in usable:
         if name in broken:
             continue
@@ -182,6 +180,14 @@ def _rust_issues(defs: dict, defs_key: str, pointers: dict, openapi_31: bool) ->
         except Exception as exc:  # noqa: BLE001
             issues.append(_issue(pointers[name], "jsonschema_rs", str(exc)))
     return issues
+
+
+def _compiles(cls, schema: dict) -> bool:
+    try:
+        cls(schema)
+    except Exception:  # noqa: BLE001 - jsonschema_rs raises ValidationError/ValueError by case
+        return False
+    return True
 
 
 def _reachable(name: str, defs: dict, prefix: str) -> set[str]:

@@ -15,7 +15,7 @@ class SpecIssue:
     fingerprint: str  # sha256(kind + pointer)[:16], stable across runs
 
     @classmethod
-    def make(cls, kind: str, pointer: str, message: str) -> "SpecIssue":
+    def make(cls, kind: str, pointer: str, message: str) -> SpecIssue:
         return cls(kind, pointer, " ".join(message.split()), fingerprint(kind, pointer))
 
 

@@ -11,7 +11,7 @@ from `unicodedata`; scripts and binary properties from the `regex` module, cut t
 from __future__ import annotations
 
 import functools
-from typing import Iterable
+from collections.abc import Iterable
 
 Range = tuple[int, int]  # inclusive
 MAX_CODE_POINT = 0x10FFFF
@@ -142,7 +142,7 @@ def _regex_property(name: str) -> tuple[Range, ...] | None:
     import regex  # lazy: only scripts/binary properties need it
 
     try:
-        compiled = regex.compile(r"\p{%s}+" % name)
+        compiled = regex.compile(rf"\p{{{name}}}+")
     except regex.error:
         return None
     text = _all_code_points()

@@ -7,8 +7,9 @@ It returns None, or a replacement schema. Rules run in registration order (the i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from vapi_contract.spec.quirks.context import Context
 
@@ -67,21 +68,21 @@ def rules_for(schema: dict[str, Any]) -> list[SchemaRule]:
 
 
 # Import order == run order. Dangling refs first: they replace the whole schema.
-from vapi_contract.spec.quirks.rules import (  # noqa: E402,F401
+from vapi_contract.spec.quirks.rules import (  # noqa: F401
     dangling_ref,
-    type_enum,
+    default_invalid,
+    discriminator_mapping,
+    duplicate_parameters,
+    enum_beside_oneof,
+    enum_on_array,
     enum_on_object,
     enum_shape,
-    enum_on_array,
-    required_not_array,
-    pattern,
-    default_invalid,
     example_invalid,
-    discriminator_mapping,
-    openapi30_shape,
-    enum_beside_oneof,
     oneof_overlap,
+    openapi30_shape,
     parameter_keywords,
     path_parameters,
-    duplicate_parameters,
+    pattern,
+    required_not_array,
+    type_enum,
 )

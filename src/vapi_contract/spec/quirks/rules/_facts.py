@@ -22,7 +22,7 @@ class Facts:
     types: frozenset[str] | None = None  # None: any type
     values: frozenset[Any] | None = None  # canonical() keys of the allowed values; None: unconstrained
     required: frozenset[str] = frozenset()
-    properties: dict[str, "Facts"] = field(default_factory=dict)
+    properties: dict[str, Facts] = field(default_factory=dict)
     closed: bool = False  # additionalProperties: false
 
 
@@ -116,9 +116,12 @@ def disjoint(a: Facts, b: Facts) -> bool:
     if a.values is not None and b.values is not None and not (a.values & b.values):
         return True
     for facts, other in ((a, b), (b, a)):
-        if facts.values is not None and other.types is not None:
-            if not any(_value_type(v) & other.types for v in facts.values):
-                return True
+        if (
+            facts.values is not None
+            and other.types is not None
+            and not any(_value_type(v) & other.types for v in facts.values)
+        ):
+            return True
     if (a.types is None or "object" in a.types) and (b.types is None or "object" in b.types):
         for name in a.required | b.required:
             pa, pb = a.properties.get(name), b.properties.get(name)

@@ -29,10 +29,10 @@ def fix(schema: dict[str, Any], pointer: str, ctx: Context) -> dict[str, Any] | 
     declared = schema.get("type")
     if declared == "array":
         return None  # an array's scalar enum lists its items' values (enum_on_array)
-    if isinstance(declared, str) and not any(matches_type(v, declared) for v in schema["enum"]):
-        if not (schema.get("nullable") and None in schema["enum"]):
-            ctx.report("unsatisfiable-schema", pointer, f"no enum value is of type {declared!r}")
-            return _never(schema)
+    nullable_null = schema.get("nullable") and None in schema["enum"]
+    if isinstance(declared, str) and not nullable_null and not any(matches_type(v, declared) for v in schema["enum"]):
+        ctx.report("unsatisfiable-schema", pointer, f"no enum value is of type {declared!r}")
+        return _never(schema)
     return None
 
 
