@@ -43,6 +43,23 @@ def register(subparsers) -> None:
     drift.set_defaults(handler=run_drift)
 
 
+def _os_errors_as_one_line(handler):
+    """A folder or file we cannot write is a clear one-line error (exit 2), never a traceback."""
+    import functools
+
+    @functools.wraps(handler)
+    def run(args) -> int:
+        try:
+            return handler(args)
+        except OSError as exc:
+            from ..errors import VapiContractError
+
+            where = exc.filename or ""
+            raise VapiContractError(f"{where}: {exc.strerror or exc}" if where else str(exc)) from None
+
+    return run
+
+
 def _label(loaded) -> str:
     origin = loaded.origin
     if origin.startswith("file:"):
@@ -50,6 +67,7 @@ def _label(loaded) -> str:
     return origin.removeprefix("snapshot:")
 
 
+@_os_errors_as_one_line
 def run_diff(args) -> int:
     from ..spec.sources import load
     from . import compare, render
@@ -66,6 +84,7 @@ def run_diff(args) -> int:
     return 1 if result.fails(args.fail_on) else 0
 
 
+@_os_errors_as_one_line
 def run_changelog(args) -> int:
     from .. import config
     from ..errors import UsageError
@@ -76,6 +95,7 @@ def run_changelog(args) -> int:
     if args.flap_window < 1:
         raise UsageError("--flap-window must be at least 1")
     store = Path(args.store) if args.store else config.store_dir()
+    Path(args.out).mkdir(parents=True, exist_ok=True)  # fail before the long part, not after it
     history = open_history(store)
     if len(history) < 2:
         raise UsageError(f"store {store} holds {len(history)} version(s); a changelog needs at least 2")
@@ -92,6 +112,7 @@ def run_changelog(args) -> int:
     return 0
 
 
+@_os_errors_as_one_line
 def run_drift(args) -> int:
     from .. import config
     from ..errors import UsageError

@@ -105,3 +105,11 @@ def test_snapshot_ids_and_latest_from_a_store(tmp_path, fixture_pair, capsys):
     assert main(["diff", ids[0], "latest", "--store", str(store.root), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["summary"] == {"error": 2, "warning": 1, "info": 3}
+
+
+def test_unwritable_output_is_one_line_exit_2(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["diff", *_pair("enums"), "-o", str(blocker / "report.md")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("vapi-contract: error: ") and len(err.strip().splitlines()) == 1
