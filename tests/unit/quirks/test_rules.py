@@ -72,3 +72,10 @@ def test_strict_mode_reports_overlap_but_keeps_oneof():
     assert "oneOf" in result.document["components"]["schemas"]["Case"]
     assert [(i.kind, i.pointer) for i in result.issues] == [("oneof-overlap", CASE + "/oneOf")]
     assert "kept strict" in result.issues[0].message
+
+
+def test_every_rule_module_is_in_the_run_order():
+    from vapi_contract.spec.quirks import rules
+
+    modules = {p.stem for p in Path(rules.__file__).parent.glob("*.py") if not p.stem.startswith("_")}
+    assert modules == set(rules.RUN_ORDER)

@@ -2,11 +2,12 @@
 
 A rule receives one schema object of normalize()'s private copy of the document (its own to edit in place),
 the JSON pointer of that schema in the original document, and the Context (which reads the original).
-It returns None, or a replacement schema. Rules run in registration order (the import order below).
+It returns None, or a replacement schema. Rules run in RUN_ORDER (below).
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -67,22 +68,26 @@ def rules_for(schema: dict[str, Any]) -> list[SchemaRule]:
     return found
 
 
-# Import order == run order. Dangling refs first: they replace the whole schema.
-from vapi_contract.spec.quirks.rules import (  # noqa: F401
-    dangling_ref,
-    default_invalid,
-    discriminator_mapping,
-    duplicate_parameters,
-    enum_beside_oneof,
-    enum_on_array,
-    enum_on_object,
-    enum_shape,
-    example_invalid,
-    oneof_overlap,
-    openapi30_shape,
-    parameter_keywords,
-    path_parameters,
-    pattern,
-    required_not_array,
-    type_enum,
+# Run order (a tuple, not import order, which linters sort). Dangling refs first: they replace the whole
+# schema; enum shape before enum-on-array, so duplicates are reported where they are written; patterns are
+# translated before defaults/examples are checked against them; overlap is judged last.
+RUN_ORDER = (
+    "dangling_ref",
+    "type_enum",
+    "enum_on_object",
+    "enum_shape",
+    "enum_on_array",
+    "required_not_array",
+    "pattern",
+    "default_invalid",
+    "example_invalid",
+    "discriminator_mapping",
+    "openapi30_shape",
+    "enum_beside_oneof",
+    "oneof_overlap",
+    "parameter_keywords",
+    "path_parameters",
+    "duplicate_parameters",
 )
+for _module in RUN_ORDER:
+    importlib.import_module(f"{__name__}.{_module}")
