@@ -10,6 +10,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from .text import one_line
+
 MAX_ROWS = 200  # per table; the JSON keeps everything
 
 CSS = """
@@ -39,14 +41,17 @@ def _cards(items: list[tuple[str, Any, str]]) -> str:
     return f'<div class="cards">{cells}</div>'
 
 
-def _table(headers: list[str], rows: list[list[str]], total: int | None = None) -> str:
+def _table(headers: list[str], rows: list[list[str]], label: str = "rows", open_up_to: int = 15) -> str:
+    """A table, folded away behind its row count when long, capped at MAX_ROWS (the JSON keeps all)."""
     if not rows:
         return '<p class="muted">none</p>'
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows[:MAX_ROWS])
-    more = total if total is not None else len(rows)
-    tail = f'<p class="muted">{more - MAX_ROWS} more in nightly.json</p>' if more > MAX_ROWS else ""
-    return f"<table><tr>{head}</tr>{body}</table>{tail}"
+    tail = f'<p class="muted">{len(rows) - MAX_ROWS} more in nightly.json</p>' if len(rows) > MAX_ROWS else ""
+    table = f"<table><tr>{head}</tr>{body}</table>{tail}"
+    if len(rows) <= open_up_to:
+        return table
+    return f"<details><summary>{len(rows)} {_e(label)}</summary>{table}</details>"
 
 
 def _spec_section(night: dict[str, Any]) -> str:
@@ -62,10 +67,10 @@ def _spec_section(night: dict[str, Any]) -> str:
     out.append(_cards([("validation errors", v["total"], ""), ("new", v["new"], "new"),
                        ("known", v["known"], "known"), ("fixed", v["fixed"], "fixed")]))
     rows = [[f'<span class="{e["status"]}">{_e(e["status"])}</span>', f'<code>{_e(e.get("pointer"))}</code>',
-             _e(e.get("message")), f'<code>{_e(e.get("fingerprint"))}</code>']
+             _e(one_line(e.get("message"))), f'<code>{_e(e.get("fingerprint"))}</code>']
             for e in v.get("new_errors", []) + v.get("fixed_errors", [])]
     if rows:
-        out.append(_table(["status", "where", "error", "fingerprint"], rows))
+        out.append(_table(["status", "where", "error", "fingerprint"], rows, "new or fixed validation errors"))
     return "\n".join(out)
 
 
@@ -85,7 +90,7 @@ def _changes_section(night: dict[str, Any]) -> str:
         reach = f' <span class="muted">(+{len(ops) - 1} more)</span>' if len(ops) > 1 else ""
         rows.append([f'<span class="lvl-{_e(c["level"])}">{_e(c["level"])}</span>', f'<code>{_e(c["id"])}</code>',
                      _e(c.get("operation") or "(document)") + reach, _e(c.get("location")), _e(c.get("message"))])
-    out.append(_table(["level", "rule", "operation", "location", "change"], rows))
+    out.append(_table(["level", "rule", "operation", "location", "change"], rows, "changes"))
     return "\n".join(out)
 
 
@@ -104,10 +109,10 @@ def _findings_section(night: dict[str, Any]) -> str:
         repro = f'<details><summary>curl</summary><code>{_e(f.get("reproducer"))}</code></details>' \
             if f.get("reproducer") else ""
         rows.append([f'<span class="{_e(f["status"])}">{_e(f["status"])}</span>', _e(f.get("classification")),
-                     _e(f.get("operation")), _e(f.get("check")), _e(f.get("message")) + repro])
+                     _e(f.get("operation")), _e(f.get("check")), _e(one_line(f.get("message"), 240)) + repro])
     rows += [['<span class="fixed">fixed</span>', "", _e(f.get("operation")), _e(f.get("check")),
               _e(f.get("reason") or f.get("fingerprint"))] for f in contract.get("fixed", [])]
-    out.append(_table(["status", "class", "operation", "check", "message"], rows))
+    out.append(_table(["status", "class", "operation", "check", "message"], rows, "findings", open_up_to=60))
     return "\n".join(out)
 
 
@@ -172,5 +177,5 @@ def render_markdown(night: dict[str, Any]) -> str:
     if new:
         lines += ["", "### New findings", "| class | operation | check | message |", "|---|---|---|---|"]
         lines += [f"| {f.get('classification')} | `{f.get('operation')}` | {f.get('check')} | "
-                  f"{str(f.get('message', '')).replace('|', '/')} |" for f in new[:50]]
+                  f"{one_line(f.get('message')).replace('|', '/')} |" for f in new[:50]]
     return "\n".join(lines) + "\n"

@@ -21,6 +21,7 @@ from typing import Any
 
 from . import approvals as approvals_mod
 from . import contract_stage, spec_stage
+from .text import one_line
 from .verdict import (
     ERROR,
     FAIL,
@@ -107,18 +108,13 @@ def check_validation(document: dict[str, Any], known_errors: Path | None) -> Che
     c = status.counts()
     summary = f"{c['total']} validation errors: {c['new']} new, {c['known']} known, {c['fixed']} fixed"
     check = Check("spec validation", FAIL if status.new else PASS, summary)
-    check.reasons = [f"new validation error at {e.get('pointer') or '/'}: {_first_line(e.get('message'))} "
+    check.reasons = [f"new validation error at {e.get('pointer') or '/'}: {one_line(e.get('message'))} "
                      f"[{e.get('fingerprint')}]" for e in status.new]
     if status.known:
         check.notes.append(f"{len(status.known)} known error(s) accepted by {known_errors}")
-    check.notes += [f"fixed: {e.get('pointer')}: {_first_line(e.get('message'))}" for e in status.fixed]
+    check.notes += [f"fixed: {e.get('pointer')}: {one_line(e.get('message'))}" for e in status.fixed]
     check.duration_s = time.monotonic() - clock
     return check
-
-
-def _first_line(text: Any, limit: int = 200) -> str:
-    line = str(text or "").strip().splitlines()[0] if str(text or "").strip() else ""
-    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _production(baseline: str | None, store) -> Any:
@@ -184,8 +180,8 @@ def check_contract(outcome: contract_stage.ContractOutcome, target: str) -> Chec
         summary = (f"against {target}: {counts['new_contract']} new, {counts['known']} known, "
                    f"{counts['fixed']} fixed findings; pass rate {outcome.pass_rate()}%")
         check = Check("contract run", FAIL if new else PASS, summary, links=links)
-        check.reasons = [f"{f.get('classification')} {f.get('operation')} {f.get('check')}: {f.get('message')} "
-                         f"[{f.get('fingerprint')}]" for f in new]
+        check.reasons = [f"{f.get('classification')} {f.get('operation')} {f.get('check')}: "
+                         f"{one_line(f.get('message'))} [{f.get('fingerprint')}]" for f in new]
         if counts["known"]:
             check.notes.append(f"{counts['known']} known finding(s) accepted by the baseline")
     check.duration_s = outcome.duration_s
