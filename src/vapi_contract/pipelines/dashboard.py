@@ -71,6 +71,9 @@ def _spec_section(night: dict[str, Any]) -> str:
             for e in v.get("new_errors", []) + v.get("fixed_errors", [])]
     if rows:
         out.append(_table(["status", "where", "error", "fingerprint"], rows, "new or fixed validation errors"))
+    if v["new"]:
+        out.append('<p class="muted">Accept the current errors as known: <code>vapi-contract spec validate SRC '
+                   '--update-baseline</code> (writes specs/vapi/known-spec-errors.json).</p>')
     return "\n".join(out)
 
 
@@ -113,6 +116,9 @@ def _findings_section(night: dict[str, Any]) -> str:
     rows += [['<span class="fixed">fixed</span>', "", _e(f.get("operation")), _e(f.get("check")),
               _e(f.get("reason") or f.get("fingerprint"))] for f in contract.get("fixed", [])]
     out.append(_table(["status", "class", "operation", "check", "message"], rows, "findings", open_up_to=60))
+    if c.get("new"):
+        out.append('<p class="muted">Accept a finding as known: <code>vapi-contract report accept FINGERPRINT '
+                   '--reason "..." --owner TEAM --expires YYYY-MM-DD</code> (specs/vapi/accepted-findings.yaml).</p>')
     return "\n".join(out)
 
 
