@@ -59,8 +59,12 @@ def build_app(state: TwinState) -> Starlette:
         from ..spec.sources import check_openapi, load
 
         try:
-            document = load(body["source"]).document if "source" in body else check_openapi(body, "body")
-            served = await asyncio.get_running_loop().run_in_executor(None, state.switch, document)
+            if "source" in body:
+                loaded = load(body["source"])
+                document, raw = loaded.document, loaded.raw
+            else:
+                document, raw = check_openapi(body, "body"), None
+            served = await asyncio.get_running_loop().run_in_executor(None, state.switch, document, raw)
         except VapiContractError as exc:
             return error(400, [str(exc)], "Bad Request")
         return json_response({"generation": served.generation, "operations": len(served.routes)})
@@ -84,6 +88,15 @@ def build_app(state: TwinState) -> Starlette:
         return json_response({"objects": 0})
 
     async def dispatch(request: Request) -> Response:
+        try:
+            return await answer(request)
+        except Exception:  # a twin bug: Vapi's 500 shape, and the traceback on stderr where it can be read
+            import traceback
+
+            traceback.print_exc()
+            return error(500, "Internal server error", "Internal Server Error")
+
+    async def answer(request: Request) -> Response:
         if state.fault == "slow":
             await asyncio.sleep(1.5)
         served = state.served

@@ -70,8 +70,8 @@ def serve(spec: str | Path | None, host: str = "127.0.0.1", port: int = 8787, fa
     from .state import TwinState
 
     check_fault(fault)
-    document = load(spec).document
-    state = TwinState(document, tokens, admin_token, fault)
+    loaded = load(spec)
+    state = TwinState(loaded.document, tokens, admin_token, fault, loaded.raw)
     sock = bind(host, port)
     config = uvicorn.Config(build_app(state), log_level="warning", access_log=False, lifespan="off",
                             timeout_keep_alive=30, backlog=2048)

@@ -37,7 +37,8 @@ class Served:
     _same: dict[tuple[str | None, str | None], bool] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, document: dict[str, Any], generation: int) -> Served:
+    def build(cls, document: dict[str, Any], generation: int, raw: bytes | None = None) -> Served:
+        """`raw`: the JSON bytes the document was parsed from, served as is by `GET /api-json`."""
         book = SchemaBook(document)
         routes = build_routes(book.document)
         by_shape: dict[tuple[str, int, str | None], list[Route]] = {}
@@ -54,7 +55,8 @@ class Served:
         served_as_create(routes, item_schema, book)
         creatable = {r.collection for r in routes if r.kind == "create"}
         conform = Conformer(book.resolve, book.schema_valid)
-        encoded = json.dumps(document, separators=(",", ":")).encode()
+        is_json = raw is not None and raw.lstrip()[:1] == b"{"
+        encoded = raw if is_json else json.dumps(document, separators=(",", ":")).encode()
         return cls(document, encoded, book, routes, by_shape,
                    item_schema, creatable, conform, generation)
 
@@ -108,17 +110,17 @@ def served_as_create(routes: list[Route], item_schema: dict[str, str | None], bo
 
 class TwinState:
     def __init__(self, document: dict[str, Any], tokens: dict[str, str] | None = None,
-                 admin_token: str | None = None, fault: str | None = None):
+                 admin_token: str | None = None, fault: str | None = None, raw: bytes | None = None):
         self.tokens = dict(tokens or DEFAULT_TOKENS)
         self.orgs_by_token = {token: org for org, token in self.tokens.items()}
         self.admin_token = admin_token or DEFAULT_ADMIN_TOKEN
         self.fault = fault
         self.store = Store()
-        self.served = Served.build(document, 1)
+        self.served = Served.build(document, 1, raw)
         self.served.book.warm_up(self.served.pointers())
 
-    def switch(self, document: dict[str, Any]) -> Served:
-        served = Served.build(document, self.served.generation + 1)
+    def switch(self, document: dict[str, Any], raw: bytes | None = None) -> Served:
+        served = Served.build(document, self.served.generation + 1, raw)
         self.served = served  # one assignment: requests in flight keep the version they started with
         served.book.warm_up(served.pointers())
         return served

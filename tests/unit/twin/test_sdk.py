@@ -54,5 +54,5 @@ def test_sdk_tool_lifecycle(sdk):
 def test_sdk_sees_401_with_a_wrong_token(twin):
     client = vapi.Vapi(token="wrong", base_url=twin.base_url, timeout=30)
     with pytest.raises(vapi.core.api_error.ApiError) as denied:
-        client.assistants.list()
+        client.files.list()
     assert denied.value.status_code == 401
