@@ -16,7 +16,7 @@ from . import checks as our_checks
 from . import triage
 from .budget import OperationCut, paused, watch
 from .case_cache import CaseCache
-from .checks import api_key_not_echoed
+from .checks import api_key_not_echoed, undocumented_properties
 from .checks.latency_budget import latency_budget, summary
 from .context import RunContext, load_normalized
 from .transport import Client, InfraError, RequestBudgetExhausted
@@ -46,6 +46,10 @@ class Engine:
     def __init__(self, ctx: RunContext, collection_s: float = 0.0):
         import schemathesis
         from schemathesis.config import SchemathesisConfig
+
+        from . import generation
+
+        generation.install()
 
         from ..report.writer import RunWriter
 
@@ -134,6 +138,7 @@ class Engine:
     def execute(self, case, outcome: OperationOutcome) -> None:
         headers = self.auth_headers()
         outcome.cases += 1
+        undocumented_properties.remember_sent(case.body)
         try:
             response = self.client.call(case, headers)
         except InfraError as exc:

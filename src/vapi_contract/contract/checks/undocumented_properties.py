@@ -55,6 +55,17 @@ def property_schema(doc: dict[str, Any], schema: Any, name: str, depth: int = 0)
 IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$.-]{0,63}$")
 
 
+# Property names this process sent in any request body: a server that stores and returns what it was sent (the
+# twin does, for schemas without `additionalProperties: false`) is not documenting less than it serves.
+_SENT: set[str] = set()
+SENT_CAP = 200_000
+
+
+def remember_sent(body: Any) -> None:
+    if isinstance(body, (dict, list)) and len(_SENT) < SENT_CAP:
+        sent_names(body, _SENT)
+
+
 def sent_names(value: Any, out: set[str] | None = None) -> set[str]:
     """Every property name in a request body: a server that echoes what it was sent is not documenting less."""
     out = set() if out is None else out
@@ -104,7 +115,8 @@ def undocumented_properties(ctx, response, case):
     if schema is None or body is None:
         return None
     echoed = sent_names(case.body) if isinstance(case.body, (dict, list)) else set()
-    extra = [p for p in undocumented(root_document(case), schema, body) if p.rsplit(".", 1)[-1] not in echoed]
+    extra = [p for p in undocumented(root_document(case), schema, body)
+             if p.rsplit(".", 1)[-1] not in echoed and p.rsplit(".", 1)[-1] not in _SENT]
     if extra:
         shown = ", ".join(sorted(extra)[:MAX_REPORTED])
         more = f" (+{len(extra) - MAX_REPORTED} more)" if len(extra) > MAX_REPORTED else ""

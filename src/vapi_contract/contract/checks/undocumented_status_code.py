@@ -11,12 +11,22 @@ from ._schema import documented_response
 
 # Answers any HTTP server may give without the spec saying so; reported as infra, not as contract findings.
 TRANSPORT_CODES = frozenset({429, 502, 503, 504})
+# Implied by a security requirement (OpenAPI: an operation that requires auth may answer 401/403).
+AUTH_CODES = frozenset({401, 403})
+
+
+def requires_auth(case) -> bool:
+    raw = case.operation.definition.raw
+    security = raw.get("security", case.operation.schema.raw_schema.get("security"))
+    return bool(security) and any(req for req in security)
 
 
 @schemathesis.check
 def undocumented_status_code(ctx, response, case):
     code = response.status_code
     if code in TRANSPORT_CODES or documented_response(case, code) is not None:
+        return None
+    if code in AUTH_CODES and requires_auth(case):
         return None
     documented = ", ".join(sorted((case.operation.definition.raw.get("responses") or {}).keys()))
     raise AssertionError(f"status {code} is not documented (documented: {documented or 'none'})")

@@ -1,0 +1,107 @@
+"""Each of our checks passes a correct response and fails a wrong one (real schemathesis cases and responses)."""
+
+from __future__ import annotations
+
+import pytest
+
+from vapi_contract.contract.checks import all_checks, ours
+from vapi_contract.contract.checks.api_key_not_echoed import api_key_not_echoed, configure
+from vapi_contract.contract.checks.error_body_shape import error_body_shape
+from vapi_contract.contract.checks.latency_budget import latency_budget, percentile, summary
+from vapi_contract.contract.checks.timestamps_and_ids import timestamps_and_ids
+from vapi_contract.contract.checks.undocumented_properties import undocumented_properties
+from vapi_contract.contract.checks.undocumented_status_code import undocumented_status_code
+
+GOOD = {"id": "a1", "orgId": "o1", "name": "x", "createdAt": "2026-01-01T00:00:00Z",
+        "updatedAt": "2026-01-02T00:00:00Z", "voice": {"provider": "11labs"}}
+
+
+def test_every_check_is_registered_with_schemathesis():
+    from schemathesis.checks import CHECKS
+
+    names = set(CHECKS.get_all_names())
+    assert {c.__name__ for c in ours()} <= names
+    assert len(all_checks(live=True)) == len(all_checks()) - 1  # ignored_auth is left to the auth tests live
+
+
+def test_undocumented_properties(make_case, make_response):
+    case = make_case("GET /assistant/{id}", path_parameters={"id": "a1"})
+    assert undocumented_properties(None, make_response(200, GOOD), case) is None
+    wrong = {**GOOD, "secretField": 1, "voice": {"provider": "x", "model": "y"}}
+    with pytest.raises(AssertionError, match=r"secretField, voice\.model"):
+        undocumented_properties(None, make_response(200, wrong), case)
+
+
+def test_undocumented_properties_in_arrays_and_ignores_echo(make_case, make_response):
+    listing = make_case("GET /assistant")
+    with pytest.raises(AssertionError, match=r"\[\]\.extra"):
+        undocumented_properties(None, make_response(200, [GOOD, {**GOOD, "extra": True}]), listing)
+    create = make_case("POST /assistant", body={"name": "x", "echoed": 1}, media_type="application/json")
+    assert undocumented_properties(None, make_response(201, {**GOOD, "echoed": 1}), create) is None
+
+
+def test_undocumented_status_code(make_case, make_response):
+    case = make_case("GET /assistant/{id}", path_parameters={"id": "a1"})
+    assert undocumented_status_code(None, make_response(200, GOOD), case) is None
+    assert undocumented_status_code(None, make_response(503, {}), case) is None  # transport: infra, not contract
+    with pytest.raises(AssertionError, match="status 404 is not documented"):
+        undocumented_status_code(None, make_response(404, {"message": "nope", "statusCode": 404}), case)
+
+
+def test_error_body_shape(make_case, make_response):
+    case = make_case("GET /assistant/{id}", path_parameters={"id": "a1"})
+    assert error_body_shape(None, make_response(404, {"message": "Not Found", "statusCode": 404}), case) is None
+    assert error_body_shape(None, make_response(400, {"message": ["name too long"], "statusCode": 400}), case) is None
+    with pytest.raises(AssertionError, match="not a JSON object"):
+        error_body_shape(None, make_response(500, raw=b"<html>oops</html>"), case)
+    with pytest.raises(AssertionError, match="no `message`"):
+        error_body_shape(None, make_response(400, {"error": "x"}), case)
+    with pytest.raises(AssertionError, match="differs from the HTTP status"):
+        error_body_shape(None, make_response(400, {"message": "x", "statusCode": 500}), case)
+
+
+def test_api_key_not_echoed(make_case, make_response):
+    case = make_case("GET /assistant")
+    configure(["sk-primary-123456", "sk-second-654321"])
+    try:
+        assert api_key_not_echoed(None, make_response(200, [GOOD]), case) is None
+        with pytest.raises(AssertionError, match="primary API key is echoed in the response body"):
+            api_key_not_echoed(None, make_response(401, {"message": "bad key sk-primary-123456"}), case)
+        with pytest.raises(AssertionError, match="secondary API key is echoed in the response headers"):
+            api_key_not_echoed(None, make_response(200, [], headers={"x-debug": "sk-second-654321"}), case)
+    finally:
+        configure([])
+
+
+def test_timestamps_and_ids(make_case, make_response):
+    case = make_case("GET /assistant/{id}", path_parameters={"id": "a1"})
+    assert timestamps_and_ids(None, make_response(200, GOOD), case) is None
+    with pytest.raises(AssertionError, match="createdAt .* is after updatedAt"):
+        timestamps_and_ids(None, make_response(200, {**GOOD, "createdAt": "2027-01-01T00:00:00Z"}), case)
+    with pytest.raises(AssertionError, match="asked for id 'a1'"):
+        timestamps_and_ids(None, make_response(200, {**GOOD, "id": "b2"}), case)
+
+
+def test_latency_budget():
+    assert percentile([], 95) is None
+    assert percentile([1, 2, 3, 4, 100], 50) == 3
+    assert summary([10.0, 20.0, 30.0]) == {"count": 3, "p50": 20.0, "p95": 30.0, "max": 30.0}
+    assert latency_budget([100.0] * 20, 500) is None
+    assert latency_budget([1600.0], 500) is None  # one sample says nothing about a p95
+    assert "exceeds the budget of 500 ms" in latency_budget([100.0] * 10 + [1600.0] * 10, 500)
+
+
+def test_auth_codes_are_implied_by_security(make_case, make_response):
+    case = make_case("GET /assistant/{id}", path_parameters={"id": "a1"})
+    assert undocumented_status_code(None, make_response(401, {"message": "Unauthorized"}), case) is None
+
+
+def test_properties_the_run_sent_are_not_undocumented(make_case, make_response):
+    from vapi_contract.contract.checks import undocumented_properties as module
+
+    case = make_case("GET /assistant/{id}", path_parameters={"id": "a1"})
+    module.remember_sent({"storedFromEarlierRequest": 1})
+    try:
+        assert undocumented_properties(None, make_response(200, {**GOOD, "storedFromEarlierRequest": 1}), case) is None
+    finally:
+        module._SENT.clear()
