@@ -115,7 +115,14 @@ def _findings_section(night: dict[str, Any]) -> str:
                      _e(f.get("operation")), _e(f.get("check")), _e(one_line(f.get("message"), 240)) + repro])
     rows += [['<span class="fixed">fixed</span>', "", _e(f.get("operation")), _e(f.get("check")),
               _e(f.get("reason") or f.get("fingerprint"))] for f in contract.get("fixed", [])]
-    out.append(_table(["status", "class", "operation", "check", "message"], rows, "findings", open_up_to=60))
+    by_check: dict[str, int] = {}
+    for f in contract.get("findings", []):
+        if f.get("status") == "new":
+            by_check[f.get("check", "?")] = by_check.get(f.get("check", "?"), 0) + 1
+    if by_check:
+        out.append("<p>New by check: " + ", ".join(f"<code>{_e(k)}</code> {v}" for k, v in
+                                                  sorted(by_check.items(), key=lambda kv: -kv[1])) + "</p>")
+    out.append(_table(["status", "class", "operation", "check", "message"], rows, "findings", open_up_to=25))
     if c.get("new"):
         out.append('<p class="muted">Accept a finding as known: <code>vapi-contract report accept FINGERPRINT '
                    '--reason "..." --owner TEAM --expires YYYY-MM-DD</code> (specs/vapi/accepted-findings.yaml).</p>')
