@@ -15,7 +15,7 @@ from starlette.routing import Route as StarletteRoute
 from ..errors import VapiContractError
 from . import crud
 from .faults import FAULTS
-from .params import check_body, check_parameters, parse_body, parse_form
+from .params import check_body, check_parameters, parse_body, parse_form, shape_form
 from .state import TwinState
 
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
@@ -90,7 +90,7 @@ def build_app(state: TwinState) -> Starlette:
     async def dispatch(request: Request) -> Response:
         try:
             return await answer(request)
-        except Exception:  # a twin bug: Vapi's 500 shape, and the traceback on stderr where it can be read
+        except Exception:  # noqa: BLE001 - a twin bug: Vapi's 500 shape, and the traceback on stderr where it can be read
             import traceback
 
             traceback.print_exc()
@@ -124,6 +124,7 @@ def build_app(state: TwinState) -> Starlette:
             raw = await request.body()
             if route.form:
                 body, parse_problem = parse_form(raw, request.headers.get("content-type", ""))
+                body = shape_form(body, served.book.at(route.request_ptr), served.book.resolve)
             else:
                 body, parse_problem = parse_body(raw)
             if parse_problem:

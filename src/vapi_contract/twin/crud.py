@@ -165,9 +165,9 @@ class Call:
                 when = parse_time(value) if op and isinstance(value, str) else None
                 if when is not None:
                     records = [r for r in records if op(getattr(r, attr), when)]
-            if name not in ("limit", "page", "sortOrder") and not name.startswith(("createdAt", "updatedAt")):
-                if isinstance(value, (str, int, float, bool)):
-                    records = [r for r in records if name not in r.obj or r.obj[name] == value]
+            plain = name not in ("limit", "page", "sortOrder") and not name.startswith(("createdAt", "updatedAt"))
+            if plain and isinstance(value, (str, int, float, bool)):
+                records = [r for r in records if name not in r.obj or r.obj[name] == value]
         return records
 
     # -- everything else ------------------------------------------------------------------------------------

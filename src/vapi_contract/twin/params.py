@@ -75,7 +75,10 @@ def parse_form(raw: bytes, content_type: str) -> tuple[Any, str | None]:
     if content_type.startswith("application/x-www-form-urlencoded"):
         from urllib.parse import parse_qsl
 
-        return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)), None
+        fields: dict[str, list[str]] = {}
+        for key, value in parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True):
+            fields.setdefault(key, []).append(value)
+        return {k: v[0] if len(v) == 1 else v for k, v in fields.items()}, None
     if not content_type.startswith("multipart/form-data"):
         return None, f"Content-Type must be multipart/form-data, got {content_type or 'none'}"
     from email.parser import BytesParser
@@ -84,15 +87,38 @@ def parse_form(raw: bytes, content_type: str) -> tuple[Any, str | None]:
     message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw)
     if not message.is_multipart():
         return None, "Multipart: Boundary not found"
-    fields: dict[str, Any] = {}
+    fields: dict[str, list[Any]] = {}
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
         if not name:
             continue
         filename = part.get_filename()
         payload = part.get_payload(decode=True) or b""
-        fields[name] = filename if filename is not None else payload.decode("utf-8", "replace")
-    return fields, None
+        value = filename if filename is not None else payload.decode("utf-8", "replace")
+        fields.setdefault(name, []).append(value)
+    return {k: v[0] if len(v) == 1 else v for k, v in fields.items()}, None
+
+
+def shape_form(fields: Any, schema: Any, resolve) -> Any:
+    """Form values typed as the schema says: repeated or single parts of an array field become a list,
+    numbers and booleans are parsed like query parameters."""
+    schema = resolve(schema)
+    if not isinstance(fields, dict) or not isinstance(schema, dict):
+        return fields
+    properties = schema.get("properties") or {}
+    shaped = {}
+    for name, value in fields.items():
+        sub = resolve(properties.get(name)) or {}
+        kinds = sub.get("type") if isinstance(sub.get("type"), list) else [sub.get("type")]
+        if "array" in kinds:
+            values = value if isinstance(value, list) else [value]
+            items = resolve(sub.get("items")) or {}
+            shaped[name] = [_coerce([v], items) if isinstance(v, str) else v for v in values]
+        elif isinstance(value, str):
+            shaped[name] = _coerce([value], {"type": next((k for k in kinds if k and k != "null"), "string")})
+        else:
+            shaped[name] = value
+    return shaped
 
 
 def check_body(served: Served, route: Route, body: Any) -> list[str]:

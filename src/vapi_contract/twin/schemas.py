@@ -8,8 +8,8 @@ operation's validators in a background thread right after start-up; the server i
 from __future__ import annotations
 
 import threading
-from urllib.parse import quote
 from typing import Any
+from urllib.parse import quote
 
 import jsonschema_rs
 

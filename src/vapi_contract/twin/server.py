@@ -150,7 +150,7 @@ class RunningTwin:
             path.unlink(missing_ok=True)
         self._cleanup = []
 
-    def __enter__(self) -> RunningTwin:
+    def __enter__(self) -> RunningTwin:  # noqa: PYI034 - a final class in practice
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -170,13 +170,11 @@ def start_twin(spec: str | Path | dict[str, Any] | None = None, host: str = "127
     admin_token = admin_token or DEFAULT_ADMIN_TOKEN
     cleanup: list[Path] = []
     if isinstance(spec, dict):
-        handle = tempfile.NamedTemporaryFile("w", suffix=".json", prefix="vapi-twin-spec-", delete=False)
-        with handle:
+        with tempfile.NamedTemporaryFile("w", suffix=".json", prefix="vapi-twin-spec-", delete=False) as handle:
             json.dump(spec, handle)
         cleanup.append(Path(handle.name))
         spec = handle.name
-    handle = tempfile.NamedTemporaryFile("w", suffix=".json", prefix="vapi-twin-tokens-", delete=False)
-    with handle:
+    with tempfile.NamedTemporaryFile("w", suffix=".json", prefix="vapi-twin-tokens-", delete=False) as handle:
         json.dump({"orgs": tokens, "admin": admin_token}, handle)
     cleanup.append(Path(handle.name))
     command = [sys.executable, "-m", "vapi_contract.twin.server", "--host", host, "--port", str(port),

@@ -46,6 +46,10 @@ class Served:
             parts = segments(route.op.path)
             first = parts[0] if parts and not param_name(parts[0]) else None
             by_shape.setdefault((route.op.method, len(parts), first), []).append(route)
+        for route in routes:  # a "create" answering a list (`POST /voice-library/sync`) creates nothing
+            answered = book.resolve(book.at(route.response_ptr)) if route.response_ptr else None
+            if route.kind == "create" and isinstance(answered, dict) and answered.get("type") == "array":
+                route.kind = "action"
         creatable = {r.collection for r in routes if r.kind == "create"}
         item_schema: dict[str, str | None] = {}
         for kind in ("create", "get"):  # the item GET's schema wins: it is what clients read back

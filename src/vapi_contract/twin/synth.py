@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import uuid
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 import regex
 
@@ -136,9 +137,7 @@ def _string_fits(value: str, schema: dict[str, Any]) -> bool:
             uuid.UUID(value)
         except ValueError:
             return False
-    if schema.get("format") == "date-time" and ("T" not in value or len(value) < 16):
-        return False
-    return True
+    return not (schema.get("format") == "date-time" and ("T" not in value or len(value) < 16))
 
 
 def _number(value: Any, schema: dict[str, Any], integer: bool) -> int | float:

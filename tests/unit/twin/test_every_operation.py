@@ -84,9 +84,12 @@ def call(client: httpx.Client, served: Served, route: Route, ids: dict[str, str]
     if route.form:  # file upload: binary fields as files, the rest as form fields
         properties = served.book.resolve(served.book.at(route.request_ptr)).get("properties", {})
         binary = {k for k, v in properties.items() if served.book.resolve(v).get("format") == "binary"}
-        files = {k: (f"{v}.txt", b"hello") for k, v in body.items() if k in binary}
+        binary |= {k for k, v in properties.items()
+                   if served.book.resolve(served.book.resolve(v).get("items") or {}).get("format") == "binary"}
+        files = [(k, (f"{k}{i}.txt", b"hello")) for k, v in body.items() if k in binary
+                 for i in range(max(1, len(v)) if isinstance(v, list) else 1)]  # a form cannot send []
         data = {k: v for k, v in body.items() if k not in binary}
-        response = client.request(route.op.method, path, params=query, files=files or {"file": ("a.txt", b"hi")},
+        response = client.request(route.op.method, path, params=query, files=files or [("file", ("a.txt", b"hi"))],
                                   data=data)
     elif route.request_ptr:
         response = client.request(route.op.method, path, params=query, json=body)

@@ -6,9 +6,9 @@ import pytest
 
 vapi = pytest.importorskip("vapi", reason="vapi_server_sdk (dev extra) is not installed")
 
-from vapi.tools.types.create_tools_request import CreateToolsRequest_Function  # noqa: E402
-from vapi.tools.types.update_tools_request_body import UpdateToolsRequestBody_Function  # noqa: E402
-from vapi.types.open_ai_function import OpenAiFunction  # noqa: E402
+from vapi.tools.types.create_tools_request import CreateToolsRequest_Function
+from vapi.tools.types.update_tools_request_body import UpdateToolsRequestBody_Function
+from vapi.types.open_ai_function import OpenAiFunction
 
 
 @pytest.fixture()
