@@ -19,8 +19,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from ..errors import TargetUnreachableError, UsageError
 from .faults import check as check_fault
 from .state import DEFAULT_ADMIN_TOKEN, DEFAULT_TOKENS, org_uuid
@@ -112,6 +110,8 @@ class RunningTwin:
         return {"Authorization": f"Bearer {self.tokens[org or next(iter(self.tokens))]}"}
 
     def _admin(self, path: str, payload: Any) -> dict[str, Any]:
+        import httpx
+
         response = httpx.post(self.base_url + path, json=payload, timeout=60,
                               headers={"Authorization": f"Bearer {self.admin_token}"})
         if response.status_code != 200:
@@ -213,6 +213,8 @@ def _read_port(process: subprocess.Popen, timeout: float) -> int:
 
 
 def _wait_healthy(twin: RunningTwin, timeout: float) -> None:
+    import httpx  # not at module level: the child process never needs it
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not twin.alive():
