@@ -224,11 +224,14 @@ def from_run_dirs(run_dirs: list[Path], out: Path, baseline: Path | None = None)
 
 
 def _missing_shards(dirs: list[Path]) -> list[str]:
-    """Shards `I/N` absent from DIRS (a CI shard job that died uploads nothing): never a complete night."""
+    """Shards `I/N` absent from DIRS, or from a merged dir's `shards` (a CI shard job that died uploads
+    nothing): such a night is never complete."""
     seen: dict[int, set[int]] = {}
     for d in dirs:
-        shard = str(json.loads((d / "run.json").read_text(encoding="utf-8")).get("shard") or "")
-        index, _, total = shard.partition("/")
-        if index.isdigit() and total.isdigit():
-            seen.setdefault(int(total), set()).add(int(index))
+        meta = json.loads((d / "run.json").read_text(encoding="utf-8"))
+        labels = [meta.get("shard")] + [s.get("shard") for s in meta.get("shards") or [] if isinstance(s, dict)]
+        for label in labels:
+            index, _, total = str(label or "").partition("/")
+            if index.isdigit() and total.isdigit():
+                seen.setdefault(int(total), set()).add(int(index))
     return [f"{i}/{n}" for n, got in sorted(seen.items()) for i in range(1, n + 1) if i not in got]

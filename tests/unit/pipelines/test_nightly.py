@@ -129,6 +129,17 @@ def test_a_missing_shard_makes_the_night_incomplete(tmp_path, store, newest_spec
     assert "shard(s) 2/3 missing" in night["reasons"][0]
 
 
+def test_a_shard_missing_from_a_merge_done_in_ci_makes_the_night_incomplete(tmp_path, store, newest_spec_path):
+    from vapi_contract.report import merge
+
+    shards = [write_run(tmp_path / "s1", shard="1/3", finding_on=None, exit_code=0),
+              write_run(tmp_path / "s3", shard="3/3", ops=("GET /tool",), finding_on=None, exit_code=0)]
+    merge(shards, tmp_path / "merged")  # what the workflow's `vapi-contract report merge` step does
+    assert nightly.run(options(tmp_path, store, newest_spec_path, contract_dirs=[tmp_path / "merged"])) == 3
+    night = json.loads((tmp_path / "night" / "nightly.json").read_text())
+    assert "shard(s) 2/3 missing" in night["reasons"][0]
+
+
 def test_a_run_that_could_not_test_is_never_a_pass(tmp_path, store, newest_spec_path):
     run_dir = write_run(tmp_path / "run", finding_on=None, status="interrupted", exit_code=3)
     assert nightly.run(options(tmp_path, store, newest_spec_path, contract_dirs=[run_dir])) == 3
