@@ -132,7 +132,7 @@ def build_app(state: TwinState) -> Starlette:
             problems += check_body(served, route, body)
         if problems and state.fault != "accept-invalid":
             return error(400, problems, "Bad Request")
-        if state.fault == "server-error" and route.kind == "create" and route.collection == crud.FAULT_COLLECTION:
+        if state.fault == "server-error" and route.kind == "create" and route.collection == served.fault_collection:
             return error(500, "Internal server error", "Internal Server Error")
         call = crud.Call(state, served, route, org, path_values, values, body, request)
         return call.run()

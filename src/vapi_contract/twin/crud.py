@@ -16,7 +16,7 @@ from .store import Record, parse_time
 from .synth import now_iso
 
 SERVER_FIELDS = ("id", "orgId", "createdAt", "updatedAt")
-FAULT_COLLECTION = "/assistant"  # `--fault server-error` breaks this collection's create
+FAULT_COLLECTION = "/assistant"  # `--fault server-error` breaks this create (else the spec's first one)
 TIME_FILTERS = {"Gt": lambda a, b: a > b, "Lt": lambda a, b: a < b, "Ge": lambda a, b: a >= b, "Le": lambda a, b: a <= b}
 
 

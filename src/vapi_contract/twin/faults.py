@@ -7,7 +7,7 @@ FAULTS: dict[str, str] = {
     "wrong-type": "responses carry `createdAt` as a number instead of a date-time string",
     "ignore-auth": "requests without a valid bearer token are served as the first organisation instead of 401",
     "undeletable": "DELETE answers 200 with the object but keeps it, so a later GET still finds it",
-    "server-error": "POST /assistant answers 500 with Vapi's error shape",
+    "server-error": "POST /assistant (else the spec's first create) answers 500 with Vapi's error shape",
     "accept-invalid": "request validation is off: invalid bodies and parameters are accepted instead of 400",
     "leak-orgs": "objects are not scoped to their organisation: org B can read org A's objects",
     "slow": "every response is delayed by 1.5 s",

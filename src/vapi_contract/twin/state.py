@@ -36,6 +36,15 @@ class Served:
     generation: int
     _same: dict[tuple[str | None, str | None], bool] = field(default_factory=dict)
 
+    @property
+    def fault_collection(self) -> str | None:
+        """The collection whose create `--fault server-error` breaks: /assistant, else the first one."""
+        from .crud import FAULT_COLLECTION
+
+        if FAULT_COLLECTION in self.creatable:
+            return FAULT_COLLECTION
+        return next((r.collection for r in self.routes if r.kind == "create"), None)
+
     @classmethod
     def build(cls, document: dict[str, Any], generation: int, raw: bytes | None = None) -> Served:
         """`raw`: the JSON bytes the document was parsed from, served as is by `GET /api-json`."""
