@@ -141,11 +141,16 @@ class Engine:
         undocumented_properties.remember_sent(case.body)
         try:
             response = self.client.call(case, headers)
+        except OperationCut:
+            raise
         except InfraError as exc:
             self.record_finding(outcome, self.finding(
                 outcome.label, "transport", str(exc), status_code=exc.status_code, transport_error=True,
                 reproducer=triage.curl(case.method, self.ctx.base_url + case.formatted_path, headers, None,
                                        self.secrets)))
+            return
+        except Exception as exc:  # noqa: BLE001 - a case the HTTP layer cannot send: say so, keep going
+            self.spec_issue("unsendable-case", outcome.label, f"{outcome.label}: {type(exc).__name__}: {exc}")
             return
         outcome.latencies_ms.append(_elapsed_ms(response))
         failed = self.run_checks(case, response, headers)
@@ -173,6 +178,8 @@ class Engine:
             again = self.client.call(case, headers)
         except (InfraError, RequestBudgetExhausted):
             return False
+        except Exception:  # noqa: BLE001 - not re-sendable: the first observation stands
+            return True
         check = next((c for c in self.checks if c.__name__ == name), None)
         if check is None:
             return True
@@ -204,11 +211,11 @@ class Engine:
                 if not self.cache.was_replayed(label):
                     self.generate(operation, run_case, dog)
                 self.cache.store(label)
+        except RequestBudgetExhausted as exc:
+            outcome.status, outcome.reason = "error", f"infra: {exc.reason}"
         except OperationCut as cut:
             outcome.status, outcome.reason = "timeout", f"generation {cut.reason} after {outcome.cases} cases"
             self.spec_issue("slow-operation", label, f"{label}: {outcome.reason}")
-        except RequestBudgetExhausted as exc:
-            outcome.status, outcome.reason = "error", f"infra: {exc}"
         except Exception as exc:  # noqa: BLE001 - generation failed: report it as a spec issue, never crash
             kind = _generation_error_kind(exc)
             self.spec_issue(kind, label, f"{label}: {type(exc).__name__}: {str(exc)[:300]}")

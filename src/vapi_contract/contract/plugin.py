@@ -45,22 +45,27 @@ def pytest_configure(config):
     _STATE.update(ctx=ctx, twin=twin, path=install(ctx))
 
 
-def pytest_unconfigure(config):
-    if "ctx" not in _STATE:
-        return
+def _finish(rc: int | None) -> int:
     from .context import finish
 
     ctx, twin, path = _STATE.pop("ctx"), _STATE.pop("twin"), _STATE.pop("path")
-    rc = _STATE.pop("rc", None)
-    code = finish(ctx, twin, pytest_rc=rc, interrupted=rc == 2)
-    path.unlink(missing_ok=True)
-    os.environ.pop(CONTEXT_ENV, None)
-    _STATE["exit_code"] = code
+    try:
+        return finish(ctx, twin, pytest_rc=rc, interrupted=rc == 2)
+    finally:
+        path.unlink(missing_ok=True)
+        os.environ.pop(CONTEXT_ENV, None)
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session, exitstatus):
+    """Plain `pytest tests/contract`: build the reports and exit with the run's code (0/1/2/3), like the CLI."""
     if "ctx" in _STATE:
-        _STATE["rc"] = int(exitstatus)
+        session.exitstatus = _finish(int(exitstatus))
+
+
+def pytest_unconfigure(config):
+    if "ctx" in _STATE:  # the session never finished (usage error before it started)
+        _finish(4)
 
 
 def context() -> RunContext:

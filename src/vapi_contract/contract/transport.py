@@ -8,14 +8,15 @@ from dataclasses import dataclass
 
 import requests
 
-from ..errors import VapiContractError
+from .budget import OperationCut
 
 RETRY_STATUS = frozenset({429, 502, 503, 504})
 TIMEOUT_S = 30.0
 
 
-class RequestBudgetExhausted(VapiContractError):
-    exit_code = 3
+class RequestBudgetExhausted(OperationCut):
+    """The run's request budget is spent: like a time budget, it stops the operation (a BaseException, so
+    hypothesis does not try to shrink it) and the operation is reported as not fully tested."""
 
 
 class InfraError(Exception):
@@ -49,7 +50,7 @@ class Client:
 
     def _pace(self) -> None:
         if self.request_budget and self.stats.sent >= self.request_budget:
-            raise RequestBudgetExhausted(f"request budget of {self.request_budget} requests exhausted")
+            raise RequestBudgetExhausted(f"request budget of {self.request_budget} requests (this worker) exhausted")
         if self.min_interval:
             wait = self._last + self.min_interval - time.monotonic()
             if wait > 0:
