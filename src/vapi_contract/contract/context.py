@@ -181,8 +181,8 @@ def prepare(options: RunOptions, owner: str) -> tuple[RunContext, Any]:
                     "families": [f.name for f in plan.families], "notes": loaded.notes},
     })
     writer.close()
-    for label, reason in sorted(plan.excluded.items()):
-        _record_skip(run_dir, ctx, label, reason)
+    skipped = {**{label: "not selected by --operations" for label in plan.unselected}, **plan.excluded}
+    _record_skips(run_dir, ctx, skipped)
     return ctx, twin
 
 
@@ -199,13 +199,15 @@ def _public_options(options: RunOptions) -> dict[str, Any]:
     return data
 
 
-def _record_skip(run_dir: Path, ctx: RunContext, label: str, reason: str) -> None:
+def _record_skips(run_dir: Path, ctx: RunContext, skipped: dict[str, str]) -> None:
+    """Operations the run does not test are reported as skipped with the reason, never left out silently."""
     from ..report.writer import RunWriter
 
-    with RunWriter(run_dir, ctx.secrets(), worker="controller") as writer:
-        writer.operation({"operation": label, "status": "skipped", "cases": 0, "duration_s": 0.0,
-                          "latency_ms": {"count": 0, "p50": None, "p95": None, "max": None}, "checks": [],
-                          "reason": reason})
+    with RunWriter(run_dir, ctx.secrets(), worker="controller", fsync=False) as writer:
+        for label, reason in sorted(skipped.items()):
+            writer.operation({"operation": label, "status": "skipped", "cases": 0, "duration_s": 0.0,
+                              "latency_ms": {"count": 0, "p50": None, "p95": None, "max": None}, "checks": [],
+                              "reason": reason})
 
 
 def install(ctx: RunContext) -> Path:

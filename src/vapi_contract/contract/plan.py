@@ -35,6 +35,7 @@ class Plan:
     auth_operations: list[str] = field(default_factory=list)  # bearer operations to probe without/with bad token
     families: list[CrudFamily] = field(default_factory=list)
     excluded: dict[str, str] = field(default_factory=dict)  # label -> reason (reported as skipped)
+    unselected: list[str] = field(default_factory=list)  # not matched by --operations (reported as skipped)
     weights: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -132,6 +133,7 @@ def build(document: dict[str, Any], options: RunOptions) -> Plan:
     for op in iter_operations(document):
         label = op.label
         if not matches(label, options.operations):
+            plan.unselected.append(label)
             continue
         weight = operation_weight(document, op.definition, op.path_item)
         plan.weights[label] = weight
@@ -169,6 +171,8 @@ def build(document: dict[str, Any], options: RunOptions) -> Plan:
         plan.excluded = {
             k: v for k, v in plan.excluded.items() if int(hashlib.sha256(k.encode()).hexdigest(), 16) % count + 1 == index
         }
+        plan.unselected = [k for k in plan.unselected if int(hashlib.sha256(k.encode()).hexdigest(), 16) % count + 1
+                           == index]
     plan.operations = [k for k, _ in sorted(candidates, key=lambda kv: (-kv[1], kv[0]))]
     plan.families = families
     return plan
