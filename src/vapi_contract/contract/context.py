@@ -212,9 +212,8 @@ def _record_skips(run_dir: Path, ctx: RunContext, skipped: dict[str, str]) -> No
 
 def install(ctx: RunContext) -> Path:
     """Write the context to a private temp file and point $VAPI_CONTRACT_CONTEXT at it (inherited by workers)."""
-    handle = tempfile.NamedTemporaryFile("w", prefix="vapi-contract-ctx-", suffix=".json", delete=False)
-    handle.close()
-    path = Path(handle.name)
+    with tempfile.NamedTemporaryFile("w", prefix="vapi-contract-ctx-", suffix=".json", delete=False) as handle:
+        path = Path(handle.name)
     ctx.save(path)
     os.environ[CONTEXT_ENV] = str(path)
     return path

@@ -21,7 +21,6 @@ from .checks.latency_budget import latency_budget, summary
 from .context import RunContext, load_normalized
 from .transport import Client, InfraError, RequestBudgetExhausted
 
-
 # check -> the check that reports the same cause more precisely (reported instead, never both)
 REDUNDANT = {"status_code_conformance": "undocumented_status_code"}
 

@@ -27,7 +27,7 @@ COST_CREATE_FAMILIES = frozenset({"call", "campaign", "phone-number", "chat", "s
 # Last path segment of POSTs that execute something billable (LLM, eval, insight run, preview, OpenAI proxy).
 COST_ACTION_SEGMENTS = frozenset({"run", "runs", "preview", "responses", "test", "execute", "completions"})
 # operationId verbs with the same meaning, for endpoints whose path does not say it.
-COST_OPERATION_ID = re.compile(r"_(run|preview|createOpenAIChat|dial|buy|purchase|execute|test)\w*$", re.I)
+COST_OPERATION_ID = re.compile(r"_(run|preview|createOpenAIChat|dial|buy|purchase|execute|test)\w*$", re.IGNORECASE)
 # Updates that can restart a real-world action (a campaign resumed, a call controlled) are costly too.
 COST_UPDATE_FAMILIES = frozenset({"call", "campaign"})
 # Read-only queries sent with POST.

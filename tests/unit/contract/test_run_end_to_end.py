@@ -21,7 +21,7 @@ def run(tmp_path: Path, spec: Path, *args: str, env: dict | None = None) -> tupl
                "--seed", "7", "--report-dir", str(report), "-q", *args]
     full_env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), **(env or {})}
     full_env.pop("VAPI_CONTRACT_CONTEXT", None)
-    done = subprocess.run(command, cwd=REPO, env=full_env, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(command, cwd=REPO, env=full_env, capture_output=True, text=True, timeout=600, check=False)
     return done.returncode, report, done.stdout + done.stderr
 
 
@@ -111,7 +111,7 @@ def test_plain_pytest_runs_the_suite_too(tmp_path, newest_spec_path):
         [sys.executable, "-m", "pytest", "tests/contract", "-p", "no:cacheprovider", "-q", "--target", "twin",
          "--spec", str(newest_spec_path), "--profile", "smoke", "--operations", "POST /assistant", "--no-lifecycle",
          "--twin-fault", "wrong-type", "--report-dir", str(report), "-k", "test_operation"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-2000:]  # the run's exit code, not pytest's
     assert "test_operation[POST /assistant]" in done.stdout or "1 failed" in done.stdout
     assert flagged(report, "response_schema_conformance")

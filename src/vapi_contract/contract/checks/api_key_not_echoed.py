@@ -15,7 +15,7 @@ def configure(secrets: list[str | None]) -> None:
 @schemathesis.check
 def api_key_not_echoed(ctx, response, case):
     if not _SECRETS:
-        return None
+        return
     text = response.content.decode("utf-8", "replace") if response.content else ""
     headers = " ".join(f"{k}: {', '.join(v)}" for k, v in (response.headers or {}).items())
     for index, secret in enumerate(_SECRETS):
@@ -23,4 +23,4 @@ def api_key_not_echoed(ctx, response, case):
         if where:
             raise AssertionError(f"the {'primary' if index == 0 else 'secondary'} API key is echoed in the "
                                  f"response {where}")
-    return None
+    return

@@ -4,7 +4,8 @@ object fetched or updated by id answers with that same `id` (ids are stable)."""
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import schemathesis
 
@@ -56,9 +57,9 @@ def id_problem(case, body: Any) -> str | None:
 @schemathesis.check
 def timestamps_and_ids(ctx, response, case):
     if not 200 <= response.status_code < 300:
-        return None
+        return
     body = response_json(response)
     problem = time_problem(body) or id_problem(case, body)
     if problem:
         raise AssertionError(problem)
-    return None
+    return

@@ -109,11 +109,11 @@ def undocumented(doc: dict[str, Any], schema: Any, value: Any, path: str = "", d
 @schemathesis.check
 def undocumented_properties(ctx, response, case):
     if not 200 <= response.status_code < 300:
-        return None
+        return
     schema = json_schema_of(case, documented_response(case, response.status_code))
     body = response_json(response)
     if schema is None or body is None:
-        return None
+        return
     echoed = sent_names(case.body) if isinstance(case.body, (dict, list)) else set()
     extra = [p for p in undocumented(root_document(case), schema, body)
              if p.rsplit(".", 1)[-1] not in echoed and p.rsplit(".", 1)[-1] not in _SENT]
@@ -121,4 +121,4 @@ def undocumented_properties(ctx, response, case):
         shown = ", ".join(sorted(extra)[:MAX_REPORTED])
         more = f" (+{len(extra) - MAX_REPORTED} more)" if len(extra) > MAX_REPORTED else ""
         raise AssertionError(f"response has properties the schema does not document: {shown}{more}")
-    return None
+    return
