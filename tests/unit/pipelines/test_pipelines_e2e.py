@@ -6,7 +6,6 @@ family, /observability/scorecard, so a full contract run takes seconds.
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import subprocess
@@ -21,33 +20,6 @@ from vapi_contract.spec import validate as spec_validate
 from vapi_contract.spec.sources import load_file
 from vapi_contract.spec.store import SnapshotStore
 
-KEEP_PATHS = ("/observability/scorecard", "/observability/scorecard/{id}")
-
-
-def _refs(node, schemas, found):
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
-            name = ref.rsplit("/", 1)[-1]
-            if name not in found and name in schemas:
-                found.add(name)
-                _refs(schemas[name], schemas, found)
-        for value in node.values():
-            _refs(value, schemas, found)
-    elif isinstance(node, list):
-        for value in node:
-            _refs(value, schemas, found)
-    return found
-
-
-def cut_down(spec: dict) -> dict:
-    doc = copy.deepcopy(spec)
-    doc["paths"] = {p: doc["paths"][p] for p in KEEP_PATHS}
-    schemas = doc["components"]["schemas"]
-    keep = _refs(doc["paths"], schemas, set())
-    doc["components"]["schemas"] = {k: v for k, v in schemas.items() if k in keep}
-    return doc
-
 
 @pytest.fixture(autouse=True)
 def _offline(monkeypatch, tmp_path_factory):
@@ -59,10 +31,8 @@ def _offline(monkeypatch, tmp_path_factory):
 
 
 @pytest.fixture
-def mini(tmp_path, newest_spec) -> Path:
-    path = tmp_path / "scorecard-spec.json"
-    path.write_text(json.dumps(cut_down(newest_spec)))
-    return path
+def mini(scorecard_spec) -> Path:
+    return scorecard_spec
 
 
 SEED = ["--seed", "7", "--max-examples", "5"]  # same cases every run: findings comparable across runs
@@ -82,12 +52,12 @@ def store(tmp_path, mini, accepted) -> Path:
 
 
 @pytest.fixture(scope="module")
-def accepted(tmp_path_factory, newest_spec) -> str:
+def accepted(tmp_path_factory, scorecard_document) -> str:
     """Accepted-findings YAML for every finding one seeded gate-profile run against a correct twin reports."""
     pytest.importorskip("vapi_contract.contract.cli", reason="contract suite (issue 5) not built yet")
     base = tmp_path_factory.mktemp("accepted")
     spec = base / "spec.json"
-    spec.write_text(json.dumps(cut_down(newest_spec)))
+    spec.write_text(json.dumps(scorecard_document))
     run = subprocess.run(  # its own process, like the pipelines run it: pytest is not re-entered
         [sys.executable, "-m", "vapi_contract.cli", "run", "--spec", str(spec), "--profile", "gate",
          "--report-dir", str(base / "run"), "-q", *SEED],
