@@ -134,3 +134,10 @@ def test_nightly_end_to_end_against_the_twin(tmp_path, store, mini):
     assert night["contract"]["latency"]["p95_max"] is not None
     assert len(history.read(tmp_path / "history.json")) == 1
     assert "Slowest operations" in (tmp_path / "night" / "index.html").read_text()
+
+
+def test_a_contract_run_past_its_time_budget_is_stopped_and_never_a_pass(tmp_path, store, mini):
+    verdict = gate.run(gate_options(tmp_path, store, mini, time_budget_s=2.0))
+    contract = next(c for c in verdict.checks if c.name == "contract run")
+    assert contract.status == "error" and "exceeded its 2s budget" in contract.summary
+    assert verdict.exit_code() == 3 and contract.duration_s < 60
