@@ -105,3 +105,9 @@ def test_empty_file_approves_nothing(tmp_path):
     assert approvals.load(tmp_path / "approved-changes.yaml") == []
     assert approvals.default_path(tmp_path) == tmp_path / "approved-changes.yaml"
     assert approvals.default_path(tmp_path / "absent") is None
+
+
+def test_the_shipped_approvals_file_is_valid():
+    shipped = Path(__file__).resolve().parents[3] / "specs" / "vapi" / "approved-changes.yaml"
+    assert approvals.load(shipped) == []
+    assert approvals.default_path(shipped.parent) == shipped
