@@ -37,6 +37,7 @@ def build_app(state: TwinState) -> Starlette:
         return json_response({
             "status": "ok", "fault": state.fault, "generation": served.generation,
             "operations": len(served.routes), "objects": state.store.count(),
+            "validatorsReady": not state.warming.is_alive(),
             "title": (served.document.get("info") or {}).get("title"),
             "version": (served.document.get("info") or {}).get("version"),
         })

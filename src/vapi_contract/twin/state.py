@@ -130,12 +130,12 @@ class TwinState:
         self.fault = fault
         self.store = Store()
         self.served = Served.build(document, 1, raw)
-        self.served.book.warm_up(self.served.pointers())
+        self.warming = self.served.book.warm_up(self.served.pointers())
 
     def switch(self, document: dict[str, Any], raw: bytes | None = None) -> Served:
         served = Served.build(document, self.served.generation + 1, raw)
         self.served = served  # one assignment: requests in flight keep the version they started with
-        served.book.warm_up(served.pointers())
+        self.warming = served.book.warm_up(served.pointers())
         return served
 
     def org_for(self, authorization: str | None) -> str | None:
