@@ -15,7 +15,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Serve a stateful, spec-driven stand-in for the Vapi API on loopback (no credentials needed).",
         epilog="faults: " + "; ".join(f"{name}: {text}" for name, text in FAULTS.items()),
     )
-    parser.add_argument("--spec", metavar="SRC", help="spec source (file path; default: newest in VAPI_SPEC_MIRROR)")
+    parser.add_argument("--spec", metavar="SRC", help="spec source: file, URL, snapshot id or `latest` (default, offline: newest snapshot in "
+                             "the store, else newest in VAPI_SPEC_MIRROR)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8787, help="port (default 8787; 0 picks a free port)")
     parser.add_argument("--fault", metavar="NAME", help="serve one deliberately wrong behaviour (see below)")

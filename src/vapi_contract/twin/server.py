@@ -68,7 +68,7 @@ def serve(spec: str | Path | None, host: str = "127.0.0.1", port: int = 8787, fa
     from .state import TwinState
 
     check_fault(fault)
-    loaded = load(spec)
+    loaded = load(spec) if spec is not None else load_offline_default()
     state = TwinState(loaded.document, tokens, admin_token, fault, loaded.raw)
     sock = bind(host, port)
     config = uvicorn.Config(build_app(state), log_level="warning", access_log=False, lifespan="off",
@@ -77,6 +77,25 @@ def serve(spec: str | Path | None, host: str = "127.0.0.1", port: int = 8787, fa
     if announce:
         announce(sock.getsockname()[1])
     server.run(sockets=[sock])
+
+
+def load_offline_default():
+    """The twin runs offline, so without --spec it never fetches the live spec: the newest snapshot in the
+    store, else the newest version in VAPI_SPEC_MIRROR (announced on stderr)."""
+    from .. import config
+    from ..spec.sources import announce, load_file, load_snapshot, newest_in_mirror, open_store
+
+    store = open_store(None)
+    latest = store.latest()
+    if latest is not None:
+        announce(f"twin: serving the newest snapshot {latest.id} from {store.root}")
+        return load_snapshot(store, latest.id)
+    mirror = config.spec_mirror()
+    if mirror is None or not mirror.is_dir():
+        raise UsageError(f"no --spec given, the store {store.root} is empty and VAPI_SPEC_MIRROR is not a folder")
+    path = newest_in_mirror(mirror)
+    announce(f"twin: serving the newest version in the mirror: {path}")
+    return load_file(path)
 
 
 def _watch_parent(parent: int) -> None:

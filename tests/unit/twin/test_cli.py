@@ -69,3 +69,26 @@ def test_serves_in_foreground_with_custom_tokens_and_stops_on_interrupt(tmp_path
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def test_without_spec_serves_the_mirrors_newest_offline(tmp_path, spec_history, history_versions):
+    env = dict(os.environ, VAPI_CONTRACT_STORE=str(tmp_path / "empty-store"), VAPI_SPEC_MIRROR=str(spec_history),
+               VAPI_SPEC_URL="http://127.0.0.1:9/never-fetched")
+    process = subprocess.Popen([*CLI, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=env)
+    try:
+        url = re.search(r"serving (http://\S+)", process.stdout.readline()).group(1)
+        health = httpx.get(url + "/__twin/health").json()
+        assert health["version"] is not None
+        served = httpx.get(url + "/api-json").json()
+        assert len(served["paths"]) == history_versions[-1]["paths"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=10)
+    assert "newest version in the mirror" in process.stderr.read()
+
+
+def test_without_spec_or_sources_is_one_line_exit_2(tmp_path):
+    env = dict(os.environ, VAPI_CONTRACT_STORE=str(tmp_path / "empty"), VAPI_SPEC_MIRROR=str(tmp_path / "none"))
+    result = subprocess.run([*CLI, "--port", "0"], capture_output=True, text=True, timeout=60, env=env, check=False)
+    assert result.returncode == 2 and "no --spec given" in result.stderr and "Traceback" not in result.stderr
