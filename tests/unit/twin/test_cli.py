@@ -92,3 +92,15 @@ def test_without_spec_or_sources_is_one_line_exit_2(tmp_path):
     env = dict(os.environ, VAPI_CONTRACT_STORE=str(tmp_path / "empty"), VAPI_SPEC_MIRROR=str(tmp_path / "none"))
     result = subprocess.run([*CLI, "--port", "0"], capture_output=True, text=True, timeout=60, env=env, check=False)
     assert result.returncode == 2 and "no --spec given" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_port_in_use_is_one_line_exit_2(oldest_spec_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = run("--spec", str(oldest_spec_path), "--port", str(taken.getsockname()[1]))
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("vapi-contract: error: cannot listen on 127.0.0.1:")
+    assert "\n" not in result.stderr.strip()
