@@ -143,8 +143,12 @@ def build(document: dict[str, Any], options: RunOptions) -> Plan:
             plan.excluded[label] = reason
         else:
             candidates.append((label, weight))
-        costly = safety.classify(op.method, op.path, op.operation_id).is_cost and not options.allow_cost
-        if requires_bearer(document, op.definition) and not costly:
+        verdict = safety.classify(op.method, op.path, op.operation_id)
+        costly = verdict.is_cost and not options.allow_cost
+        # live: an unauthenticated create is not sent (a server that ignores auth would create an untagged object);
+        # mutations addressed to a random id are harmless either way
+        risky = live and verdict.kind == "mutating" and "{" not in op.path
+        if requires_bearer(document, op.definition) and not costly and not risky:
             plan.auth_operations.append(label)
     families = []
     if options.lifecycle:

@@ -116,3 +116,30 @@ def test_plain_pytest_runs_the_suite_too(tmp_path, newest_spec_path):
     assert "test_operation[POST /assistant]" in done.stdout or "1 failed" in done.stdout
     assert flagged(report, "response_schema_conformance")
     assert json.loads((report / "summary.json").read_text())["exit_code"] == 1
+
+
+def test_safe_live_profile_against_a_url_reads_only_and_cleans_up(tmp_path, newest_spec_path):
+    """A URL target is treated as a live account: safe-live by default, keys from the environment, mutations only
+    on objects the run created (and deleted), costly operations excluded and reported as skipped."""
+    from vapi_contract.twin.server import start_twin
+
+    with start_twin(spec=newest_spec_path) as twin:
+        env = {"VAPI_API_KEY": twin.tokens["org-a"], "VAPI_API_KEY_SECONDARY": twin.tokens["org-b"]}
+        code, report, output = run(tmp_path, newest_spec_path, "--target", twin.base_url, "--profile",
+                                   "safe-live", "--max-examples", "3", "--operations",
+                                   "GET /assistant*,POST /assistant,DELETE /assistant/{id},POST /call", env=env)
+    assert code in (0, 1), output[-3000:]
+    meta = json.loads((report / "run.json").read_text())
+    assert meta["target"]["kind"] == "live" and meta["profile"] == "safe-live"
+    ops = {json.loads(line)["operation"]: json.loads(line)
+           for p in report.glob("operations*.jsonl") for line in p.read_text().splitlines()}
+    assert ops["POST /assistant"]["status"] == "skipped" and "safe-live" in ops["POST /assistant"]["reason"]
+    assert ops["POST /call"]["status"] == "skipped" and "costly" in ops["POST /call"]["reason"]
+    assert ops["GET /assistant"]["cases"] > 0 and ops["lifecycle /assistant"]["status"] == "passed"
+    summary = json.loads((report / "summary.json").read_text())
+    assert summary["resources"]["created"] >= 1 and summary["resources"]["leaks"] == 0
+    assert not [f for f in findings(report) if f["classification"] == "server-bug"]
+    for path in report.iterdir():
+        if path.is_file():
+            text = path.read_text(errors="replace")
+            assert twin.tokens["org-a"] not in text and twin.tokens["org-b"] not in text, path.name
