@@ -25,12 +25,15 @@ def test_lifecycle(engine, resources, family):
         outcome.status, outcome.reason = "timeout", f"lifecycle {cut.reason}"
     outcome.cases = scenario.requests
     outcome.findings = scenario.findings
-    if outcome.status == "error":
-        outcome.reason = getattr(scenario, "skip_reason", None) or "could not create an object to follow"
+    skip_reason = getattr(scenario, "skip_reason", None)
+    if outcome.status == "error" and skip_reason:
+        outcome.status, outcome.reason = "skipped", skip_reason
+    elif outcome.status == "error":
+        outcome.reason = "could not create an object to follow"
     outcome.duration_s = time.perf_counter() - started
     engine.write_operation(outcome, checks=["lifecycle", "tenant_isolation"])
-    if outcome.status == "error" and getattr(scenario, "skip_reason", None):
-        pytest.skip(scenario.skip_reason)
+    if outcome.status == "skipped":
+        pytest.skip(skip_reason)
     real = [f for f in scenario.findings if not f["flaky"] and f["classification"] != "infra"]
     if real:
         pytest.fail("\n".join(f"[{f['classification']}] {f['operation']} {f['check']}: {f['message']}"

@@ -63,6 +63,14 @@ def candidate_bodies(engine, label: str) -> list[Any]:
     return out
 
 
+def json_body_media(engine, label: str) -> str | None:
+    """The request body media type of `label` (the JSON one when several are offered), None without a body."""
+    content = ((engine.find(label).definition.raw.get("requestBody") or {}).get("content") or {})
+    if not content:
+        return None
+    return next((m for m in content if "json" in m), next(iter(content)))
+
+
 def body_properties(engine, label: str) -> set[str]:
     from .checks._schema import deref
 
@@ -135,6 +143,10 @@ class Lifecycle:
         fam = self.family
         path = fam.create.split(" ", 1)[1]
         names = body_properties(self.engine, fam.create)
+        media = json_body_media(self.engine, fam.create)
+        if media is not None and "json" not in media:
+            self.skip_reason = f"{fam.create} takes {media}, not JSON: the lifecycle test cannot create one"
+            return None
         if self.engine.live and "name" not in names:
             self.skip_reason = f"{fam.create} takes no `name`: its objects could not be tagged on a live account"
             return None
@@ -196,8 +208,15 @@ class Lifecycle:
         names = body_properties(self.engine, self.family.update)
         if "name" not in names:
             return
-        new_name = name + "-patched"
-        response, curl = self.send("PATCH", self.item_path(rid), body={"name": new_name})
+        new_name = (name[:32] + "-patched") if len(name) > 32 else name + "-patched"
+        # `{name}` alone first; when the update schema requires more, spec-valid bodies carrying the new name
+        bodies = [{"name": new_name}]
+        if required_properties(self.engine, self.family.update) - {"name"}:
+            bodies += [{**body, "name": new_name} for body in candidate_bodies(self.engine, self.family.update)]
+        for body in bodies:
+            response, curl = self.send("PATCH", self.item_path(rid), body=body)
+            if 200 <= response.status_code < 300 or response.status_code >= 500:
+                break
         if not 200 <= response.status_code < 300:
             self.fail(self.family.update, "lifecycle_patch", f"PATCH name answered {response.status_code}",
                       response, curl, classification=triage.SPEC_GAP if response.status_code < 500 else None)
