@@ -40,7 +40,8 @@ def flagged(report: Path, check: str, classification: str = "server-bug") -> lis
 def test_clean_twin_gives_no_server_bug(tmp_path, newest_spec_path):
     code, report, output = run(tmp_path, newest_spec_path, "--operations", "GET /assistant*,POST /assistant,"
                                "PATCH /assistant/{id},DELETE /assistant/{id}", "--modes", "positive,negative")
-    bugs = [f for f in findings(report) if f["classification"] == "server-bug"]
+    # a finding that did not reproduce on replay is reported as flaky, not as a bug
+    bugs = [f for f in findings(report) if f["classification"] == "server-bug" and not f["flaky"]]
     assert bugs == [], output[-3000:]
     assert code in (0, 1), output[-3000:]  # 1: spec gaps of the real spec (undocumented 404/400), never a bug
     meta = json.loads((report / "run.json").read_text())
@@ -138,7 +139,7 @@ def test_safe_live_profile_against_a_url_reads_only_and_cleans_up(tmp_path, newe
     assert ops["GET /assistant"]["cases"] > 0 and ops["lifecycle /assistant"]["status"] == "passed"
     summary = json.loads((report / "summary.json").read_text())
     assert summary["resources"]["created"] >= 1 and summary["resources"]["leaks"] == 0
-    assert not [f for f in findings(report) if f["classification"] == "server-bug"]
+    assert not [f for f in findings(report) if f["classification"] == "server-bug" and not f["flaky"]]
     for path in report.iterdir():
         if path.is_file():
             text = path.read_text(errors="replace")
