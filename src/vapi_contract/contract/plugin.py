@@ -30,9 +30,22 @@ def _raw_options(config) -> dict:
     return raw
 
 
+def _targets_suite(config) -> bool:
+    """Only a run that names tests/contract (or a file in it) starts the suite: a bare `pytest` over the whole
+    repo must not start a twin and a full contract run as a side effect."""
+    from pathlib import Path
+
+    suite = Path(__file__).resolve().parents[3] / "tests" / "contract"
+    for arg in config.args:
+        path = Path(str(arg).split("::", 1)[0]).resolve()
+        if path == suite or suite in path.parents:
+            return True
+    return False
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "contract: the contract suite itself")
-    if _is_worker(config) or os.environ.get(CONTEXT_ENV):
+    if _is_worker(config) or os.environ.get(CONTEXT_ENV) or not _targets_suite(config):
         return
     from ..errors import VapiContractError
     from .context import install, prepare
@@ -80,6 +93,10 @@ def pytest_generate_tests(metafunc):
     if not {"operation_label", "auth_label", "family"} & set(names):
         return
     started = time.perf_counter()
+    if not os.environ.get(CONTEXT_ENV):  # collected as part of a wider run: nothing to test, said so
+        for name in {"operation_label", "auth_label", "family"} & set(names):
+            metafunc.parametrize(name, [])
+        return
     plan = context().run_plan
     if "operation_label" in names:
         metafunc.parametrize("operation_label", plan.operations, ids=plan.operations)
