@@ -93,13 +93,13 @@ def test_bad_spec_exits_2(tmp_path):
     ("wrong-type", "response_schema_conformance", "POST /assistant"),
     ("ignore-auth", "auth_required", "GET /assistant"),
     ("undeletable", "lifecycle_gone", "POST /assistant,GET /assistant/{id}"),
-    ("accept-invalid", "negative_data_rejection", "POST /assistant"),
+    ("accept-invalid", "negative_data_rejection", "GET /assistant,GET /tool,POST /assistant"),
     ("leak-orgs", "tenant_isolation", "POST /assistant,GET /assistant/{id}"),
     ("slow", "latency_budget", "GET /assistant"),
 ])
 def test_each_twin_fault_is_caught_by_its_check(tmp_path, newest_spec_path, fault, check, operations):
     code, report, output = run(tmp_path, newest_spec_path, "--operations", operations, "--twin-fault", fault,
-                               "--modes", "positive,negative", "--latency-budget", "1000", "--max-examples", "4")
+                               "--modes", "positive,negative", "--latency-budget", "1000", "--max-examples", "8")
     assert code == 1, output[-3000:]
     assert flagged(report, check), (fault, [(f["check"], f["classification"]) for f in findings(report)])
 
