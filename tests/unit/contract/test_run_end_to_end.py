@@ -144,3 +144,16 @@ def test_safe_live_profile_against_a_url_reads_only_and_cleans_up(tmp_path, newe
         if path.is_file():
             text = path.read_text(errors="replace")
             assert twin.tokens["org-a"] not in text and twin.tokens["org-b"] not in text, path.name
+
+
+def test_a_slow_operation_is_cut_and_reported_not_hung(tmp_path, newest_spec_path):
+    code, report, output = run(tmp_path, newest_spec_path, "--operations", "POST /squad", "--no-lifecycle",
+                               "--op-budget", "1", "--max-examples", "200", "--modes", "negative", "--", "-k",
+                               "test_operation")
+    ops = [json.loads(line) for p in report.glob("operations*.jsonl") for line in p.read_text().splitlines()]
+    squad = next(o for o in ops if o["operation"] == "POST /squad")
+    assert squad["status"] == "timeout" and "time budget" in squad["reason"], squad
+    assert squad["duration_s"] < 30
+    assert code == 3, output[-2000:]  # a run that could not test everything it meant to is not a pass
+    issues = json.loads((report / "run.json").read_text())["spec_issues"]
+    assert any(i["kind"] == "slow-operation" and "POST /squad" in i["message"] for i in issues)
