@@ -8,11 +8,11 @@ Exit codes (see `DriftOutcome.exit_code`): 0 no change or below --fail-on, 1 a c
 from __future__ import annotations
 
 import json
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..fsutil import atomic_write
 from .model import DiffResult
 
 
@@ -84,11 +84,7 @@ def _write_alert(result: DiffResult, source: str, snapshot_id: str, alert_dir: P
     }
     written = []
     for name, text in files.items():
-        path = folder / name
-        tmp = path.with_name(f".{name}.tmp{os.getpid()}")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-        written.append(path)
+        written.append(atomic_write(folder / name, text))
     return written, payload
 
 

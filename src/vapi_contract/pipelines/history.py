@@ -9,12 +9,11 @@ two concurrent nights never lose each other's entry.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from ..errors import VapiContractError
+from ..fsutil import atomic_write
 
 FORMAT_VERSION = 1
 KEEP_NIGHTS = 400  # a bit over a year of nights; older points are dropped
@@ -38,18 +37,7 @@ def read(path: Path) -> list[dict[str, Any]]:
 
 
 def _write_atomic(path: Path, payload: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, indent=1, sort_keys=True)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, json.dumps(payload, indent=1, sort_keys=True) + "\n")
 
 
 def append(path: Path, entry: dict[str, Any]) -> list[dict[str, Any]]:

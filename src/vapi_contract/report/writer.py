@@ -12,13 +12,13 @@ import datetime as _dt
 import json
 import os
 import secrets as _random
-import tempfile
 import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ..fsutil import atomic_write
 from .redact import Redactor
 
 KINDS = ("findings", "operations", "resources")
@@ -43,37 +43,8 @@ def default_worker() -> str | None:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write `text` to `path` via a fsync'd temp file in the same dir and `os.replace`: never half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o644)  # mkstemp creates 0600; reports are shared artifacts
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        dfd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dfd)
-    except OSError:  # some filesystems refuse fsync on directories
-        pass
-    finally:
-        os.close(dfd)
+    """Write `text` to `path` atomically and durably (see `vapi_contract.fsutil.atomic_write`)."""
+    atomic_write(path, text)
 
 
 def _deep_merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:

@@ -13,8 +13,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
-import tempfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SpecSourceError, VapiContractError
+from ..fsutil import atomic_write
 from .model import counts
 
 INDEX_FORMAT = 1
@@ -224,7 +223,7 @@ class SnapshotStore:
             relative = f"snapshots/{sha}.json.gz"
             target = self.root / relative
             if not target.exists():
-                _atomic_write(target, blob)
+                atomic_write(target, blob)
             entry = SnapshotEntry(
                 id=_unique_id(_make_id(when, sha), {e.id for e in existing}),
                 taken_at=taken_at,
@@ -257,7 +256,7 @@ class SnapshotStore:
     def _write_index(self, index: dict[str, Any]) -> None:
         index["format"] = INDEX_FORMAT
         text = json.dumps(index, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-        _atomic_write(self.index_path, text.encode("utf-8"))
+        atomic_write(self.index_path, text.encode("utf-8"))
 
     @contextmanager
     def _lock(self) -> Iterator[None]:
@@ -291,21 +290,3 @@ def _unique_id(candidate: str, taken: set[str]) -> str:
     while f"{candidate}-{n}" in taken:
         n += 1
     return f"{candidate}-{n}"
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o644)  # mkstemp's 0600 would make a committed store unreadable to others
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except FileNotFoundError:
-            pass
-        raise

@@ -12,13 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from ..fsutil import atomic_write
 
 ENGINE_VERSION = "1"  # bump when the checks change, so cached results are recomputed
 BASELINE_FORMAT = 1
@@ -131,11 +131,7 @@ def canonical_for_raw(raw_sha: str) -> str | None:
 def _write_quietly(path: Path, text: str) -> None:
     """A cache that cannot be written only costs time: never fail validation because of it."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(temp, path)
+        atomic_write(path, text, durable=False)
     except OSError:
         pass
 
@@ -232,11 +228,7 @@ def write_baseline(path: Path, errors: list[SpecError], *, spec_sha256: str | No
             for fp, e in sorted(unique.items(), key=lambda item: (item[1].pointer, item[0]))
         ],
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
-    os.replace(temp, path)
+    atomic_write(path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
 
 
 def _short(message: str, limit: int = 300) -> str:

@@ -4,10 +4,10 @@ and JSON report per consecutive pair under `pairs/`."""
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
+from ...fsutil import atomic_write
 from ..renderers.markdown import render_markdown
 from .build import Changelog, PairReport
 from .flapping import ADDED_THEN_REMOVED
@@ -43,10 +43,7 @@ def write_changelog(changelog: Changelog, out: str | Path) -> list[Path]:
 
 
 def _atomic(path: Path, text: str) -> Path:
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return atomic_write(path, text, durable=False)  # ~250 regenerable files: no fsync each
 
 
 def _flags(changelog: Changelog) -> dict[int, list[str]]:
