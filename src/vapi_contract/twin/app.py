@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
@@ -18,7 +20,6 @@ from .faults import FAULTS
 from .params import check_body, check_parameters, parse_body, parse_form, shape_form
 from .state import TwinState
 
-ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 INVALID_KEY = "Invalid Key. Hot tip, you may be using the private key instead of the public key, or vice versa."
 
 
@@ -29,6 +30,24 @@ def json_response(payload: Any, status: int = 200, headers: dict[str, str] | Non
 
 def error(status: int, message: Any, name: str) -> Response:
     return json_response({"message": message, "error": name, "statusCode": status}, status)
+
+
+def sent_path(request: Request) -> str:
+    """The path as the client sent it, percent-encoding kept, as NestJS's `Cannot GET /x` message shows it."""
+    raw = request.scope.get("raw_path")
+    return raw.decode("latin-1") if raw else request.scope["path"]
+
+
+def http_error(request: Request, exc: Exception) -> Response:
+    """Errors Starlette raises itself (a wrong method on an admin endpoint) in Vapi's JSON shape, not plain text."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    if status >= 500:
+        return error(500, "Internal server error", "Internal Server Error")
+    try:
+        name = HTTPStatus(status).phrase
+    except ValueError:
+        name = "Error"
+    return error(status, f"Cannot {request.method} {sent_path(request)}", name)
 
 
 def build_app(state: TwinState) -> Starlette:
@@ -101,7 +120,8 @@ def build_app(state: TwinState) -> Starlette:
         if state.fault == "slow":
             await asyncio.sleep(1.5)
         served = state.served
-        method, path = request.method, request.url.path
+        # the decoded scope path: `request.url.path` goes through urlsplit, which silently drops \n, \r and \t
+        method, path = request.method, request.scope["path"]
         route, path_values = None, None
         for candidate in served.candidates(method, path):
             path_values = candidate.match(path)
@@ -109,7 +129,7 @@ def build_app(state: TwinState) -> Starlette:
                 route = candidate
                 break
         if route is None:
-            return error(404, f"Cannot {method} {path}", "Not Found")
+            return error(404, f"Cannot {method} {sent_path(request)}", "Not Found")
         org = state.org_for(request.headers.get("authorization"))
         if org is None:
             if state.fault != "ignore-auth":
@@ -144,8 +164,17 @@ def build_app(state: TwinState) -> Starlette:
         StarletteRoute("/__twin/reset", reset, methods=["POST"]),
         StarletteRoute("/__twin/fault", set_fault, methods=["POST"]),
         StarletteRoute("/api-json", api_json, methods=["GET"]),
-        StarletteRoute("/{path:path}", dispatch, methods=ALL_METHODS),
     ]
-    return Starlette(routes=routes)
+
+    async def serve_api(scope, receive, send) -> None:
+        response = await dispatch(Request(scope, receive))
+        await response(scope, receive, send)
+
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: http_error})
+    # every other path goes to the dispatcher as the router's default, not through a `{path:path}` route:
+    # that converter's `.*` stops at a newline, so `/assistant/hd%0AK` used to get Starlette's plain-text 404
+    app.router.default = serve_api
+    app.router.redirect_slashes = False  # the dispatcher decides about trailing slashes, as for any other path
+    return app
 
 

@@ -190,7 +190,7 @@ class Call:
                        and r.collection in self.served.creatable), None)
         if parent is None:
             return False
-        parts = segments(self.request.url.path)
+        parts = segments(self.request.scope["path"])
         depth = len(segments(self.route.op.path)) - len(segments(strip_version(self.route.op.path)))
         concrete = "/" + "/".join(parts[depth:depth + len(segments(parent.op.path))])
         values = parent.match(concrete)

@@ -68,7 +68,8 @@ def compile_template(template: str) -> tuple[re.Pattern[str], dict[str, str]]:
             group = f"p{index}"
             groups[group] = name
             parts.append(f"(?P<{group}>[^/]+)")
-    return re.compile("^/" + "/".join(parts) + "/?$"), groups
+    # \Z, not $: `$` also matches before a trailing newline, so `/x/%0A` would be served as `/x`
+    return re.compile("^/" + "/".join(parts) + r"/?\Z"), groups
 
 
 def shape(template: str) -> str:

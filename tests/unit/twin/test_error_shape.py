@@ -1,0 +1,54 @@
+"""Every error the twin answers is Vapi's JSON error shape, whatever the path: odd characters, unmatched paths,
+wrong methods on the twin's own endpoints."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from vapi_contract.twin.state import Served
+
+
+def assert_vapi_error(response: httpx.Response, status: int) -> None:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json"), response.headers
+    body = response.json()
+    assert isinstance(body, dict), body
+    assert body.get("statusCode") == status and isinstance(body.get("error"), str) and "message" in body, body
+
+
+ODD_IDS = ["hd%0AK", "a%0D%0Ab", "%0A", "x%00y", "%E2%80%A8", "..%2F..", "a%20b"]
+
+
+@pytest.mark.parametrize("raw_id", ODD_IDS)
+def test_item_operations_with_odd_ids_answer_json_errors(client, newest_spec, raw_id):
+    """The contract suite's 33 findings: GET/DELETE of /assistant/hd%0AK and friends answered a plain-text 404."""
+    served = Served.build(newest_spec, 1)
+    checked = 0
+    for route in served.routes:
+        if route.kind not in ("get", "delete") or route.op.path.count("{") != 1:
+            continue
+        path = route.op.path.replace("{" + route.id_param + "}", raw_id) if route.id_param else None
+        if not path or "{" in path:
+            continue
+        response = client.request(route.op.method, path)
+        assert response.status_code in (400, 404), f"{route.label} {path}: {response.status_code} {response.text}"
+        assert_vapi_error(response, response.status_code)
+        checked += 1
+    assert checked >= 10
+
+
+@pytest.mark.parametrize("method,path", [
+    ("GET", "/no-such-thing"), ("GET", "/no%0Asuch"), ("DELETE", "/%0A"), ("GET", "/a/b/c/%0A/d"),
+    ("TRACE", "/assistant"), ("GET", "/api-json/"), ("DELETE", "/__twin/health"), ("GET", "/__twin/reset"),
+])
+def test_unmatched_paths_and_methods_answer_json_errors(client, method, path):
+    response = client.request(method, path)
+    assert response.status_code in (404, 405)
+    assert_vapi_error(response, response.status_code)
+
+
+def test_unknown_path_message_names_method_and_path(client):
+    response = client.delete("/assistant/hd%0AK/extra")
+    assert_vapi_error(response, 404)
+    assert response.json()["message"] == "Cannot DELETE /assistant/hd%0AK/extra"
