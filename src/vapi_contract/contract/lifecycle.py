@@ -8,6 +8,7 @@ import json
 import time
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from . import triage
 from .plan import CrudFamily
@@ -92,19 +93,40 @@ class Lifecycle:
         self.requests = 0
 
     # -- plumbing -----------------------------------------------------------------------------------------
-    def item_path(self, resource_id: str) -> str:
-        template = self.family.get.split(" ", 1)[1]
-        return template.replace("{" + self.family.id_param + "}", resource_id)
+    def request_parts(self, label: str, rid: str | None = None) -> tuple[str, dict[str, Any], dict[str, str]]:
+        """(path, query, headers) of a request to `label` carrying every parameter the spec requires, with
+        schema-valid values; the object's id fills the family's id parameter."""
+        from .parameters import fill_path, required_parameters, wire_query
 
-    def send(self, method: str, path: str, *, key: str | None = None, body=None, params=None):
+        known = {self.family.id_param: rid} if rid is not None else None
+        required = required_parameters(self.engine.document, label, path_values=known)
+        return (fill_path(label.split(" ", 1)[1], required.path), wire_query(required.query),
+                dict(required.headers))
+
+    def step(self, label: str, rid: str | None = None, *, key: str | None = None, body=None,
+             params: dict[str, Any] | None = None):
+        """Send the request of one lifecycle step to `label` (required parameters included)."""
+        path, query, extra = self.request_parts(label, rid)
+        return self.send(label.split(" ", 1)[0], path, key=key, body=body, params={**query, **(params or {})},
+                         extra_headers=extra)
+
+    def send(self, method: str, path: str, *, key: str | None = None, body=None, params=None,
+             extra_headers: dict[str, str] | None = None):
         self.requests += 1
-        headers = self.engine.auth_headers(key)
+        headers = {**(extra_headers or {}), **self.engine.auth_headers(key)}
+        params = params or None
         response = self.engine.client.request(method, path, headers=headers, json=body, params=params)
-        query = ("?" + "&".join(f"{k}={v}" for k, v in params.items())) if params else ""
+        query = ("?" + urlencode(params, doseq=True)) if params else ""
         curl = triage.curl(method, self.engine.ctx.base_url + path + query,
                            {**headers, **({"Content-Type": "application/json"} if body is not None else {})},
                            json.dumps(body) if body is not None else None, self.engine.secrets)
         return response, curl
+
+    def teardown_record(self, rid: str, name: str | None) -> Created:
+        """What teardown needs to delete the object: the DELETE request with its required parameters."""
+        path, query, headers = self.request_parts(self.family.delete, rid)
+        return Created(self.family.name, path, rid, name, self.family.create, delete_query=query,
+                       delete_headers=headers)
 
     def fail(self, operation: str, check: str, message: str, response, curl: str, replay=None,
              classification: str | None = None) -> None:
@@ -141,7 +163,6 @@ class Lifecycle:
 
     def create(self, name: str) -> str | None:
         fam = self.family
-        path = fam.create.split(" ", 1)[1]
         names = body_properties(self.engine, fam.create)
         media = json_body_media(self.engine, fam.create)
         if media is not None and "json" not in media:
@@ -154,7 +175,7 @@ class Lifecycle:
         for body in candidate_bodies(self.engine, fam.create):
             if "name" in names:
                 body = {**body, "name": name}
-            response, curl = self.send("POST", path, body=body)
+            response, curl = self.step(fam.create, body=body)
             last = (response, curl)
             if 200 <= response.status_code < 300:
                 data = _json(response)
@@ -162,8 +183,7 @@ class Lifecycle:
                 if not rid:
                     self.fail(fam.create, "lifecycle_create", "create answered 2xx without an `id`", response, curl)
                     return None
-                self.tracker.created(Created(fam.name, self.item_path(str(rid)), str(rid),
-                                             name if "name" in names else None, fam.create))
+                self.tracker.created(self.teardown_record(str(rid), name if "name" in names else None))
                 return str(rid)
             if response.status_code >= 500:
                 break
@@ -175,30 +195,31 @@ class Lifecycle:
         return None
 
     def check_get(self, rid: str) -> None:
-        response, curl = self.send("GET", self.item_path(rid))
+        get = self.family.get
+        response, curl = self.step(get, rid)
         data = _json(response)
         if response.status_code != 200 or not isinstance(data, dict) or str(data.get("id")) != rid:
             self.fail(self.family.get, "lifecycle_get", f"GET of the created object answered {response.status_code} "
                       f"{'with another id' if response.status_code == 200 else ''}".strip(), response, curl,
-                      replay=lambda: self.send("GET", self.item_path(rid))[0].status_code != 200)
+                      replay=lambda: self.step(get, rid)[0].status_code != 200)
 
     def check_list(self, rid: str) -> None:
         if not self.family.list:
             return
-        path = self.family.list.split(" ", 1)[1]
+        listing = self.family.list
         list_params = self.list_params()
-        response, curl = self.send("GET", path, params={"limit": 100} if "limit" in list_params else None)
+        response, curl = self.step(listing, params={"limit": 100} if "limit" in list_params else None)
         ids = [str(o.get("id")) for o in items_of(_json(response))]
         if response.status_code != 200 or rid not in ids:
             self.fail(self.family.list, "lifecycle_list", f"list (status {response.status_code}) does not contain "
                       "the object just created", response, curl,
-                      replay=lambda: rid not in [str(o.get("id")) for o in items_of(_json(self.send("GET", path)[0]))])
+                      replay=lambda: rid not in [str(o.get("id")) for o in items_of(_json(self.step(listing)[0]))])
         if "limit" in list_params:
-            response, curl = self.send("GET", path, params={"limit": 1})
+            response, curl = self.step(listing, params={"limit": 1})
             count = len(items_of(_json(response)))
             if response.status_code == 200 and count > 1:
                 self.fail(self.family.list, "lifecycle_list_limit", f"limit=1 returned {count} objects", response,
-                          curl, replay=lambda: len(items_of(_json(self.send("GET", path, params={"limit": 1})[0]))) > 1)
+                          curl, replay=lambda: len(items_of(_json(self.step(listing, params={"limit": 1})[0]))) > 1)
 
     def list_params(self) -> set[str]:
         definition = self.engine.find(self.family.list).definition.raw
@@ -214,61 +235,60 @@ class Lifecycle:
         if required_properties(self.engine, self.family.update) - {"name"}:
             bodies += [{**body, "name": new_name} for body in candidate_bodies(self.engine, self.family.update)]
         for body in bodies:
-            response, curl = self.send("PATCH", self.item_path(rid), body=body)
+            response, curl = self.step(self.family.update, rid, body=body)
             if 200 <= response.status_code < 300 or response.status_code >= 500:
                 break
         if not 200 <= response.status_code < 300:
             self.fail(self.family.update, "lifecycle_patch", f"PATCH name answered {response.status_code}",
                       response, curl, classification=triage.SPEC_GAP if response.status_code < 500 else None)
             return
-        after, curl = self.send("GET", self.item_path(rid))
+        after, curl = self.step(self.family.get, rid)
         data = _json(after)
         if not isinstance(data, dict) or data.get("name") != new_name:
             self.fail(self.family.update, "lifecycle_patch_persisted", "a PATCHed `name` is not returned by a "
                       "later GET", after, curl,
-                      replay=lambda: (_json(self.send("GET", self.item_path(rid))[0]) or {}).get("name") != new_name)
+                      replay=lambda: (_json(self.step(self.family.get, rid)[0]) or {}).get("name") != new_name)
 
     def check_isolation(self, rid: str) -> None:
         """Org B must not see, list, change or delete org A's object."""
         secondary = self.engine.secondary
-        response, curl = self.send("GET", self.item_path(rid), key=secondary)
+        response, curl = self.step(self.family.get, rid, key=secondary)
         if response.status_code not in (401, 403, 404):
             self.fail(self.family.get, "tenant_isolation", f"another organisation read the object "
                       f"(status {response.status_code})", response, curl,
-                      replay=lambda: self.send("GET", self.item_path(rid), key=secondary)[0].status_code
+                      replay=lambda: self.step(self.family.get, rid, key=secondary)[0].status_code
                       not in (401, 403, 404))
         if self.family.list:
-            path = self.family.list.split(" ", 1)[1]
-            response, curl = self.send("GET", path, key=secondary)
+            response, curl = self.step(self.family.list, key=secondary)
             if rid in [str(o.get("id")) for o in items_of(_json(response))]:
                 self.fail(self.family.list, "tenant_isolation", "another organisation lists the object", response,
                           curl)
         if self.family.update:
-            response, curl = self.send("PATCH", self.item_path(rid), key=secondary, body={})
+            response, curl = self.step(self.family.update, rid, key=secondary, body={})
             if 200 <= response.status_code < 300:
                 self.fail(self.family.update, "tenant_isolation", "another organisation updated the object",
                           response, curl)
         # DELETE by org B is probed last, with the object's existence checked right after
-        response, curl = self.send("DELETE", self.item_path(rid), key=secondary)
+        response, curl = self.step(self.family.delete, rid, key=secondary)
         if 200 <= response.status_code < 300:
             self.fail(self.family.delete, "tenant_isolation", "another organisation deleted the object",
                       response, curl)
 
     def check_delete(self, rid: str) -> None:
-        response, curl = self.send("DELETE", self.item_path(rid))
+        response, curl = self.step(self.family.delete, rid)
         if not 200 <= response.status_code < 300:
             self.fail(self.family.delete, "lifecycle_delete", f"DELETE answered {response.status_code}", response,
                       curl)
             return
         self.tracker.deleted(rid, self.family.delete)
         time.sleep(0)  # an eventually-consistent API would need a pause here; Vapi's reads are consistent
-        response, curl = self.send("GET", self.item_path(rid))
+        response, curl = self.step(self.family.get, rid)
         if response.status_code != 404:
             self.fail(self.family.get, "lifecycle_gone", f"GET after DELETE answered {response.status_code}, "
                       "not 404", response, curl,
-                      replay=lambda: self.send("GET", self.item_path(rid))[0].status_code != 404)
+                      replay=lambda: self.step(self.family.get, rid)[0].status_code != 404)
             # it still exists: make sure teardown tries again
-            self.tracker.live[rid] = Created(self.family.name, self.item_path(rid), rid, None, self.family.delete)
+            self.tracker.live[rid] = self.teardown_record(rid, None)
 
 
 def auth_probe(engine, label: str) -> list[dict[str, Any]]:

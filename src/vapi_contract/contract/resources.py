@@ -4,7 +4,7 @@ earlier runs by that prefix and deletes them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 TAG_PREFIX = "vapi-contract-"
@@ -34,6 +34,8 @@ class Created:
     resource_id: str
     name: str | None
     operation: str
+    delete_query: dict[str, Any] = field(default_factory=dict)  # required query parameters of the DELETE
+    delete_headers: dict[str, str] = field(default_factory=dict)  # required header parameters of the DELETE
 
 
 class Tracker:
@@ -56,8 +58,9 @@ class Tracker:
         for resource_id, item in list(self.live.items()):
             operation = f"DELETE {item.family}/{{id}}"
             try:
-                response = self.engine.client.request("DELETE", item.delete_path,
-                                                      headers=self.engine.auth_headers())
+                response = self.engine.client.request(
+                    "DELETE", item.delete_path, headers={**item.delete_headers, **self.engine.auth_headers()},
+                    params=item.delete_query or None)
                 ok = response.status_code < 300 or response.status_code == 404
             except Exception:  # noqa: BLE001 - teardown must try every object
                 ok = False
@@ -70,24 +73,29 @@ def janitor(client, document: dict[str, Any], headers: dict[str, str], *, prefix
             dry_run: bool = False, writer=None) -> list[dict[str, Any]]:
     """Delete every object whose name starts with `prefix` in every CRUD family with a list operation.
     Returns what was found, each with `deleted: bool`."""
+    from .parameters import fill_path, required_parameters, wire_query
     from .plan import find_families
 
     found = []
     for family in find_families(document):
         if not family.list:
             continue
-        path = family.list.split(" ", 1)[1]
-        response = client.request("GET", path, headers=headers, params={"limit": 1000})
+        listing = required_parameters(document, family.list)
+        response = client.request("GET", fill_path(family.list.split(" ", 1)[1], listing.path),
+                                  headers={**listing.headers, **headers},
+                                  params={**wire_query(listing.query), "limit": 1000})
         if response.status_code != 200:
             continue
         for obj in items_of(response.json()):
             name = obj.get("name")
             if not (isinstance(name, str) and name.startswith(prefix) and obj.get("id")):
                 continue
-            target = family.delete.split(" ", 1)[1].replace("{" + family.id_param + "}", str(obj["id"]))
+            delete = required_parameters(document, family.delete, path_values={family.id_param: str(obj["id"])})
+            target = fill_path(family.delete.split(" ", 1)[1], delete.path)
             record = {"family": family.name, "resource_id": str(obj["id"]), "name": name, "deleted": False}
             if not dry_run:
-                answer = client.request("DELETE", target, headers=headers)
+                answer = client.request("DELETE", target, headers={**delete.headers, **headers},
+                                        params=wire_query(delete.query) or None)
                 record["deleted"] = answer.status_code < 300 or answer.status_code == 404
                 if writer is not None:
                     writer.resource({"action": "deleted" if record["deleted"] else "delete-failed",

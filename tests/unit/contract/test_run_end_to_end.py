@@ -157,3 +157,14 @@ def test_a_slow_operation_is_cut_and_reported_not_hung(tmp_path, newest_spec_pat
     assert code == 3, output[-2000:]  # a run that could not test everything it meant to is not a pass
     issues = json.loads((report / "run.json").read_text())["spec_issues"]
     assert any(i["kind"] == "slow-operation" and "POST /squad" in i["message"] for i in issues)
+
+
+def test_lifecycle_sends_required_query_parameters(tmp_path, newest_spec_path):
+    """PATCH /structured-output/{id} requires `?schemaOverride=`: the twin answers 400 without it, which the
+    lifecycle once reported as `PATCH name answered 400`."""
+    code, report, output = run(tmp_path, newest_spec_path, "--operations", "POST /structured-output,"
+                               "GET /structured-output/{id},PATCH /structured-output/{id}")
+    lifecycle = [f for f in findings(report) if f["check"].startswith("lifecycle_")]
+    assert lifecycle == [], output[-3000:]
+    ops = [json.loads(line) for p in report.glob("operations*.jsonl") for line in p.read_text().splitlines()]
+    assert any(o["operation"] == "lifecycle /structured-output" and o["status"] == "passed" for o in ops), ops
