@@ -143,6 +143,10 @@ def build_app(state: TwinState) -> Starlette:
         body: Any = None
         if route.request_ptr is not None:
             raw = await request.body()
+            if route.body_required and not raw.strip():
+                # checked before parsing: an empty body parses as `{}`, which a schema without required
+                # properties accepts, so `requestBody.required: true` would never be enforced
+                problems.append("request body is required and must not be empty")
             if route.form:
                 body, parse_problem = parse_form(raw, request.headers.get("content-type", ""))
                 body = shape_form(body, served.book.at(route.request_ptr), served.book.resolve)
