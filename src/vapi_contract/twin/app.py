@@ -139,7 +139,7 @@ def build_app(state: TwinState) -> Starlette:
             org = "*shared*"
         raw_query = request.scope.get("query_string", b"")
         query = parse_qs(raw_query.decode("latin-1"), keep_blank_values=True) if raw_query else {}
-        values, problems = check_parameters(served, route, path_values, query)
+        values, problems = check_parameters(served, route, path_values, query, request.headers)
         body: Any = None
         if route.request_ptr is not None:
             raw = await request.body()

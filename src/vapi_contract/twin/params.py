@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from .routing import Route
@@ -29,9 +30,10 @@ def _coerce(raw: list[str], schema: dict[str, Any]) -> Any:
     return text
 
 
-def check_parameters(served: Served, route: Route, path_values: dict[str, str],
-                     query: dict[str, list[str]]) -> tuple[dict[str, Any], list[str]]:
-    """Typed query values and the list of problems (empty when the request's parameters are valid)."""
+def check_parameters(served: Served, route: Route, path_values: dict[str, str], query: dict[str, list[str]],
+                     headers: Mapping[str, str] | None = None) -> tuple[dict[str, Any], list[str]]:
+    """Typed query values and the list of problems (empty when the request's parameters are valid).
+    `headers` is case-insensitive (Starlette's `Headers`); header parameters are checked, not returned."""
     values: dict[str, Any] = {}
     problems: list[str] = []
     for param in route.params:
@@ -41,6 +43,9 @@ def check_parameters(served: Served, route: Route, path_values: dict[str, str],
             raw = query.get(name)
         elif where == "path":
             raw = [path_values[name]] if name in path_values else None
+        elif where == "header" and isinstance(name, str):
+            found = (headers or {}).get(name.lower())
+            raw = [found] if found is not None else None
         else:
             continue
         if raw is None:

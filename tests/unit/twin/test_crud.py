@@ -74,7 +74,7 @@ def test_paginated_list_shape_where_the_spec_says_so(client):
 
 
 def test_nested_provider_resources_are_their_own_collections(client):
-    created = client.post("/provider/11labs/pronunciation-dictionary")
+    created = client.post("/provider/11labs/pronunciation-dictionary", headers={"Content-Type": "application/json"})
     assert created.status_code == 201
     object_id = created.json()["id"]
     assert client.get(f"/provider/11labs/pronunciation-dictionary/{object_id}").status_code == 200

@@ -41,9 +41,10 @@ def _as_text(value: Any) -> str:
     return json.dumps(value) if isinstance(value, (dict, list)) else str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def build_request(served: Served, route: Route, ids: dict[str, str]) -> tuple[str, dict[str, str], Any]:
+def build_request(served: Served, route: Route, ids: dict[str, str]) -> tuple[str, dict[str, str], dict[str, str], Any]:
     path = route.op.path
     query: dict[str, str] = {}
+    headers: dict[str, str] = {}
     for param in route.params:
         value = served.conform(_missing(), param.get("schema") or {})
         if param.get("in") == "path":
@@ -54,11 +55,13 @@ def build_request(served: Served, route: Route, ids: dict[str, str]) -> tuple[st
             path = path.replace("{" + param["name"] + "}", _as_text(value))
         elif param.get("in") == "query" and param.get("required"):
             query[param["name"]] = _as_text(value)
+        elif param.get("in") == "header" and param.get("required"):  # a required `content-type` means JSON
+            headers[param["name"]] = "application/json" if param["name"].lower() == "content-type" else _as_text(value)
     if route.id_param and "{" + route.id_param + "}" in path:  # undeclared path parameter (Vapi quirk)
         path = path.replace("{" + route.id_param + "}", ids.get(route.collection, "00000000-0000-4000-8000-000000000000"))
     path = path.replace("{", "").replace("}", "")
     body = served.synthesize(route.request_ptr) if route.request_ptr else None
-    return path, query, body
+    return path, query, headers, body
 
 
 def exercise(client: httpx.Client, served: Served) -> list[Outcome]:
@@ -75,7 +78,7 @@ def exercise(client: httpx.Client, served: Served) -> list[Outcome]:
 
 
 def call(client: httpx.Client, served: Served, route: Route, ids: dict[str, str]) -> Outcome:
-    path, query, body = build_request(served, route, ids)
+    path, query, headers, body = build_request(served, route, ids)
     problems = []
     if route.request_ptr:
         invalid = served.book.errors(route.request_ptr, body)
@@ -92,9 +95,9 @@ def call(client: httpx.Client, served: Served, route: Route, ids: dict[str, str]
         response = client.request(route.op.method, path, params=query, files=files or [("file", ("a.txt", b"hi"))],
                                   data=data)
     elif route.request_ptr:
-        response = client.request(route.op.method, path, params=query, json=body)
+        response = client.request(route.op.method, path, params=query, json=body, headers=headers)
     else:
-        response = client.request(route.op.method, path, params=query)
+        response = client.request(route.op.method, path, params=query, headers=headers)
     if response.status_code != route.status:
         problems.append(f"status {response.status_code}, documented {route.status}: {response.text[:300]}")
     elif route.response_ptr:
