@@ -110,11 +110,10 @@ class Engine:
                 reproducer: str, flaky: bool = False, transport_error: bool = False,
                 details: dict[str, Any] | None = None, classification: str | None = None) -> dict[str, Any]:
         classification = classification or triage.classify(check, status_code, transport_error=transport_error)
-        first_line = (message or check).strip().splitlines()[0] if (message or "").strip() else check
+        fingerprint, message = triage.identity(operation, check, classification, message)
         return {
             "operation": operation, "check": check, "classification": classification,
-            "fingerprint": triage.fingerprint(operation, check, classification, first_line),
-            "message": first_line[:500], "reproducer": reproducer, "flaky": flaky, "status_code": status_code,
+            "fingerprint": fingerprint, "message": message[:500], "reproducer": reproducer, "flaky": flaky, "status_code": status_code,
             "details": details or {},
         }
 
@@ -172,6 +171,8 @@ class Engine:
     def report_failure(self, case, response, headers, name: str, failure, outcome: OperationOutcome) -> None:
         title = failure.title if not failure.title.startswith("Custom check failed") else ""
         message = f"{title}: {failure.message}".strip(": ") if failure.message else title
+        if name not in our_checks.OURS:  # schemathesis' later lines are case data and long explanations
+            message = triage.cause_and_detail(message)[0]
         finding = self.finding(outcome.label, name, message, status_code=response.status_code,
                                reproducer=triage.reproducer_from_response(response, self.secrets),
                                details={"case_id": case.id, "generation_mode": _mode(case)})

@@ -218,8 +218,9 @@ class Lifecycle:
             response, curl = self.step(listing, params={"limit": 1})
             count = len(items_of(_json(response)))
             if response.status_code == 200 and count > 1:
-                self.fail(self.family.list, "lifecycle_list_limit", f"limit=1 returned {count} objects", response,
-                          curl, replay=lambda: len(items_of(_json(self.step(listing, params={"limit": 1})[0]))) > 1)
+                self.fail(self.family.list, "lifecycle_list_limit",
+                          f"limit=1 returned more than one object\n{count} objects", response, curl,
+                          replay=lambda: len(items_of(_json(self.step(listing, params={"limit": 1})[0]))) > 1)
 
     def list_params(self) -> set[str]:
         definition = self.engine.find(self.family.list).definition.raw

@@ -47,6 +47,20 @@ def normalise_cause(text: str) -> str:
     return re.sub(r"\s+", " ", line)[:300]
 
 
+def cause_and_detail(text: str) -> tuple[str, str]:
+    """A failure text's cause (its first line: what the fingerprint is made of) and its detail (the following
+    lines: observed values -- documented codes, measured latencies, counts -- shown, never fingerprinted)."""
+    lines = [line.strip() for line in (text or "").strip().splitlines() if line.strip()]
+    return (lines[0] if lines else ""), "; ".join(lines[1:])
+
+
+def identity(operation: str, check: str, classification: str, text: str) -> tuple[str, str]:
+    """(fingerprint, message) of a finding: the fingerprint from the cause alone, the message with its detail."""
+    cause, detail = cause_and_detail(text)
+    cause = cause or check
+    return fingerprint(operation, check, classification, cause), (f"{cause} ({detail})" if detail else cause)
+
+
 def fingerprint(operation: str, check: str, classification: str, cause: str) -> str:
     key = "\x1f".join((operation, check, classification, normalise_cause(cause)))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
