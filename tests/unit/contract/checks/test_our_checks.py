@@ -69,6 +69,10 @@ def test_api_key_not_echoed(make_case, make_response):
             api_key_not_echoed(None, make_response(401, {"message": "bad key sk-primary-123456"}), case)
         with pytest.raises(AssertionError, match="secondary API key is echoed in the response headers"):
             api_key_not_echoed(None, make_response(200, [], headers={"x-debug": "sk-second-654321"}), case)
+        # a server that stores the caller's key in an object and lists it later is still caught
+        stored = [GOOD, {**GOOD, "server": {"headers": {"Authorization": "Bearer sk-second-654321"}}}]
+        with pytest.raises(AssertionError, match="secondary API key is echoed in the response body"):
+            api_key_not_echoed(None, make_response(200, stored), case)
     finally:
         configure([])
 
