@@ -59,6 +59,11 @@ class Call:
         return self.served.item_schema.get(self.route.collection)
 
     def _conformed(self, obj: dict[str, Any]) -> dict[str, Any]:
+        """The object as its item schema documents it: fields the schema does not list are dropped (server
+        fields a family lacks, like `updatedAt` on eval runs, or form parts like `file`), then it is made valid."""
+        documented = self.served.book.property_names(self.served.book.at(self.item_ptr)) if self.item_ptr else None
+        if documented is not None:
+            obj = {k: v for k, v in obj.items() if k in documented}
         result = self.served.conform_to(obj, self.item_ptr)
         return result if isinstance(result, dict) else obj
 
@@ -146,10 +151,10 @@ class Call:
         window = records[(page - 1) * limit: page * limit]
         items = [self._shape(r, listed=True) for r in window]
         schema = self.served.book.resolve(self.served.book.at(self.route.response_ptr or "") or {})
+        items = self._listed_as_documented(items, schema)
         if isinstance(schema, dict) and "results" in (schema.get("properties") or {}):
-            meta = {"itemsPerPage": limit, "totalItems": len(records), "currentPage": page,
-                    "totalPages": max(1, -(-len(records) // limit)) if limit else 1}
-            payload: Any = {"results": items, "metadata": meta}
+            meta_schema = self.served.book.resolve((schema.get("properties") or {}).get("metadata") or {})
+            payload: Any = {"results": items, "metadata": self._page_meta(meta_schema, limit, page, len(records))}
         else:
             payload = items
         payload = self.served.conform_to(payload, self.route.response_ptr)
@@ -157,6 +162,26 @@ class Call:
         if isinstance(listed, list) and self.state.fault:
             listed[:] = [self._fault(item, self.item_ptr) for item in listed]
         return _json(payload, self.route.status)
+
+    def _listed_as_documented(self, items: list[Any], schema: Any) -> list[Any]:
+        """Items cut to the list's own item schema, which may document less than a single get (a list of
+        `Insight` has no `queries`, a get of `BarInsight` has)."""
+        book = self.served.book
+        if isinstance(schema, dict) and "results" in (schema.get("properties") or {}):
+            schema = book.resolve(schema["properties"]["results"])
+        names = book.property_names(schema.get("items")) if isinstance(schema, dict) and "items" in schema else None
+        if names is None:
+            return items
+        return [{k: v for k, v in item.items() if k in names} if isinstance(item, dict) else item for item in items]
+
+    def _page_meta(self, schema: Any, limit: int, page: int, total: int) -> dict[str, Any]:
+        """Only the pagination fields this spec version documents (`PaginationMeta` grew `itemsBeyondRetention`
+        and the effective `createdAtLe/Ge` window over time; none ever had `totalPages`)."""
+        known = {"itemsPerPage": limit, "totalItems": total, "currentPage": page,
+                 "itemsBeyondRetention": False}  # the twin keeps everything: nothing is beyond retention
+        known.update({k: v for k, v in self.query.items() if k in ("createdAtLe", "createdAtGe")})
+        documented = self.served.book.property_names(schema)
+        return {k: v for k, v in known.items() if documented is None or k in documented}
 
     def _filtered(self, records: list[Record]) -> list[Record]:
         for name, value in self.query.items():

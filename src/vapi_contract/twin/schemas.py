@@ -180,3 +180,24 @@ class SchemaBook:
         else:
             validator = validator[0]
         return True if validator is False else validator.is_valid(instance)
+
+    def property_names(self, schema: Any, depth: int = 0) -> set[str] | None:
+        """Every property an object of this schema may have (allOf/oneOf/anyOf branches together), or None when
+        the schema allows properties it does not list (no `properties`, or `additionalProperties` set)."""
+        schema = self.resolve(schema)
+        if not isinstance(schema, dict) or depth > 16:
+            return None
+        names: set[str] = set()
+        branches = [b for key in ("allOf", "oneOf", "anyOf") for b in schema.get(key) or []]
+        for branch in branches:
+            found = self.property_names(branch, depth + 1)
+            if found is None:
+                return None
+            names |= found
+        if "properties" in schema:
+            if schema.get("additionalProperties") not in (None, False):
+                return None
+            names |= set(schema["properties"])
+        elif not branches:
+            return None
+        return names

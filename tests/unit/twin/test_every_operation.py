@@ -64,6 +64,61 @@ def build_request(served: Served, route: Route, ids: dict[str, str]) -> tuple[st
     return path, query, headers, body
 
 
+def _alternatives(book, schema: Any) -> list[dict[str, Any]] | None:
+    """The object schemas a value may match (allOf/oneOf/anyOf flattened), or None when any of them allows
+    properties it does not list (no `properties`, or `additionalProperties` set): then nothing is undocumented."""
+    schema = book.resolve(schema)
+    if not isinstance(schema, dict):
+        return None
+    found = []
+    for key in ("allOf", "oneOf", "anyOf"):
+        for branch in schema.get(key) or []:
+            sub = _alternatives(book, branch)
+            if sub is None:
+                return None
+            found += sub
+    if "properties" in schema:
+        if schema.get("additionalProperties") not in (None, False):
+            return None
+        found.append(schema)
+    elif not found and schema.get("type") in ("object", None):
+        return None
+    return found
+
+
+def _names(value: Any) -> set[str]:
+    """Every property name anywhere in a value (what the client sent, which the twin may store and echo)."""
+    if isinstance(value, dict):
+        return set(value) | {n for v in value.values() for n in _names(v)}
+    if isinstance(value, list):
+        return {n for v in value for n in _names(v)}
+    return set()
+
+
+def undocumented(book, value: Any, schema: Any, sent: set[str], where: str = "") -> list[str]:
+    """Properties of `value` its schema does not document and the client did not send: fields the twin invented."""
+    if isinstance(value, list):
+        resolved = book.resolve(schema)
+        items = [book.resolve(b).get("items") for b in [resolved, *(resolved.get("oneOf") or []),
+                                                          *(resolved.get("anyOf") or [])]
+                 if isinstance(book.resolve(b), dict) and "items" in book.resolve(b)] if isinstance(resolved, dict) else []
+        return [p for i, v in enumerate(value) for item in items[:1] for p in undocumented(book, v, item, sent, f"{where}[{i}]")]
+    if not isinstance(value, dict):
+        return []
+    alternatives = _alternatives(book, schema)
+    if not alternatives:
+        return []
+    problems = []
+    for name, sub in value.items():
+        candidates = [a["properties"][name] for a in alternatives if name in a["properties"]]
+        if not candidates:
+            if name not in sent:
+                problems.append(f"{where}.{name}".lstrip("."))
+        elif len(candidates) == 1:
+            problems += undocumented(book, sub, candidates[0], sent, f"{where}.{name}")
+    return problems
+
+
 def exercise(client: httpx.Client, served: Served) -> list[Outcome]:
     ids: dict[str, str] = {}
     outcomes = []
@@ -105,6 +160,8 @@ def call(client: httpx.Client, served: Served, route: Route, ids: dict[str, str]
             problems.append(f"response schema does not compile: {served.book.broken.get(route.response_ptr)}")
         else:
             problems += served.book.errors(route.response_ptr, response.json(), limit=5)
+            invented = undocumented(served.book, response.json(), served.book.at(route.response_ptr), _names(body))
+            problems += [f"undocumented property {name}" for name in invented]
     if route.kind == "create" and response.status_code == route.status:
         created = response.json()
         if isinstance(created, dict) and "id" in created:
