@@ -94,14 +94,24 @@ def keyed(report) -> dict[tuple, set[str]]:
 
 
 def test_two_runs_with_different_seeds_give_the_same_fingerprints(tmp_path, newest_spec_path):
+    """Night 1's spec gaps, accepted in a baseline, are `known` on night 2 (another seed, port, run id)."""
     first_dir, second_dir = tmp_path / "a", tmp_path / "b"
     first_dir.mkdir(), second_dir.mkdir()
     _, first, out1 = run(first_dir, newest_spec_path, "--operations", OPERATIONS, "--no-lifecycle", "--seed", "11")
+    accepted = sorted({f["fingerprint"] for f in findings(first) if f["classification"] == triage.SPEC_GAP})
+    baseline = tmp_path / "accepted-findings.yaml"
+    baseline.write_text("accepted:\n" + "".join(
+        f"  - fingerprint: {fp}\n    reason: spec documents no 4xx\n    owner: qa\n    expires: 2099-12-31\n"
+        for fp in accepted))
     _, second, out2 = run(second_dir, newest_spec_path, "--operations", OPERATIONS, "--no-lifecycle",
-                          "--seed", "90210")
+                          "--seed", "90210", "--baseline", str(baseline))
     a, b = keyed(first), keyed(second)
     assert json.loads((first / "run.json").read_text())["seed"] != json.loads((second / "run.json").read_text())["seed"]
     status_gaps = {k for k in a.keys() & b.keys() if k[1] == "undocumented_status_code"}
     assert status_gaps, (out1[-2000:], out2[-2000:])  # e.g. GET /assistant/{id} answering 404 to random ids
     for key in a.keys() & b.keys():
         assert len(a[key]) == 1 and a[key] == b[key], key
+    summary = json.loads((second / "summary.json").read_text())
+    statuses = {f["fingerprint"]: f["status"] for f in summary["findings"]}
+    for key in status_gaps:
+        assert statuses[next(iter(b[key]))] == "known", key
