@@ -162,7 +162,7 @@ def test_a_slow_operation_is_cut_and_reported_not_hung(tmp_path, newest_spec_pat
 def test_lifecycle_sends_required_query_parameters(tmp_path, newest_spec_path):
     """PATCH /structured-output/{id} requires `?schemaOverride=`: the twin answers 400 without it, which the
     lifecycle once reported as `PATCH name answered 400`."""
-    code, report, output = run(tmp_path, newest_spec_path, "--operations", "POST /structured-output,"
+    _code, report, output = run(tmp_path, newest_spec_path, "--operations", "POST /structured-output,"
                                "GET /structured-output/{id},PATCH /structured-output/{id}")
     lifecycle = [f for f in findings(report) if f["check"].startswith("lifecycle_")]
     assert lifecycle == [], output[-3000:]
