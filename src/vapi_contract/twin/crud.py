@@ -63,9 +63,15 @@ class Call:
         fields a family lacks, like `updatedAt` on eval runs, or form parts like `file`), then it is made valid."""
         documented = self.served.book.property_names(self.served.book.at(self.item_ptr)) if self.item_ptr else None
         if documented is not None:
-            obj = {k: v for k, v in obj.items() if k in documented}
+            # `id` stays on a family addressed by it (`GET /x/{id}`) even when a broken schema forgets it
+            # (May 2025 specs document `Assistant` as a workflow node): without it no client could use the object
+            keep = documented | ({"id"} if self.addressable() else set())
+            obj = {k: v for k, v in obj.items() if k in keep}
         result = self.served.conform_to(obj, self.item_ptr)
         return result if isinstance(result, dict) else obj
+
+    def addressable(self) -> bool:
+        return any(r.kind == "get" and r.collection == self.route.collection for r in self.served.routes)
 
     def _shape(self, record: Record, listed: bool = False) -> Any:
         """The record as this operation documents it (or as a list item), with the active fault applied."""
