@@ -62,7 +62,8 @@ def accepted(tmp_path_factory, scorecard_document) -> str:
         [sys.executable, "-m", "vapi_contract.cli", "run", "--spec", str(spec), "--profile", "gate",
          "--report-dir", str(base / "run"), "-q", *SEED],
         capture_output=True, text=True, check=False, timeout=300,
-        env={**os.environ, "XDG_CACHE_HOME": str(base / "cache"), "VAPI_SPEC_URL": "off"},
+        env={**os.environ, "XDG_CACHE_HOME": str(base / "cache"), "VAPI_SPEC_URL": "off",
+             "VAPI_CONTRACT_STORE": str(base / "store")},  # not the repo's reviewed baseline
     )
     findings = json.loads((base / "run" / "summary.json").read_text())["findings"]
     assert run.returncode == 1 and findings, run.stderr[-2000:]  # the spec documents no 401/404: spec gaps
