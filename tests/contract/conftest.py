@@ -29,6 +29,14 @@ def engine():
 
 
 @pytest.fixture(scope="session")
+def accepted_baseline():
+    """The run's baseline, loaded once per session: a test whose findings are all accepted ends as xfail."""
+    from vapi_contract.contract.accepted import run_baseline
+
+    return run_baseline(context().options)
+
+
+@pytest.fixture(scope="session")
 def resources(engine):
     """Objects the run creates on the target: tagged, tracked, deleted at the end even when tests fail."""
     from vapi_contract.contract.resources import Tracker

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from vapi_contract.contract.accepted import known_reason
 from vapi_contract.contract.budget import OperationCut, watch
 from vapi_contract.contract.engine import OperationOutcome
 from vapi_contract.contract.lifecycle import Lifecycle
@@ -14,7 +15,7 @@ from vapi_contract.contract.lifecycle import Lifecycle
 pytestmark = pytest.mark.contract
 
 
-def test_lifecycle(engine, resources, family):
+def test_lifecycle(engine, resources, family, accepted_baseline):
     started = time.perf_counter()
     scenario = Lifecycle(engine, resources, family)
     outcome = OperationOutcome(f"lifecycle {family.name}")
@@ -35,6 +36,9 @@ def test_lifecycle(engine, resources, family):
     if outcome.status == "skipped":
         pytest.skip(skip_reason)
     real = [f for f in scenario.findings if not f["flaky"] and f["classification"] != "infra"]
+    known = known_reason(real, accepted_baseline)
+    if known and outcome.status not in ("error", "timeout"):
+        pytest.xfail(f"lifecycle {family.name}: {known}")
     if real:
         pytest.fail("\n".join(f"[{f['classification']}] {f['operation']} {f['check']}: {f['message']}"
                               for f in real), pytrace=False)
