@@ -127,6 +127,7 @@ def assemble(night: str, started: dt.datetime, target: str, spec_json: dict[str,
             "problem": contract.problem,
             "counts": counts,
             "pass_rate": contract.pass_rate(),
+            "known_operations": contract.known_operations(),
             "operation_counts": contract.operation_counts(),
             "findings": contract.findings(),
             "fixed": contract.fixed(),
@@ -189,7 +190,8 @@ def terminal_summary(night: dict[str, Any], out: Path) -> str:
         f"({v['new']} new, {v['known']} known, {v['fixed']} fixed)"),
         f"  changes   {night['spec_changes']['summary']} since {night['spec_changes']['previous'] or '(first)'}",
         (f"  contract  {c.get('new', 0)} new, {c.get('known', 0)} known, {c.get('fixed', 0)} fixed findings; "
-        f"pass rate {night['contract']['pass_rate']}%"),
+        f"pass rate {night['contract']['pass_rate']}%"
+        f" ({night['contract'].get('known_operations') or 0} operation(s) with known findings only)"),
         *[f"  - {r}" for r in night["reasons"]],
         f"  dashboard {out / 'index.html'}",
     ]

@@ -65,8 +65,10 @@ def _resolve_baseline(path: Path | None) -> Path | None:
 
 def _print(summary: dict, where: Path) -> None:
     t = summary["totals"]
+    rate = "n/a" if t["pass_rate"] is None else f"{t['pass_rate']:g}%"
     print(f"{summary['verdict'].upper()}: {t['operations']} operations, {t['new']} new, {t['known']} known, "
-          f"{t['fixed']} fixed findings, {summary['resources']['leaks']} leaked resources")
+          f"{t['fixed']} fixed findings, {summary['resources']['leaks']} leaked resources; pass rate {rate} "
+          f"({t['passed_with_known']} with known findings)")
     for warning in summary.get("warnings") or []:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"reports: {where / 'index.html'}  {where / 'summary.md'}  {where / 'junit.xml'}  "

@@ -15,7 +15,7 @@ OUTCOME_COLOURS = {
     "error": "#7c3aed", "timeout": "#db2777", "unfinished": "#4b5563",
 }
 OUTCOME_LABELS = {
-    "passed": "passed", "failed": "new findings", "known": "only accepted findings", "skipped": "skipped",
+    "passed": "passed", "failed": "new findings", "known": "passed, known findings only", "skipped": "skipped",
     "error": "error", "timeout": "timed out", "unfinished": "did not finish",
 }
 CLASS_INFO = {
@@ -110,7 +110,9 @@ def _kpis(summary: dict[str, Any]) -> str:
     in_spec = f"/{t['operations_in_spec']}" if t.get("operations_in_spec") else ""
     cards = [
         ("", f"{t['operations']}{in_spec}", "operations tested"),
-        ("good" if t["passed"] else "", t["passed"], "passed"),
+        ("good" if t["passed"] else "", t["passed"], "passed (no new finding)"),
+        ("warn" if t["passed_with_known"] else "", t["passed_with_known"], "with known findings"),
+        ("", "n/a" if t["pass_rate"] is None else f"{t['pass_rate']:g}%", "pass rate"),
         ("bad" if t["new"] else "good", t["new"], "new findings"),
         ("warn" if t["known"] else "", t["known"], "known (accepted)"),
         ("good" if t["fixed"] else "", t["fixed"], "fixed"),
@@ -131,10 +133,17 @@ def _kpis(summary: dict[str, Any]) -> str:
     return f'<div class="kpis">{html}</div>{mix}'
 
 
-def _legend() -> str:
-    return '<div class="legend">' + "".join(
-        f'<span><i style="background:{c}"></i>{_e(OUTCOME_LABELS[k])}</span>' for k, c in OUTCOME_COLOURS.items()
-    ) + "</div>"
+def _legend(summary: dict[str, Any]) -> str:
+    counts = defaultdict(int)
+    for op in summary["operations"]:
+        counts[op["outcome"]] += 1
+    t = summary["totals"]
+    rate = "n/a" if t["pass_rate"] is None else f"{t['pass_rate']:g}%"
+    return ('<div class="legend">' + "".join(
+        f'<span><i style="background:{c}"></i>{_e(OUTCOME_LABELS[k])} ({counts[k]})</span>'
+        for k, c in OUTCOME_COLOURS.items())
+        + f"<span>pass rate {_e(rate)}: {t['passed']} of {t['tested']} tested operations without new findings, "
+        f"{t['passed_with_known']} with known findings</span></div>")
 
 
 def _grid(summary: dict[str, Any]) -> str:
@@ -163,7 +172,7 @@ def _grid(summary: dict[str, Any]) -> str:
                          f'style="background:{OUTCOME_COLOURS[op["outcome"]]}"><b>{_e(method)}</b>{_e(path)}'
                          f'<small>{_e(", ".join(note))}</small></a>')
         rows.append(f'<div class="family"><div>{_e(family)}</div><div class="tiles">{"".join(tiles)}</div></div>')
-    return (f'<section><h2>Operations</h2>{_legend()}{"".join(rows) or "<p class=muted>none</p>"}'
+    return (f'<section><h2>Operations</h2>{_legend(summary)}{"".join(rows) or "<p class=muted>none</p>"}'
             f"{_operations_table(summary)}</section>")
 
 

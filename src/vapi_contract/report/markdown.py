@@ -51,6 +51,16 @@ def _run_line(summary: dict[str, Any]) -> str:
     return " \u00b7 ".join(parts)
 
 
+def _with_known(t: dict[str, Any]) -> str:
+    return f" ({t['passed_with_known']} with known findings)" if t["passed_with_known"] else ""
+
+
+def _pass_rate_line(t: dict[str, Any]) -> str:
+    rate = "n/a" if t["pass_rate"] is None else f"{t['pass_rate']:g}%"
+    return (f"Pass rate {rate}: {t['passed']} of {t['tested']} tested operations without new findings, "
+            f"{t['passed_with_known']} of them with known (accepted) findings only.")
+
+
 def render_markdown(summary: dict[str, Any]) -> str:
     t = summary["totals"]
     res = summary["resources"]
@@ -59,9 +69,11 @@ def render_markdown(summary: dict[str, Any]) -> str:
     lines += [
         "| operations | passed | failed | skipped | error/timeout | cases | new | known | fixed | flaky | leaks |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        (f"| {t['operations']}{in_spec} | {t['passed']} | {t['failed']} | {t['skipped']} | "
+        (f"| {t['operations']}{in_spec} | {t['passed']}{_with_known(t)} | {t['failed']} | {t['skipped']} | "
         f"{t['error'] + t['timeout'] + t['unfinished']} | {t['cases']} | **{t['new']}** | {t['known']} | "
         f"{t['fixed']} | {t['flaky']} | {res['leaks']} |"),
+        "",
+        _pass_rate_line(t),
         "",
         "Findings by class: " + ", ".join(f"{k} {v}" for k, v in t["by_classification"].items()),
         "",

@@ -101,6 +101,20 @@ def _outcome(op: dict[str, Any], findings: list[dict[str, Any]]) -> str:
     return op["status"]
 
 
+def _operation_totals(outcomes: Counter) -> dict[str, Any]:
+    """Operations by outcome. `passed` = no new finding (outcome passed or known), `passed_with_known` = the part
+    of those with accepted findings; pass rate = passed / tested (not skipped) operations, in percent."""
+    passed = outcomes["passed"] + outcomes["known"]
+    tested = sum(outcomes.values()) - outcomes["skipped"]
+    return {
+        "passed": passed,
+        "passed_with_known": outcomes["known"],
+        **{s: outcomes[s] for s in ("failed", "skipped", "error", "timeout", "unfinished")},
+        "tested": tested,
+        "pass_rate": round(100.0 * passed / tested, 1) if tested else None,
+    }
+
+
 def _resources(records: list[dict[str, Any]]) -> dict[str, Any]:
     created: dict[str, dict[str, Any]] = {}
     deleted: set[str] = set()
@@ -153,13 +167,13 @@ def summarize(evidence: Evidence, baseline: Baseline | None = None, *, today: _d
     findings.sort(key=lambda f: (f["status"] != "new", CLASSIFICATIONS.index(f["classification"]),
                                  f["operation"], f["check"]))
     operations = _operations(evidence, findings, warnings)
-    status_counts = Counter(op["status"] for op in operations)
+    outcome_counts = Counter(op["outcome"] for op in operations)
     class_counts = Counter(f["classification"] for f in findings)
     spec = meta.get("spec") or {}
     totals = {
         "operations": len(operations),
         "operations_in_spec": spec.get("operations"),
-        **{s: status_counts.get(s, 0) for s in ("passed", "failed", "skipped", "error", "timeout", "unfinished")},
+        **_operation_totals(outcome_counts),
         "cases": sum(op["cases"] for op in operations),
         "findings": len(findings),
         "new": sum(f["status"] == "new" for f in findings),

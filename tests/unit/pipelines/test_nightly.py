@@ -99,6 +99,13 @@ def test_known_findings_do_not_fail_the_night_and_trends_accumulate(tmp_path, st
     nights = history.read(tmp_path / "history.json")
     assert [n["night"] for n in nights] == ["2026-11-20", "2026-11-21"]
     assert nights[1]["findings"] == {"new": 0, "known": 1, "fixed": 0}
+    # An operation whose only finding is accepted passes: 2 of 2 operations, not 1 of 2.
+    assert (nights[0]["pass_rate"], nights[1]["pass_rate"]) == (50.0, 100.0)
+    night = json.loads((tmp_path / "night" / "nightly.json").read_text())
+    assert night["contract"]["known_operations"] == 1
+    assert "operations with known findings" in (tmp_path / "night" / "index.html").read_text()
+    assert "pass rate 100% (1 operation(s) passing with known findings only)" in (
+        tmp_path / "night" / "summary.md").read_text()
     assert nights[1]["spec_changed"] is False  # same spec as the night before: no new snapshot
     assert "Trends across nights (2)" in (tmp_path / "night" / "index.html").read_text()
 

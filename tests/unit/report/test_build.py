@@ -286,3 +286,49 @@ def test_spec_issues_streamed_by_workers_reach_the_report_even_when_killed(tmp_p
     summary = build(tmp_path)  # never finished
     assert [i["fingerprint"] for i in summary["spec_issues"]] == ["f1", "f2"]
     assert summary["spec_issue_counts"] == {"dangling-ref": 1, "unsatisfiable-schema": 1}
+
+
+def test_an_operation_with_only_known_findings_passes_and_counts_in_the_pass_rate(tmp_path):
+    """A PASS run whose failures are all accepted spec gaps reads as a pass rate of 100%, not 50%."""
+    import datetime as dt
+
+    fp = "0d47ca63" + "e" * 12
+    run_dir = tmp_path / "run"
+    writer = RunWriter(run_dir, [], worker=None, fsync=False)
+    writer.start({"target": {"kind": "twin", "base_url": "http://127.0.0.1:1"}, "spec": {"operations": 3}})
+    for op, status in (("GET /tool/{id}", "failed"), ("GET /tool", "passed"), ("POST /call", "skipped")):
+        writer.operation({"operation": op, "status": status, "cases": 0 if status == "skipped" else 5,
+                          "duration_s": 0.5, "latency_ms": {"count": 5, "p50": 2.0, "p95": 4.0, "max": 5.0},
+                          "checks": [], "reason": "not selected" if status == "skipped" else None})
+    writer.finding({"operation": "GET /tool/{id}", "check": "undocumented_status_code",
+                    "classification": "spec-gap", "fingerprint": fp, "message": "404 returned, only 200 documented",
+                    "reproducer": "curl -X GET http://127.0.0.1:1/tool/x", "flaky": False, "status_code": 404,
+                    "details": {}})
+    writer.finish({"status": "completed", "finished_at": "2026-11-21T03:00:00Z"})
+    writer.close()
+    baseline = tmp_path / "accepted-findings.yaml"
+    baseline.write_text(f"accepted:\n  - fingerprint: {fp}\n    reason: r\n    owner: qa\n    expires: 2099-01-01\n")
+
+    summary = build(run_dir, baseline, today=dt.date(2026, 11, 21))
+    _validate(summary)
+    t = summary["totals"]
+    assert summary["verdict"] == "pass"
+    assert (t["passed"], t["passed_with_known"], t["failed"], t["skipped"], t["tested"]) == (2, 1, 0, 1, 2)
+    assert t["pass_rate"] == 100.0
+    ops = {o["operation"]: o for o in summary["operations"]}
+    assert ops["GET /tool/{id}"]["outcome"] == "known" and ops["GET /tool/{id}"]["status"] == "failed"
+    html = (run_dir / "index.html").read_text()
+    assert "with known findings" in html and "passed, known findings only (1)" in html
+    assert "pass rate 100%: 2 of 2 tested operations without new findings, 1 with known findings" in html
+    markdown = (run_dir / "summary.md").read_text()
+    assert "| 2 (1 with known findings) | 0 |" in markdown and "Pass rate 100%" in markdown
+
+
+def test_pass_rate_of_the_sample_night_counts_known_operations_as_passing(built):
+    _, summary = built
+    t, ops = summary["totals"], summary["operations"]
+    outcomes = [o["outcome"] for o in ops]
+    assert t["passed_with_known"] == outcomes.count("known") > 0
+    assert t["passed"] == outcomes.count("passed") + outcomes.count("known")
+    assert t["tested"] == len(ops) - outcomes.count("skipped")
+    assert t["pass_rate"] == round(100 * t["passed"] / t["tested"], 1)
