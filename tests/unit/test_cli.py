@@ -12,7 +12,8 @@ def test_no_command_prints_help_and_exits_2(capsys):
 
 def test_unknown_command_is_a_one_line_usage_error():
     proc = subprocess.run(
-        [sys.executable, "-m", "vapi_contract.cli", "no-such-command"], capture_output=True, text=True
+        [sys.executable, "-m", "vapi_contract.cli", "no-such-command"], capture_output=True, text=True,
+        check=False,
     )
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") <= 1 and "error" in proc.stderr
@@ -43,7 +44,7 @@ def test_output_piped_into_a_closed_reader_is_not_a_traceback():
     # 200 KB of output into `head -c 1`: the writer gets EPIPE long before it finishes.
     proc = subprocess.run(
         f"{sys.executable} -c {shlex.quote(SPAMMING_CLI)} | head -c 1 >/dev/null; exit ${{PIPESTATUS[0]}}",
-        shell=True, capture_output=True, text=True, executable="/bin/bash",
+        shell=True, capture_output=True, text=True, executable="/bin/bash", check=False,
     )
     assert "Traceback" not in proc.stderr, proc.stderr
     assert proc.returncode == 141
