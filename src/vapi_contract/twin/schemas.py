@@ -8,6 +8,7 @@ operation's validators in a background thread right after start-up; the server i
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 from urllib.parse import quote
 
@@ -17,6 +18,7 @@ from ..spec.model import resolve_pointer
 
 SPEC_URI = "urn:vapi-twin-spec"
 JSON = "application/json"
+WARM_UP_PAUSE_S = 0.005  # the event loop gets the GIL between two validator compiles
 
 
 def _escape(token: str) -> str:
@@ -159,7 +161,16 @@ class SchemaBook:
         return True if validator is None else validator.is_valid(instance)
 
     def warm_up(self, pointers: list[str]) -> threading.Thread:
-        thread = threading.Thread(target=lambda: [self.validator(p) for p in pointers], daemon=True)
+        """Compile every validator in the background. A compile holds the GIL for up to ~40 ms, so the thread
+        pauses after each one: otherwise it takes the GIL back at every I/O wait of the event loop and the first
+        requests (the health check among them) wait for the whole warm-up (1.2 s on the newest spec)."""
+
+        def compile_all() -> None:
+            for ptr in pointers:
+                self.validator(ptr)
+                time.sleep(WARM_UP_PAUSE_S)
+
+        thread = threading.Thread(target=compile_all, name="twin-warm-up", daemon=True)
         thread.start()
         return thread
 
