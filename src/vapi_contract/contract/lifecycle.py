@@ -103,10 +103,19 @@ class Lifecycle:
         return (fill_path(label.split(" ", 1)[1], required.path), wire_query(required.query),
                 dict(required.headers))
 
+    def required_body(self, label: str) -> Any:
+        """The smallest valid body when the spec requires one for `label` (else None)."""
+        from .parameters import required_body
+
+        return required_body(self.engine.document, label)
+
     def step(self, label: str, rid: str | None = None, *, key: str | None = None, body=None,
              params: dict[str, Any] | None = None):
-        """Send the request of one lifecycle step to `label` (required parameters included)."""
+        """Send the request of one lifecycle step to `label` (required parameters included, and the smallest
+        valid body when the spec requires one and the step brings none)."""
         path, query, extra = self.request_parts(label, rid)
+        if body is None:
+            body = self.required_body(label)
         return self.send(label.split(" ", 1)[0], path, key=key, body=body, params={**query, **(params or {})},
                          extra_headers=extra)
 
@@ -126,7 +135,7 @@ class Lifecycle:
         """What teardown needs to delete the object: the DELETE request with its required parameters."""
         path, query, headers = self.request_parts(self.family.delete, rid)
         return Created(self.family.name, path, rid, name, self.family.create, delete_query=query,
-                       delete_headers=headers)
+                       delete_headers=headers, delete_body=self.required_body(self.family.delete))
 
     def fail(self, operation: str, check: str, message: str, response, curl: str, replay=None,
              classification: str | None = None) -> None:

@@ -1,5 +1,6 @@
 """Required parameters of the hand-built requests (lifecycle, auth probes, teardown): every `required: true`
-path/query/header parameter the spec declares for an operation, with a value valid against its schema.
+path/query/header parameter the spec declares for an operation, with a value valid against its schema, and the
+smallest valid JSON body when the operation's request body is required (`DELETE /call/{id}` takes one).
 
 Values are deterministic (the same spec gives the same requests night after night: stable reproducers and
 fingerprints). Candidates are tried in order -- the schema's `default`, `example`(s), then one synthesized from
@@ -62,6 +63,45 @@ def required_parameters(document: dict[str, Any], label: str, *,
         if target is not None:
             target[name] = _header_text(value) if where == "header" else value
     return out
+
+
+def required_body(document: dict[str, Any], label: str) -> Any:
+    """The smallest JSON body the schema accepts, with only its required properties, when the operation's request
+    body is required; None when it is optional or not JSON. Never optional properties: `DELETE /call/{id}`'s
+    optional `ids` would turn the request into a bulk delete."""
+    method, path = label.split(" ", 1)
+    operation = (((document.get("paths") or {}).get(path) or {}).get(method.lower())) or {}
+    request_body = _deref(document, operation.get("requestBody")) or {}
+    if not request_body.get("required"):
+        return None
+    content = request_body.get("content") or {}
+    media = next((m for m in content if "json" in m), None)
+    if media is None:
+        return None
+    schema = _deref(document, (content[media] or {}).get("schema")) or {}
+    value = _required_only(document, schema)
+    if value is _NONE or not is_valid(document, schema, value):
+        value = value_for(document, schema, "body")
+    return {} if value is _NONE else value
+
+
+def _required_only(document: dict[str, Any], schema: dict[str, Any]) -> Any:
+    """An object of the schema's required properties (allOf parts included), each with a valid value."""
+    parts = [schema] + [_deref(document, p) or {} for p in schema.get("allOf") or []]
+    if not any(p.get("type") == "object" or "properties" in p or "required" in p for p in parts):
+        return _NONE
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for part in parts:
+        properties.update(part.get("properties") or {})
+        required += [name for name in part.get("required") or [] if name not in required]
+    body = {}
+    for name in required:
+        value = value_for(document, _deref(document, properties.get(name)) or {}, name)
+        if value is _NONE:
+            return _NONE
+        body[name] = value
+    return body
 
 
 def fill_path(template: str, values: dict[str, Any]) -> str:

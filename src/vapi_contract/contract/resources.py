@@ -36,6 +36,7 @@ class Created:
     operation: str
     delete_query: dict[str, Any] = field(default_factory=dict)  # required query parameters of the DELETE
     delete_headers: dict[str, str] = field(default_factory=dict)  # required header parameters of the DELETE
+    delete_body: Any = None  # the DELETE's required JSON body (None: the DELETE takes none)
 
 
 class Tracker:
@@ -60,7 +61,7 @@ class Tracker:
             try:
                 response = self.engine.client.request(
                     "DELETE", item.delete_path, headers={**item.delete_headers, **self.engine.auth_headers()},
-                    params=item.delete_query or None)
+                    params=item.delete_query or None, json=item.delete_body)
                 ok = response.status_code < 300 or response.status_code == 404
             except Exception:  # noqa: BLE001 - teardown must try every object
                 ok = False
@@ -73,7 +74,7 @@ def janitor(client, document: dict[str, Any], headers: dict[str, str], *, prefix
             dry_run: bool = False, writer=None) -> list[dict[str, Any]]:
     """Delete every object whose name starts with `prefix` in every CRUD family with a list operation.
     Returns what was found, each with `deleted: bool`."""
-    from .parameters import fill_path, required_parameters, wire_query
+    from .parameters import fill_path, required_body, required_parameters, wire_query
     from .plan import find_families
 
     found = []
@@ -95,7 +96,8 @@ def janitor(client, document: dict[str, Any], headers: dict[str, str], *, prefix
             record = {"family": family.name, "resource_id": str(obj["id"]), "name": name, "deleted": False}
             if not dry_run:
                 answer = client.request("DELETE", target, headers={**delete.headers, **headers},
-                                        params=wire_query(delete.query) or None)
+                                        params=wire_query(delete.query) or None,
+                                        json=required_body(document, family.delete))
                 record["deleted"] = answer.status_code < 300 or answer.status_code == 404
                 if writer is not None:
                     writer.resource({"action": "deleted" if record["deleted"] else "delete-failed",

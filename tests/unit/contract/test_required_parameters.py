@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from vapi_contract.contract.lifecycle import Lifecycle
-from vapi_contract.contract.parameters import declared, required_parameters, value_for
+from vapi_contract.contract.parameters import declared, required_body, required_parameters, value_for
 from vapi_contract.contract.plan import find_families
 from vapi_contract.spec.quirks import normalize
 
@@ -111,3 +111,26 @@ def test_query_booleans_go_on_the_wire_as_json_literals():
     assert query == {"dryRun": "true", "tags": ["vapi-contract"]}
     assert "optional" not in query
     assert set(headers) == {"X-Org"}
+
+
+def test_a_required_body_is_sent_with_required_properties_only(newest_spec):
+    """DELETE /call/{id} requires a JSON body (`DeleteCallDTO`, nothing required): the lifecycle sends `{}`, never
+    the optional `ids`, which would turn it into a bulk delete on a live account."""
+    document = normalize(copy.deepcopy(newest_spec)).document
+    family = next(f for f in find_families(document) if f.name == "/call")
+    lifecycle = Lifecycle(SimpleNamespace(document=document), None, family)
+    assert lifecycle.required_body(family.delete) == {}
+    assert lifecycle.required_body(family.get) is None  # no request body: none is sent
+    assert lifecycle.teardown_record(RID, None).delete_body == {}
+
+
+def test_required_body_fills_required_properties_with_valid_values():
+    schema = {"type": "object", "required": ["mode"], "properties": {
+        "mode": {"type": "string", "enum": ["soft", "hard"]}, "ids": {"type": "array", "items": {"type": "string"}}}}
+    document = {"paths": {"/x/{id}": {"delete": {"requestBody": {"required": True, "content": {
+        "application/json": {"schema": schema}}}}, "patch": {"requestBody": {"content": {
+            "application/json": {"schema": schema}}}}}}}
+    body = required_body(document, "DELETE /x/{id}")
+    assert body == {"mode": "soft"}
+    assert_valid(document, schema, body, "DELETE /x/{id} body")
+    assert required_body(document, "PATCH /x/{id}") is None  # optional body: none is sent
