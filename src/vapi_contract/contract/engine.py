@@ -14,15 +14,19 @@ from typing import Any
 
 from . import checks as our_checks
 from . import triage
-from .budget import OperationCut, paused, watch
+from .budget import OperationCut, paused, rss_mb, watch
 from .case_cache import CaseCache
 from .checks import api_key_not_echoed, undocumented_properties
 from .checks.latency_budget import latency_budget, summary
 from .context import RunContext, load_normalized
+from .generation import release_memory
 from .transport import Client, InfraError, RequestBudgetExhausted
 
 # check -> the check that reports the same cause more precisely (reported instead, never both)
 REDUNDANT = {"status_code_conformance": "undocumented_status_code"}
+# After an operation, a worker above this share of its memory cap empties the generation caches (release_memory):
+# cheap operations skip the ~0.2 s it costs, and heavy ones never pile up until the cap cuts everything after them.
+RELEASE_AT = 0.4
 
 
 @dataclass
@@ -230,6 +234,8 @@ class Engine:
             self.spec_issue(kind, label, f"{label}: {type(exc).__name__}: {str(exc)[:300]}")
             outcome.status, outcome.reason = "error", f"spec: {kind}: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}"
         outcome.generation_s = max(0.0, time.perf_counter() - started - io_time[0])
+        if rss_mb() > self.options.memory_cap_mb * RELEASE_AT:
+            release_memory()
         return self.close_operation(outcome, started)
 
     def generate(self, operation, run_case, dog) -> None:
