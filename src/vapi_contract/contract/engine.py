@@ -26,7 +26,7 @@ from .transport import Client, InfraError, RequestBudgetExhausted
 REDUNDANT = {"status_code_conformance": "undocumented_status_code"}
 # After an operation, a worker above this share of its memory cap empties the generation caches (release_memory):
 # cheap operations skip the ~0.2 s it costs, and heavy ones never pile up until the cap cuts everything after them.
-RELEASE_AT = 0.4
+RELEASE_AT = 0.6
 
 
 @dataclass

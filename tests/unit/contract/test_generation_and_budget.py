@@ -42,3 +42,37 @@ def test_watchdog_cuts_a_busy_loop():
 def test_watchdog_cuts_on_memory_cap():
     with pytest.raises(OperationCut, match="memory cap"), watch(30, 1):  # 1 MB: any process is over it
         time.sleep(2)
+
+
+def test_release_memory_empties_the_generation_caches_a_heavy_operation_filled(newest_spec):
+    """Generating for one of Vapi's big bodies fills process-wide strategy/validator caches; released, they no
+    longer hold it (they held 100-180 MB per heavy operation, and the memory cap then cut every later one)."""
+    import copy
+    import gc
+
+    import schemathesis
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis.strategies._internal import utils as strategy_utils
+    from schemathesis.core import jsonschema
+
+    from vapi_contract.contract import generation
+    from vapi_contract.contract.budget import rss_mb
+    from vapi_contract.spec.quirks import normalize
+
+    generation.install()
+    schema = schemathesis.openapi.from_dict(normalize(copy.deepcopy(newest_spec)).document)
+    operation = schema["/tool"]["POST"]
+
+    @settings(max_examples=5, phases=[Phase.generate], database=None, deadline=None,
+              suppress_health_check=list(HealthCheck))
+    @given(operation.as_strategy())
+    def draw(case):
+        pass
+
+    draw()
+    assert len(strategy_utils._STRATEGY_CACHE) > 0
+    gc.collect()
+    before = rss_mb()
+    generation.release_memory()
+    assert len(strategy_utils._STRATEGY_CACHE) == 0 and not jsonschema.validator_cache._data
+    assert rss_mb() <= before
