@@ -45,8 +45,7 @@ OPTIONS: list[dict] = [
     {"name": "--baseline", "default": None, "help": "accepted-findings file (default specs/vapi/accepted-findings.yaml)"},
     {"name": "--report-dir", "default": None, "help": "run directory (default reports/<run-id>/)"},
     {"name": "--allow-cost", "action": "store_true", "default": False,
-         "help": "include operations that cost money or reach the real world (calls, campaigns, LLM runs...) "
-                 "on a URL target; the twin always includes them"},
+         "help": "include operations that cost money or reach the real world (calls, campaigns, LLM runs...)"},
     {"name": "--operations", "default": None,
          "help": "only operations matching these globs, comma separated, e.g. 'GET /assistant*,POST /tool'"},
     {"name": "--modes", "default": None, "help": "generation modes: positive,negative (default from the profile)"},
@@ -155,8 +154,7 @@ def resolve(raw: dict) -> RunOptions:
         request_budget=int(pick("request_budget", profile.request_budget)),
         rate_limit=float(pick("rate_limit", profile.rate_limit)), shard=parse_shard(raw.get("shard")),
         seed=raw.get("seed"), baseline=raw.get("baseline"), report_dir=raw.get("report_dir"),
-        # the twin dials no phone and bills no LLM: its runs test every operation, costly ones included
-        allow_cost=bool(raw.get("allow_cost")) or target == "twin", operations=ops,
+        allow_cost=bool(raw.get("allow_cost")), operations=ops,
         lifecycle=profile.lifecycle and not raw.get("no_lifecycle"), twin_fault=raw.get("twin_fault"),
         case_cache=not raw.get("no_case_cache"), workers=int(raw.get("workers") or 1),
     )
