@@ -25,6 +25,7 @@ from .writer import utc_now
 SCHEMA_VERSION = 1
 # Worst first: when one operation was recorded twice (retried worker, overlapping shards), the worst wins.
 STATUS_SEVERITY = ("error", "timeout", "failed", "unfinished", "passed", "skipped")
+FULLY_TESTED = frozenset({"passed", "failed"})  # operation statuses that ran every case they meant to
 RUN_META_KEYS = ("run_id", "started_at", "finished_at", "status", "exit_code", "target", "spec", "profile", "seed",
                  "max_examples", "workers", "shard", "options", "merged_from", "shards")
 
@@ -156,7 +157,10 @@ def summarize(evidence: Evidence, baseline: Baseline | None = None, *, today: _d
     warnings = list(evidence.warnings)
     meta = clean_meta(evidence.meta, warnings)
     findings = _dedupe_findings(evidence.findings, warnings)
-    tested = {text(r.get("operation")) or "unknown" for r in evidence.operations} | {f["operation"] for f in findings}
+    # only operations that ran to the end can show a finding is gone: one cut by its time budget, errored or
+    # skipped did not re-check its accepted findings, so those are "not covered", never "fixed"
+    tested = {text(r.get("operation")) or "unknown" for r in evidence.operations
+              if text(r.get("status")) in FULLY_TESTED} | {f["operation"] for f in findings}
     result = triage(findings, baseline, tested_operations=tested, today=today)
     for finding in findings:
         finding["status"] = result.status.get(finding["fingerprint"], "new")

@@ -332,3 +332,28 @@ def test_pass_rate_of_the_sample_night_counts_known_operations_as_passing(built)
     assert t["passed"] == outcomes.count("passed") + outcomes.count("known")
     assert t["tested"] == len(ops) - outcomes.count("skipped")
     assert t["pass_rate"] == round(100 * t["passed"] / t["tested"], 1)
+
+
+def test_an_accepted_finding_of_an_operation_cut_by_its_budget_is_not_covered_not_fixed(tmp_path):
+    """POST /squad cut after 49 of its cases never reached negative mode, where its accepted 400 arises: that
+    entry is not re-checked (not_covered); only a fully run operation without it proves it fixed."""
+    import datetime as dt
+
+    run_dir = tmp_path / "run"
+    writer = RunWriter(run_dir, [], worker=None, fsync=False)
+    writer.start({"target": {"kind": "twin", "base_url": "http://127.0.0.1:1"}, "spec": {"operations": 2}})
+    writer.operation({"operation": "POST /squad", "status": "timeout", "cases": 49, "duration_s": 60.0,
+                      "latency_ms": {"count": 49, "p50": 2.0, "p95": 4.0, "max": 5.0}, "checks": [],
+                      "reason": "generation cut after its 60 s time budget after 49 cases"})
+    writer.operation({"operation": "POST /tool", "status": "passed", "cases": 70, "duration_s": 9.0,
+                      "latency_ms": {"count": 70, "p50": 2.0, "p95": 4.0, "max": 5.0}, "checks": [], "reason": None})
+    writer.finish({"status": "completed", "finished_at": "2026-11-21T03:00:00Z"})
+    writer.close()
+    baseline = tmp_path / "accepted-findings.yaml"
+    baseline.write_text("accepted:\n" + "".join(
+        f"  - fingerprint: {fp}\n    reason: r\n    owner: qa\n    expires: 2099-01-01\n    operation: {op}\n"
+        for fp, op in (("8262676655b53078cd45", "POST /squad"), ("0123456789abcdef0123", "POST /tool"))))
+
+    summary = build(run_dir, baseline, today=dt.date(2026, 11, 21))
+    assert [e["operation"] for e in summary["not_covered"]] == ["POST /squad"]
+    assert [e["operation"] for e in summary["fixed"]] == ["POST /tool"]
