@@ -51,16 +51,12 @@ class ContractOutcome:
         return list(self.summary.get("operations") or [])
 
     def pass_rate(self) -> float | None:
-        """Percentage of tested operations (not skipped) without a new finding: an operation whose only findings
-        are accepted by the baseline (outcome `known`) passes."""
-        ran = [op for op in self.operations() if op.get("outcome", op.get("status")) != "skipped"]
-        if not ran:
-            return None
-        return round(100.0 * sum(op.get("outcome") in ("passed", "known") for op in ran) / len(ran), 1)
+        """The report's pass rate (`totals.pass_rate`: operations without a new finding / operations not skipped)."""
+        return (self.summary.get("totals") or {}).get("pass_rate")
 
     def known_operations(self) -> int:
-        """Operations that pass with accepted (known) findings only."""
-        return sum(op.get("outcome") == "known" for op in self.operations())
+        """Operations that pass with accepted (known) findings only (`totals.passed_with_known`)."""
+        return int((self.summary.get("totals") or {}).get("passed_with_known") or 0)
 
     def operation_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}

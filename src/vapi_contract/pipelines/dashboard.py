@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from ..report.summary import pass_rate_text
 from .text import one_line
 
 MAX_ROWS = 200  # per table; the JSON keeps everything
@@ -104,7 +105,7 @@ def _findings_section(night: dict[str, Any]) -> str:
         out.append(f'<p class="new"><b>The contract run could not test:</b> {_e(contract["problem"])}</p>')
     c = contract["counts"]
     out.append(_cards([("new", c.get("new", 0), "new"), ("known (accepted)", c.get("known", 0), "known"),
-                       ("fixed", c.get("fixed", 0), "fixed"), ("pass rate", _pct(contract.get("pass_rate")), ""),
+                       ("fixed", c.get("fixed", 0), "fixed"), ("pass rate", pass_rate_text(contract.get("pass_rate")), ""),
                        ("operations with known findings", contract.get("known_operations") or 0, "known")]))
     if contract.get("dashboard"):
         out.append(f'<p>Full run report: <a href="{_e(contract["dashboard"])}">{_e(contract["dashboard"])}</a></p>')
@@ -128,10 +129,6 @@ def _findings_section(night: dict[str, Any]) -> str:
         out.append('<p class="muted">Accept a finding as known: <code>vapi-contract report accept FINGERPRINT '
                    '--reason "..." --owner TEAM --expires YYYY-MM-DD</code> (specs/vapi/accepted-findings.yaml).</p>')
     return "\n".join(out)
-
-
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:g}%"
 
 
 def _with_known(count: int | None) -> str:
@@ -185,7 +182,7 @@ def render_markdown(night: dict[str, Any]) -> str:
         f"| spec validation errors | {v['new']} | {v['known']} | {v['fixed']} |",
         f"| contract findings | {c.get('new', 0)} | {c.get('known', 0)} | {c.get('fixed', 0)} |", "",
         (f"Spec `{spec.get('snapshot_id')}` ({'new snapshot' if spec.get('snapshot_created') else 'unchanged'}); "
-        f"pass rate {_pct(contract.get('pass_rate'))}"
+        f"pass rate {pass_rate_text(contract.get('pass_rate'))}"
         f"{_with_known(contract.get('known_operations'))}."),
     ]
     if changes.get("previous"):

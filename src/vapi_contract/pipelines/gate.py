@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..report.summary import pass_rate_text
 from . import approvals as approvals_mod
 from . import contract_stage, spec_stage
 from .text import one_line
@@ -178,7 +179,7 @@ def check_contract(outcome: contract_stage.ContractOutcome, target: str) -> Chec
     else:
         new = [f for f in outcome.findings("new") if f.get("classification") != "infra"]
         summary = (f"against {target}: {counts['new_contract']} new, {counts['known']} known, "
-                   f"{counts['fixed']} fixed findings; pass rate {outcome.pass_rate()}%")
+                   f"{counts['fixed']} fixed findings; pass rate {pass_rate_text(outcome.pass_rate())}")
         check = Check("contract run", FAIL if new else PASS, summary, links=links)
         check.reasons = [f"{f.get('classification')} {f.get('operation')} {f.get('check')}: "
                          f"{one_line(f.get('message'))} [{f.get('fingerprint')}]" for f in new]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..report.summary import pass_rate_text
 from . import contract_stage, history, spec_stage
 
 
@@ -190,7 +191,7 @@ def terminal_summary(night: dict[str, Any], out: Path) -> str:
         f"({v['new']} new, {v['known']} known, {v['fixed']} fixed)"),
         f"  changes   {night['spec_changes']['summary']} since {night['spec_changes']['previous'] or '(first)'}",
         (f"  contract  {c.get('new', 0)} new, {c.get('known', 0)} known, {c.get('fixed', 0)} fixed findings; "
-        f"pass rate {night['contract']['pass_rate']}%"
+        f"pass rate {pass_rate_text(night['contract']['pass_rate'])}"
         f" ({night['contract'].get('known_operations') or 0} operation(s) with known findings only)"),
         *[f"  - {r}" for r in night["reasons"]],
         f"  dashboard {out / 'index.html'}",

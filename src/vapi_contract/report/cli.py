@@ -64,10 +64,12 @@ def _resolve_baseline(path: Path | None) -> Path | None:
 
 
 def _print(summary: dict, where: Path) -> None:
+    from .summary import pass_rate_text  # lazy, like every import of this CLI module
+
     t = summary["totals"]
-    rate = "n/a" if t["pass_rate"] is None else f"{t['pass_rate']:g}%"
     print(f"{summary['verdict'].upper()}: {t['operations']} operations, {t['new']} new, {t['known']} known, "
-          f"{t['fixed']} fixed findings, {summary['resources']['leaks']} leaked resources; pass rate {rate} "
+          f"{t['fixed']} fixed findings, {summary['resources']['leaks']} leaked resources; "
+          f"pass rate {pass_rate_text(t['pass_rate'])} "
           f"({t['passed_with_known']} with known findings)")
     for warning in summary.get("warnings") or []:
         print(f"warning: {warning}", file=sys.stderr)

@@ -9,6 +9,7 @@ from html import escape
 from typing import Any
 
 from .charts import bar_chart, stacked_bar
+from .summary import pass_rate_text
 
 OUTCOME_COLOURS = {
     "passed": "#16a34a", "failed": "#dc2626", "known": "#d97706", "skipped": "#9ca3af",
@@ -112,7 +113,7 @@ def _kpis(summary: dict[str, Any]) -> str:
         ("", f"{t['operations']}{in_spec}", "operations tested"),
         ("good" if t["passed"] else "", t["passed"], "passed (no new finding)"),
         ("warn" if t["passed_with_known"] else "", t["passed_with_known"], "with known findings"),
-        ("", "n/a" if t["pass_rate"] is None else f"{t['pass_rate']:g}%", "pass rate"),
+        ("", pass_rate_text(t["pass_rate"]), "pass rate"),
         ("bad" if t["new"] else "good", t["new"], "new findings"),
         ("warn" if t["known"] else "", t["known"], "known (accepted)"),
         ("good" if t["fixed"] else "", t["fixed"], "fixed"),
@@ -138,11 +139,10 @@ def _legend(summary: dict[str, Any]) -> str:
     for op in summary["operations"]:
         counts[op["outcome"]] += 1
     t = summary["totals"]
-    rate = "n/a" if t["pass_rate"] is None else f"{t['pass_rate']:g}%"
     return ('<div class="legend">' + "".join(
         f'<span><i style="background:{c}"></i>{_e(OUTCOME_LABELS[k])} ({counts[k]})</span>'
         for k, c in OUTCOME_COLOURS.items())
-        + f"<span>pass rate {_e(rate)}: {t['passed']} of {t['tested']} tested operations without new findings, "
+        + f"<span>pass rate {_e(pass_rate_text(t['pass_rate']))}: {t['passed']} of {t['tested']} tested operations without new findings, "
         f"{t['passed_with_known']} with known findings</span></div>")
 
 

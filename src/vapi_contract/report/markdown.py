@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .summary import pass_rate_text
+
 MAX_ROWS = 40
 VERDICT = {
     "pass": "\u2705 **PASS**: no new contract findings",
@@ -56,8 +58,7 @@ def _with_known(t: dict[str, Any]) -> str:
 
 
 def _pass_rate_line(t: dict[str, Any]) -> str:
-    rate = "n/a" if t["pass_rate"] is None else f"{t['pass_rate']:g}%"
-    return (f"Pass rate {rate}: {t['passed']} of {t['tested']} tested operations without new findings, "
+    return (f"Pass rate {pass_rate_text(t['pass_rate'])}: {t['passed']} of {t['tested']} tested operations without new findings, "
             f"{t['passed_with_known']} of them with known (accepted) findings only.")
 
 

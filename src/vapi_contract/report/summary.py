@@ -102,6 +102,11 @@ def _outcome(op: dict[str, Any], findings: list[dict[str, Any]]) -> str:
     return op["status"]
 
 
+def pass_rate_text(value: float | None) -> str:
+    """`totals.pass_rate` as every report, dashboard and terminal line shows it: `98.6%`, or `n/a`."""
+    return "n/a" if value is None else f"{value:g}%"
+
+
 def _operation_totals(outcomes: Counter) -> dict[str, Any]:
     """Operations by outcome. `passed` = no new finding (outcome passed or known), `passed_with_known` = the part
     of those with accepted findings; pass rate = passed / tested (not skipped) operations, in percent."""
