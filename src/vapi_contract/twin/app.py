@@ -55,7 +55,7 @@ def build_app(state: TwinState) -> Starlette:
         served = state.served
         return json_response({
             "status": "ok", "fault": state.fault, "generation": served.generation,
-            "operations": len(served.routes), "objects": state.store.count(),
+            "operations": len(served.routes), "objects": state.store.count(), "seedObjects": state.seed_count,
             "validatorsReady": not state.warming.is_alive(),
             "title": (served.document.get("info") or {}).get("title"),
             "version": (served.document.get("info") or {}).get("version"),
@@ -104,17 +104,44 @@ def build_app(state: TwinState) -> Starlette:
         denied = admin_denied(request)
         if denied:
             return denied
-        state.store.clear()
-        return json_response({"objects": 0})
+        state.reset()
+        return json_response({"objects": state.store.count()})
+
+    async def seed(request: Request) -> Response:
+        denied = admin_denied(request)
+        if denied:
+            return denied
+        body, problem = parse_body(await request.body())
+        count = body.get("count") if isinstance(body, dict) else None
+        if problem or not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= 1000:
+            return error(400, [problem or "body must be {\"count\": N} with 0 <= N <= 1000"], "Bad Request")
+        from .seed import unseed
+
+        unseed(state)
+        state.seed_count = count
+        added = state.reseed()
+        return json_response({"seeded": added, "objects": state.store.count()})
+
+    async def stats(request: Request) -> Response:
+        denied = admin_denied(request)
+        if denied:
+            return denied
+        return json_response({label: {str(code): n for code, n in sorted(codes.items())}
+                              for label, codes in sorted(state.answered.items())})
 
     async def dispatch(request: Request) -> Response:
         try:
-            return await answer(request)
+            response = await answer(request)
         except Exception:  # noqa: BLE001 - a twin bug: Vapi's 500 shape, and the traceback on stderr where it can be read
             import traceback
 
             traceback.print_exc()
-            return error(500, "Internal server error", "Internal Server Error")
+            response = error(500, "Internal server error", "Internal Server Error")
+        label = request.scope.get("twin_route")
+        if label:  # the target's own record of what each operation answered (GET /__twin/stats)
+            codes = state.answered.setdefault(label, {})
+            codes[response.status_code] = codes.get(response.status_code, 0) + 1
+        return response
 
     async def answer(request: Request) -> Response:
         if state.fault == "slow":
@@ -130,6 +157,7 @@ def build_app(state: TwinState) -> Starlette:
                 break
         if route is None:
             return error(404, f"Cannot {method} {sent_path(request)}", "Not Found")
+        request.scope["twin_route"] = route.label
         org = state.org_for(request.headers.get("authorization"))
         if org is None:
             if state.fault != "ignore-auth":
@@ -141,9 +169,10 @@ def build_app(state: TwinState) -> Starlette:
         query = parse_qs(raw_query.decode("latin-1"), keep_blank_values=True) if raw_query else {}
         values, problems = check_parameters(served, route, path_values, query, request.headers)
         body: Any = None
+        lax_body = state.fault == "create-accepts-invalid" and route.kind == "create"  # body not validated
         if route.request_ptr is not None:
             raw = await request.body()
-            if route.body_required and not raw.strip():
+            if route.body_required and not raw.strip() and not lax_body:
                 # checked before parsing: an empty body parses as `{}`, which a schema without required
                 # properties accepts, so `requestBody.required: true` would never be enforced
                 problems.append("request body is required and must not be empty")
@@ -152,9 +181,10 @@ def build_app(state: TwinState) -> Starlette:
                 body = shape_form(body, served.book.at(route.request_ptr), served.book.resolve)
             else:
                 body, parse_problem = parse_body(raw)
-            if parse_problem:
+            if parse_problem and not lax_body:
                 return error(400, [parse_problem], "Bad Request")
-            problems += check_body(served, route, body)
+            if not lax_body:
+                problems += check_body(served, route, body)
         if problems and state.fault != "accept-invalid":
             return error(400, problems, "Bad Request")
         if state.fault == "server-error" and route.kind == "create" and route.collection == served.fault_collection:
@@ -167,6 +197,8 @@ def build_app(state: TwinState) -> Starlette:
         StarletteRoute("/__twin/spec", switch_spec, methods=["POST"]),
         StarletteRoute("/__twin/reset", reset, methods=["POST"]),
         StarletteRoute("/__twin/fault", set_fault, methods=["POST"]),
+        StarletteRoute("/__twin/stats", stats, methods=["GET"]),
+        StarletteRoute("/__twin/seed", seed, methods=["POST"]),
         StarletteRoute("/api-json", api_json, methods=["GET"]),
     ]
 

@@ -29,6 +29,17 @@ def _json(payload: Any, status: int) -> Response:
     return Response(body, status_code=status, media_type="application/json")
 
 
+def _non_ascii(value: Any) -> bool:
+    """Whether a request body holds a string (key or value, at any depth) with a non-ASCII character."""
+    if isinstance(value, str):
+        return not value.isascii()
+    if isinstance(value, dict):
+        return any(_non_ascii(k) or _non_ascii(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_non_ascii(v) for v in value)
+    return False
+
+
 def not_found(what: str) -> Response:
     return _json({"message": f"{what} not found", "error": "Not Found", "statusCode": 404}, 404)
 
@@ -51,6 +62,8 @@ class Call:
         kind = self.route.kind
         if kind != "action" and self.route.collection not in self.served.creatable:
             kind = "action"  # a family the spec never lets clients create: answer what is documented
+        if self.state.fault == "non-ascii-500" and kind in ("create", "update") and _non_ascii(self.body):
+            return _json({"message": "Internal server error", "error": "Internal Server Error", "statusCode": 500}, 500)
         return getattr(self, kind)()
 
     # -- stored objects -------------------------------------------------------------------------------------
@@ -82,11 +95,13 @@ class Call:
         target = self.item_ptr if listed else self.route.response_ptr
         if not listed and not self.served.same_schema(target, self.item_ptr):
             obj = self.served.conform_to(obj, target)
-        return obj if listed else self._fault(obj, target)
+        return obj if listed else self._fault(obj, target, record)
 
-    def _fault(self, obj: Any, ptr: str | None) -> Any:
-        fault = self.state.fault
-        if not isinstance(obj, dict) or fault not in ("drop-required", "wrong-type"):
+    def _fault(self, obj: Any, ptr: str | None, record: Record | None = None) -> Any:
+        fault, kind = self.state.fault, self.route.kind
+        wrong_type = fault == "wrong-type" or (fault == "delete-wrong-type" and kind == "delete") or (
+            fault == "seeded-wrong-type" and kind == "get" and record is not None and record.extra.get("seeded"))
+        if not isinstance(obj, dict) or not (wrong_type or fault == "drop-required"):
             return obj
         obj = dict(obj)
         if fault == "drop-required":
@@ -112,16 +127,22 @@ class Call:
     def _label(self) -> str:
         return self.route.collection.rstrip("/").split("/")[-1].replace("-", " ").capitalize() or "Object"
 
-    def create(self) -> Response:
-        body = self.body if isinstance(self.body, dict) else {}
-        stamp = now_iso()
+    def store_new(self, body: Any, stamp: str | None = None, seeded: bool = False) -> Record:
+        """Store a new object made from a create body: what `create` answers, and how seeded objects are made."""
+        body = body if isinstance(body, dict) else {}
+        stamp = stamp or now_iso()
         obj = {k: v for k, v in body.items() if k not in SERVER_FIELDS}
         obj.update(id=str(uuid.uuid4()), orgId=self.state.org_id(self.org), createdAt=stamp, updatedAt=stamp)
         obj = self._conformed(obj)
         when = parse_time(stamp)
         record = Record(str(obj.get("id") or uuid.uuid4()), obj, when, when, self.served.generation)
+        if seeded:  # internal mark (never in a response): `--fault seeded-wrong-type` targets these
+            record.extra["seeded"] = True
         self.state.store.put(self.org, self.collection, record)
-        return _json(self._shape(record), self.route.status)
+        return record
+
+    def create(self) -> Response:
+        return _json(self._shape(self.store_new(self.body)), self.route.status)
 
     def get(self) -> Response:
         record = self._record()
@@ -133,8 +154,12 @@ class Call:
             return not_found(self._label())
         changes = {k: v for k, v in (self.body or {}).items() if k not in SERVER_FIELDS}
         stamp = now_iso()
-        obj = dict(record.obj, **changes, updatedAt=stamp)
-        record.obj, record.encoded = self._conformed(obj), None
+        obj = self._conformed(dict(record.obj, **changes, updatedAt=stamp))
+        if self.state.fault == "patch-not-persisted":  # answer the merged object, keep the stored one as it was
+            unsaved = Record(record.id, obj, record.created, parse_time(stamp), self.served.generation,
+                             extra=dict(record.extra))
+            return self._respond(unsaved)
+        record.obj, record.encoded = obj, None
         record.updated = parse_time(stamp)
         return self._respond(record)
 
@@ -144,17 +169,26 @@ class Call:
             return not_found(self._label())
         if self.state.fault != "undeletable":
             self.state.store.remove(self.org, self.collection, record.id)
+            if self.state.fault == "deleted-still-listed":  # gone for GET by id, still in lists
+                self.state.store.bury(self.org, self.collection, record)
         return self._respond(record)
 
     def list(self) -> Response:
-        records = self._filtered(self.state.store.records(self.org, self.collection))
+        fault = self.state.fault
+        records = self.state.store.records(self.org, self.collection)
+        if fault == "deleted-still-listed":
+            records += self.state.store.buried(self.org, self.collection)
+        if fault == "nameless-unlisted":
+            records = [r for r in records if r.obj.get("name") not in (None, "")]
+        records = self._filtered(records)
         descending = str(self.query.get("sortOrder", "DESC")).upper() != "ASC"
         records.sort(key=lambda r: r.created, reverse=descending)
         limit = self.query.get("limit")
         limit = int(limit) if isinstance(limit, (int, float)) and not isinstance(limit, bool) and limit >= 0 else 100
         page = self.query.get("page")
         page = int(page) if isinstance(page, (int, float)) and not isinstance(page, bool) and page >= 1 else 1
-        window = records[(page - 1) * limit: page * limit]
+        cut = 100 if fault == "limit-ignored" else limit  # the metadata still claims the requested limit
+        window = records[(page - 1) * cut: page * cut]
         items = [self._shape(r, listed=True) for r in window]
         schema = self.served.book.resolve(self.served.book.at(self.route.response_ptr or "") or {})
         items = self._listed_as_documented(items, schema)

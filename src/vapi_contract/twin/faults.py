@@ -11,6 +11,17 @@ FAULTS: dict[str, str] = {
     "accept-invalid": "request validation is off: invalid bodies and parameters are accepted instead of 400",
     "leak-orgs": "objects are not scoped to their organisation: org B can read org A's objects",
     "slow": "every response is delayed by 1.5 s",
+    "delete-wrong-type": "DELETE success answers carry `createdAt` as a number (every other answer is right)",
+    "seeded-wrong-type": "item reads (GET /x/{id}) of objects seeded at start (--seed-objects) carry `createdAt` as "
+                         "a number; objects created through the API are answered right",
+    "nameless-unlisted": "list operations omit objects without a `name`, so e.g. a tool or file never appears in "
+                         "its list",
+    "create-accepts-invalid": "create operations skip request-body validation and answer their success status to "
+                              "invalid bodies (every other operation still answers 400)",
+    "limit-ignored": "list operations ignore `limit` (their metadata still echoes it)",
+    "patch-not-persisted": "PATCH answers the merged object but does not store the change",
+    "non-ascii-500": "a create or update whose body holds a string with a non-ASCII character answers 500",
+    "deleted-still-listed": "after DELETE the object still appears in list answers (GET by id is 404)",
 }
 
 

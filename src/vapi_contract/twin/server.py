@@ -59,8 +59,10 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def serve(spec: str | Path | None, host: str = "127.0.0.1", port: int = 8787, fault: str | None = None,
-          tokens: dict[str, str] | None = None, admin_token: str | None = None, announce=None) -> None:
-    """Load the spec, bind, then serve until interrupted. `announce(port)` is called once the socket is bound."""
+          tokens: dict[str, str] | None = None, admin_token: str | None = None, announce=None,
+          seed_objects: int = 0) -> None:
+    """Load the spec, seed `seed_objects` objects into every collection of every organisation, bind, then serve
+    until interrupted. `announce(port)` is called once the socket is bound."""
     import uvicorn
 
     from ..spec.sources import load
@@ -68,8 +70,9 @@ def serve(spec: str | Path | None, host: str = "127.0.0.1", port: int = 8787, fa
     from .state import TwinState
 
     check_fault(fault)
+    check_seed(seed_objects)
     loaded = load(spec) if spec is not None else load_offline_default()
-    state = TwinState(loaded.document, tokens, admin_token, fault, loaded.raw)
+    state = TwinState(loaded.document, tokens, admin_token, fault, loaded.raw, seed_objects)
     sock = bind(host, port)
     config = uvicorn.Config(build_app(state), log_level="warning", access_log=False, lifespan="off",
                             timeout_keep_alive=30, backlog=2048)
@@ -77,6 +80,12 @@ def serve(spec: str | Path | None, host: str = "127.0.0.1", port: int = 8787, fa
     if announce:
         announce(sock.getsockname()[1])
     server.run(sockets=[sock])
+
+
+def check_seed(count: int) -> int:
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 1000:
+        raise UsageError(f"--seed-objects must be a whole number between 0 and 1000, got {count!r}")
+    return count
 
 
 def load_offline_default():
@@ -110,8 +119,9 @@ class RunningTwin:
     """A twin served by a child process. Use as a context manager, or call `stop()`."""
 
     def __init__(self, process: subprocess.Popen, host: str, port: int, tokens: dict[str, str], admin_token: str,
-                 fault: str | None, cleanup: list[Path]):
+                 fault: str | None, cleanup: list[Path], seed_objects: int = 0):
         self.process, self.host, self.port = process, host, port
+        self.seed_objects = seed_objects
         self.tokens, self.admin_token, self.fault = tokens, admin_token, fault
         self.org_ids = {org: org_uuid(org) for org in tokens}
         self._cleanup = cleanup
@@ -149,8 +159,24 @@ class RunningTwin:
         self.fault = name
 
     def reset(self) -> None:
-        """Forget every stored object."""
+        """Forget every stored object (a seeded twin gets its seeded objects back) and the `/__twin/stats` counts."""
         self._admin("/__twin/reset", {})
+
+    def seed(self, count: int) -> int:
+        """Replace the seeded objects by `count` per collection of every organisation; returns how many were made."""
+        check_seed(count)
+        added = self._admin("/__twin/seed", {"count": count})["seeded"]
+        self.seed_objects = count
+        return added
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        """What each operation answered so far: `{"GET /assistant/{id}": {"200": 3, "404": 7}}`."""
+        import httpx
+
+        response = httpx.get(self.base_url + "/__twin/stats", timeout=60,
+                             headers={"Authorization": f"Bearer {self.admin_token}"})
+        response.raise_for_status()
+        return response.json()
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -181,10 +207,12 @@ class RunningTwin:
 
 def start_twin(spec: str | Path | dict[str, Any] | None = None, host: str = "127.0.0.1", port: int = 0,
                fault: str | None = None, tokens: dict[str, str] | None = None, admin_token: str | None = None,
-               timeout: float = READY_TIMEOUT) -> RunningTwin:
+               timeout: float = READY_TIMEOUT, seed_objects: int = 0) -> RunningTwin:
     """Start a twin in a child process and return once it answers its health endpoint. `port=0` picks a free
-    port; `spec` is a source `vapi_contract.spec.sources.load` accepts, or a parsed document."""
+    port; `spec` is a source `vapi_contract.spec.sources.load` accepts, or a parsed document; `seed_objects`
+    objects are in every collection of every organisation before it answers."""
     check_fault(fault)
+    check_seed(seed_objects)
     tokens = dict(tokens or DEFAULT_TOKENS)
     admin_token = admin_token or DEFAULT_ADMIN_TOKEN
     cleanup: list[Path] = []
@@ -202,10 +230,12 @@ def start_twin(spec: str | Path | dict[str, Any] | None = None, host: str = "127
         command += ["--spec", str(spec)]
     if fault:
         command += ["--fault", fault]
+    if seed_objects:
+        command += ["--seed-objects", str(seed_objects)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         bound = _read_port(process, timeout)
-        twin = RunningTwin(process, host, bound, tokens, admin_token, fault, cleanup)
+        twin = RunningTwin(process, host, bound, tokens, admin_token, fault, cleanup, seed_objects)
         _wait_healthy(twin, timeout)
     except BaseException:
         process.kill()
@@ -261,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fault")
     parser.add_argument("--tokens")
     parser.add_argument("--parent", type=int)
+    parser.add_argument("--seed-objects", type=int, default=0)
     args = parser.parse_args(argv)
     if args.parent:
         threading.Thread(target=_watch_parent, args=(args.parent,), daemon=True).start()
@@ -272,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     from ..errors import VapiContractError
 
     try:
-        serve(args.spec, args.host, args.port, args.fault, tokens, admin, announce)
+        serve(args.spec, args.host, args.port, args.fault, tokens, admin, announce, args.seed_objects)
     except VapiContractError as exc:
         print(f"vapi-contract: error: {exc}", file=sys.stderr)
         return exc.exit_code

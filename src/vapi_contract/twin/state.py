@@ -123,18 +123,35 @@ def served_as_create(routes: list[Route], item_schema: dict[str, str | None], bo
 
 class TwinState:
     def __init__(self, document: dict[str, Any], tokens: dict[str, str] | None = None,
-                 admin_token: str | None = None, fault: str | None = None, raw: bytes | None = None):
+                 admin_token: str | None = None, fault: str | None = None, raw: bytes | None = None,
+                 seed_objects: int = 0):
         self.tokens = dict(tokens or DEFAULT_TOKENS)
         self.orgs_by_token = {token: org for org, token in self.tokens.items()}
         self.admin_token = admin_token or DEFAULT_ADMIN_TOKEN
         self.fault = fault
         self.store = Store()
+        self.answered: dict[str, dict[int, int]] = {}  # operation label -> status -> count (GET /__twin/stats)
         self.served = Served.build(document, 1, raw)
+        self.seed_count = seed_objects  # objects per collection the account holds before serving (and after reset)
+        self.reseed()
         self.warming = self.served.book.warm_up(self.served.pointers())
+
+    def reseed(self, served: Served | None = None) -> int:
+        """Top every collection up to `seed_count` seeded objects; returns how many were added."""
+        from .seed import seed
+
+        return seed(self, self.seed_count, served or self.served)
+
+    def reset(self) -> None:
+        """Forget every stored object; a seeded account gets its seeded objects back, as at start."""
+        self.store.clear()
+        self.answered.clear()
+        self.reseed()
 
     def switch(self, document: dict[str, Any], raw: bytes | None = None) -> Served:
         served = Served.build(document, self.served.generation + 1, raw)
         self.served = served  # one assignment: requests in flight keep the version they started with
+        self.reseed(served)  # collections new in this version get their seeded objects too
         self.warming = served.book.warm_up(served.pointers())
         return served
 

@@ -30,6 +30,7 @@ class Record:
 class Store:
     def __init__(self) -> None:
         self._buckets: dict[tuple[str, str], dict[str, Record]] = {}
+        self._buried: dict[tuple[str, str], list[Record]] = {}  # deleted objects `deleted-still-listed` still lists
         self._lock = threading.Lock()
 
     def bucket(self, org: str, collection: str) -> dict[str, Record]:
@@ -54,9 +55,20 @@ class Store:
     def records(self, org: str, collection: str) -> list[Record]:
         return list((self._buckets.get((org, collection)) or {}).values())
 
+    def items(self) -> list[tuple[tuple[str, str], dict[str, Record]]]:
+        return list(self._buckets.items())
+
+    def bury(self, org: str, collection: str, record: Record) -> None:
+        with self._lock:
+            self._buried.setdefault((org, collection), []).append(record)
+
+    def buried(self, org: str, collection: str) -> list[Record]:
+        return list(self._buried.get((org, collection)) or [])
+
     def clear(self) -> None:
         with self._lock:
             self._buckets.clear()
+            self._buried.clear()
 
     def count(self) -> int:
         return sum(len(b) for b in self._buckets.values())

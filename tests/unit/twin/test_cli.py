@@ -32,6 +32,12 @@ def test_unknown_fault_is_one_line_exit_2():
     assert result.stderr.strip().count("\n") == 0 and "unknown twin fault 'nope'" in result.stderr
 
 
+def test_negative_seed_objects_is_one_line_exit_2():
+    result = run("--seed-objects", "-1", "--spec", "x.json")
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "--seed-objects must be" in result.stderr
+
+
 def test_missing_spec_is_one_line_exit_2(tmp_path):
     result = run("--spec", str(tmp_path / "missing.json"), "--port", "0")
     assert result.returncode == 2
