@@ -58,6 +58,18 @@ class ContractOutcome:
         """Operations that pass with accepted (known) findings only (`totals.passed_with_known`)."""
         return int((self.summary.get("totals") or {}).get("passed_with_known") or 0)
 
+    def coverage(self) -> dict[str, Any]:
+        """Success-path coverage from the report: `exercised` of `exercised_of` (null when the run recorded no
+        coverage), its `text` (`56/79` or `n/a`) and the operations never exercised with their reason."""
+        from ..report.coverage import exercised_text
+
+        totals = self.summary.get("totals") or {}
+        figure = {"exercised": totals.get("exercised"), "exercised_of": totals.get("exercised_of")}
+        return {**figure, "text": exercised_text(figure),
+                "not_exercised": [{"operation": op.get("operation"), "statuses": op.get("statuses") or {},
+                                   "reason": op.get("not_exercised_reason")}
+                                  for op in self.operations() if op.get("exercised") is False]}
+
     def operation_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for op in self.operations():

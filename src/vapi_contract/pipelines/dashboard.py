@@ -106,6 +106,7 @@ def _findings_section(night: dict[str, Any]) -> str:
     c = contract["counts"]
     out.append(_cards([("new", c.get("new", 0), "new"), ("known (accepted)", c.get("known", 0), "known"),
                        ("fixed", c.get("fixed", 0), "fixed"), ("pass rate", pass_rate_text(contract.get("pass_rate")), ""),
+                       ("success path exercised", _exercised(contract), ""),
                        ("operations with known findings", contract.get("known_operations") or 0, "known")]))
     if contract.get("dashboard"):
         out.append(f'<p>Full run report: <a href="{_e(contract["dashboard"])}">{_e(contract["dashboard"])}</a></p>')
@@ -128,6 +129,27 @@ def _findings_section(night: dict[str, Any]) -> str:
     if c.get("new"):
         out.append('<p class="muted">Accept a finding as known: <code>vapi-contract report accept FINGERPRINT '
                    '--reason "..." --owner TEAM --expires YYYY-MM-DD</code> (specs/vapi/accepted-findings.yaml).</p>')
+    return "\n".join(out)
+
+
+def _exercised(contract: dict[str, Any]) -> str:
+    """`56/79` (operations with a checked 2xx / total), `n/a` for runs without coverage data or older nights."""
+    return (contract.get("coverage") or {}).get("text") or "n/a"
+
+
+def _coverage_section(night: dict[str, Any]) -> str:
+    """Success-path coverage: the figure and every operation never exercised, with the reason."""
+    coverage = night["contract"].get("coverage") or {}
+    out = [f"<h2>Success-path coverage: {_e(_exercised(night['contract']))}</h2>"]
+    if coverage.get("exercised") is None:
+        out.append('<p class="muted">no coverage data for this run.</p>')
+        return "\n".join(out)
+    out.append('<p class="muted">operations whose documented success (2xx) answer was observed and checked, of the '
+               "spec's operations. Never exercised:</p>")
+    rows = [[f"<code>{_e(op.get('operation'))}</code>",
+             _e(", ".join(f"{k} x{v}" for k, v in (op.get("statuses") or {}).items()) or "none"),
+             _e(op.get("reason"))] for op in coverage.get("not_exercised") or []]
+    out.append(_table(["operation", "statuses checked", "reason"], rows, "operations never exercised"))
     return "\n".join(out)
 
 
@@ -165,7 +187,8 @@ def render_html(night: dict[str, Any], trend_charts: list[str], nights: int) -> 
         f"<p class=\"muted\">target {_e(night.get('target'))} &middot; finished {_e(night.get('finished_at'))}"
         f" &middot; {night.get('duration_s', 0):.0f}s &middot; exit {night.get('exit_code')}</p>"
         + (f"<ul>{reasons}</ul>" if reasons else "")
-        + _spec_section(night) + _changes_section(night) + _findings_section(night) + _latency_section(night)
+        + _spec_section(night) + _changes_section(night) + _findings_section(night) + _coverage_section(night)
+        + _latency_section(night)
         + _trends_section(trend_charts, nights)
         + "</main></body></html>\n"
     )
@@ -183,7 +206,7 @@ def render_markdown(night: dict[str, Any]) -> str:
         f"| contract findings | {c.get('new', 0)} | {c.get('known', 0)} | {c.get('fixed', 0)} |", "",
         (f"Spec `{spec.get('snapshot_id')}` ({'new snapshot' if spec.get('snapshot_created') else 'unchanged'}); "
         f"pass rate {pass_rate_text(contract.get('pass_rate'))}"
-        f"{_with_known(contract.get('known_operations'))}."),
+        f"{_with_known(contract.get('known_operations'))}; success path exercised {_exercised(contract)}."),
     ]
     if changes.get("previous"):
         s = changes["summary"]

@@ -179,12 +179,17 @@ def check_contract(outcome: contract_stage.ContractOutcome, target: str) -> Chec
     else:
         new = [f for f in outcome.findings("new") if f.get("classification") != "infra"]
         summary = (f"against {target}: {counts['new_contract']} new, {counts['known']} known, "
-                   f"{counts['fixed']} fixed findings; pass rate {pass_rate_text(outcome.pass_rate())}")
+                   f"{counts['fixed']} fixed findings; pass rate {pass_rate_text(outcome.pass_rate())}, "
+                   f"exercised {outcome.coverage()['text']}")
         check = Check("contract run", FAIL if new else PASS, summary, links=links)
         check.reasons = [f"{f.get('classification')} {f.get('operation')} {f.get('check')}: "
                          f"{one_line(f.get('message'))} [{f.get('fingerprint')}]" for f in new]
         if counts["known"]:
             check.notes.append(f"{counts['known']} known finding(s) accepted by the baseline")
+        missing = outcome.coverage()["not_exercised"]
+        if missing:
+            check.notes.append(f"{len(missing)} operation(s) never received a checked success answer "
+                               "(success-path coverage in the contract report)")
     check.duration_s = outcome.duration_s
     return check
 

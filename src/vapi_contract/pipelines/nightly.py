@@ -129,6 +129,7 @@ def assemble(night: str, started: dt.datetime, target: str, spec_json: dict[str,
             "counts": counts,
             "pass_rate": contract.pass_rate(),
             "known_operations": contract.known_operations(),
+            "coverage": contract.coverage(),
             "operation_counts": contract.operation_counts(),
             "findings": contract.findings(),
             "fixed": contract.fixed(),
@@ -158,6 +159,7 @@ def history_entry(night: dict[str, Any]) -> dict[str, Any]:
         "spec_changed": night["spec"]["snapshot_created"] and night["spec_changes"]["previous"] is not None,
         "findings": {k: contract["counts"].get(k, 0) for k in ("new", "known", "fixed")},
         "pass_rate": contract["pass_rate"],
+        "exercised": {k: (contract.get("coverage") or {}).get(k) for k in ("exercised", "exercised_of")},
         "operations": contract["operation_counts"],
         "spec_errors": {k: v[k] for k in ("total", "new", "known", "fixed")},
         "spec_changes": night["spec_changes"]["summary"],
@@ -191,7 +193,8 @@ def terminal_summary(night: dict[str, Any], out: Path) -> str:
         f"({v['new']} new, {v['known']} known, {v['fixed']} fixed)"),
         f"  changes   {night['spec_changes']['summary']} since {night['spec_changes']['previous'] or '(first)'}",
         (f"  contract  {c.get('new', 0)} new, {c.get('known', 0)} known, {c.get('fixed', 0)} fixed findings; "
-        f"pass rate {pass_rate_text(night['contract']['pass_rate'])}"
+        f"pass rate {pass_rate_text(night['contract']['pass_rate'])}, "
+        f"exercised {(night['contract'].get('coverage') or {}).get('text') or 'n/a'}"
         f" ({night['contract'].get('known_operations') or 0} operation(s) with known findings only)"),
         *[f"  - {r}" for r in night["reasons"]],
         f"  dashboard {out / 'index.html'}",

@@ -10,9 +10,19 @@ File format (default `specs/vapi/accepted-findings.yaml`)::
         operation: POST /assistant        # optional, informative; lets a sharded run say "not covered"
         check: status_code_conformance    # optional, informative
 
-A finding whose fingerprint is accepted and not expired is `known`; every other finding is `new` (an expired
-entry counts as new). Accepted entries not seen in the run are `fixed`, unless the run did not test their
-operation (then `not_covered`: a shard cannot prove a fix elsewhere).
+      - match:                            # a pattern instead of a fingerprint (see report/patterns.py)
+          check: undocumented_status_code
+          classification: spec-gap
+          status: 404
+          operation: "*{*}*"
+        reason: "the spec documents no 404: an unknown id answered 404 is correct"
+        owner: qa-team
+        expires: 2027-01-31
+
+A finding is `known` when its fingerprint is accepted and not expired, OR a non-expired pattern matches it; every
+other finding is `new` (an expired entry counts as new). Fingerprint entries not seen in the run are `fixed`,
+unless the run did not test their operation (then `not_covered`: a shard cannot prove a fix elsewhere). Patterns
+are never fixed or not covered: the report counts how many findings each matched (used / unused).
 """
 
 from __future__ import annotations
@@ -25,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from vapi_contract.errors import UsageError
+
+from .patterns import AcceptedPattern, parse_pattern
 
 DEFAULT_NAME = "accepted-findings.yaml"
 FINGERPRINT = re.compile(r"^[0-9a-fA-F]{16,}$")
@@ -56,7 +68,12 @@ class Accepted:
 @dataclass
 class Baseline:
     path: Path | None
-    entries: list[Accepted]
+    entries: list[Accepted]  # fingerprint entries
+    patterns: list[AcceptedPattern] = field(default_factory=list)
+
+    @property
+    def has_entries(self) -> bool:
+        return bool(self.entries or self.patterns)
 
     def get(self, fingerprint: str) -> Accepted | None:
         return self._index.get(fingerprint.lower())
@@ -71,10 +88,11 @@ class Triage:
     """The outcome of comparing a run's findings with a baseline."""
 
     status: dict[str, str]  # fingerprint -> "new" | "known"
-    accepted_by: dict[str, Accepted]  # fingerprint -> baseline entry (known or expired)
+    accepted_by: dict[str, Accepted | AcceptedPattern]  # fingerprint -> the entry that accepts it (or expired one)
     expired: list[Accepted]  # entries past their date (their findings, if seen, are new)
     fixed: list[Accepted]  # accepted, not seen, operation tested (or unknown)
     not_covered: list[Accepted]  # accepted, not seen, operation not tested in this run
+    pattern_matches: list[int] = field(default_factory=list)  # per baseline pattern: findings it matched
 
 
 def default_path() -> Path:
@@ -98,7 +116,8 @@ def _parse_date(value: Any, where: str) -> _dt.date:
 
 def _entry(raw: Any, where: str) -> Accepted:
     if not isinstance(raw, dict):
-        raise UsageError(f"{where}: expected a mapping with {', '.join(REQUIRED)}")
+        raise UsageError(f"{where}: expected a mapping with {', '.join(REQUIRED)} (or 'match' instead of "
+                         "'fingerprint')")
     missing = [k for k in REQUIRED if raw.get(k) in (None, "")]
     if missing:
         raise UsageError(f"{where}: missing {', '.join(repr(k) for k in missing)}")
@@ -145,14 +164,20 @@ def parse(text: str, where: str = "baseline") -> Baseline:
     unknown = sorted(set(data) - {"accepted"})
     if unknown:
         raise UsageError(f"{where}: unknown top-level key(s) {', '.join(map(repr, unknown))}")
-    entries = [_entry(raw, f"{where}: entry {i}") for i, raw in enumerate(data.get("accepted") or [], start=1)]
+    entries: list[Accepted] = []
+    patterns: list[AcceptedPattern] = []
     seen: dict[str, int] = {}
-    for i, entry in enumerate(entries, start=1):
+    for i, raw in enumerate(data.get("accepted") or [], start=1):
+        if isinstance(raw, dict) and "match" in raw:
+            patterns.append(parse_pattern(raw, f"{where}: entry {i}", _parse_date))
+            continue
+        entry = _entry(raw, f"{where}: entry {i}")
         if entry.fingerprint in seen:
             raise UsageError(f"{where}: entry {i}: fingerprint {entry.fingerprint} already accepted in entry "
                              f"{seen[entry.fingerprint]}")
         seen[entry.fingerprint] = i
-    return Baseline(None, entries)
+        entries.append(entry)
+    return Baseline(None, entries, patterns)
 
 
 def load(path: Path | str, *, missing_ok: bool = False) -> Baseline:
@@ -174,9 +199,14 @@ def load(path: Path | str, *, missing_ok: bool = False) -> Baseline:
 def dumps(baseline: Baseline) -> str:
     import yaml
 
-    header = ("# Accepted contract findings: a finding whose fingerprint is listed here (and not expired) is\n"
-              "# reported as 'known' instead of 'new'. Managed with `vapi-contract report accept`.\n")
+    header = ("# Accepted contract findings: a finding whose fingerprint is listed here, or that a `match:` pattern\n"
+              "# matches (not expired), is reported as 'known' instead of 'new'. Managed with\n"
+              "# `vapi-contract report accept` (fingerprints) or by hand (patterns).\n")
     entries = []
+    for pattern in baseline.patterns:
+        data = pattern.as_dict()
+        data["expires"] = pattern.expires
+        entries.append(data)
     for entry in baseline.entries:
         data = entry.as_dict()
         data["expires"] = entry.expires  # YAML date, not a quoted string
@@ -220,7 +250,7 @@ def accept(
         entries.append(entry)
         if _append_in_place(path, entry, len(entries)):
             return entry
-    save(Baseline(path, entries), path)
+    save(Baseline(path, entries, baseline.patterns), path)
     return entry
 
 
@@ -262,22 +292,35 @@ def triage(
     tested_operations: Iterable[str] | None = None,
     today: _dt.date | None = None,
 ) -> Triage:
-    """Classify fingerprints new/known and list fixed / not-covered baseline entries.
+    """Classify fingerprints new/known and list fixed / not-covered fingerprint entries.
 
-    `tested_operations`: labels of operations this run tested; None means "unknown", every unseen entry is
-    then fixed.
+    A finding is known when its fingerprint entry is live, or else when a live pattern matches it (the first one,
+    in file order). `tested_operations`: labels of operations this run tested; None means "unknown", every unseen
+    entry is then fixed. Patterns are counted (`pattern_matches`), never fixed or not covered.
     """
     today = today or _dt.datetime.now(_dt.timezone.utc).date()
     entries = baseline.entries if baseline else []
+    patterns = baseline.patterns if baseline else []
     index = {e.fingerprint: e for e in entries}
     status: dict[str, str] = {}
-    accepted_by: dict[str, Accepted] = {}
+    accepted_by: dict[str, Accepted | AcceptedPattern] = {}
+    matches = [0] * len(patterns)
     for finding in findings:
         fp = str(finding.get("fingerprint") or "").lower()
+        hits = [i for i, pattern in enumerate(patterns) if pattern.matches(finding)]
+        for i in hits:
+            matches[i] += 1
         entry = index.get(fp)
-        if entry is not None:
-            accepted_by[fp] = entry
-        status[fp] = "known" if entry is not None and not entry.expired(today) else "new"
+        live = [patterns[i] for i in hits if not patterns[i].expired(today)]
+        if entry is not None and not entry.expired(today):
+            chosen: Accepted | AcceptedPattern | None = entry
+        elif live:
+            chosen = live[0]
+        else:  # expired only: shown as "baseline entry expired" on the new finding
+            chosen = entry if entry is not None else (patterns[hits[0]] if hits else None)
+        if chosen is not None:
+            accepted_by[fp] = chosen
+        status[fp] = "known" if chosen is not None and not chosen.expired(today) else "new"
     tested = set(tested_operations) if tested_operations is not None else None
     fixed, not_covered = [], []
     for entry in entries:
@@ -288,4 +331,4 @@ def triage(
         else:
             fixed.append(entry)
     expired = [e for e in entries if e.expired(today)]
-    return Triage(status, accepted_by, expired, fixed, not_covered)
+    return Triage(status, accepted_by, expired, fixed, not_covered, matches)

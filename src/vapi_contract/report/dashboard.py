@@ -9,6 +9,7 @@ from html import escape
 from typing import Any
 
 from .charts import bar_chart, stacked_bar
+from .coverage import by_family, exercised_text
 from .summary import pass_rate_text
 
 OUTCOME_COLOURS = {
@@ -50,6 +51,8 @@ overflow-wrap:anywhere}.tiles{display:flex;flex-wrap:wrap;gap:5px}
 max-width:260px;line-height:1.3}.tile:hover{text-decoration:none;filter:brightness(1.1)}
 .tile b{font-size:10.5px;letter-spacing:.02em;margin-right:4px;opacity:.9}
 .tile{overflow:hidden;white-space:nowrap;text-overflow:ellipsis}.tile small{display:block;opacity:.85}
+.tile[data-exercised=no]{outline:2px dashed #111827;outline-offset:-2px}.ex-yes{color:#16a34a;font-weight:700}
+.ex-no{color:#dc2626;font-weight:700}
 details.finding{border:1px solid #e5e7eb;border-left:4px solid #9ca3af;border-radius:6px;margin:6px 0;
 background:#fff}details.finding.new{border-left-color:#dc2626}details.finding.known{border-left-color:#d97706}
 details.finding summary{cursor:pointer;padding:7px 10px;list-style:none;display:flex;gap:8px;align-items:baseline;
@@ -114,6 +117,7 @@ def _kpis(summary: dict[str, Any]) -> str:
         ("good" if t["passed"] else "", t["passed"], "passed (no new finding)"),
         ("warn" if t["passed_with_known"] else "", t["passed_with_known"], "with known findings"),
         ("", pass_rate_text(t["pass_rate"]), "pass rate"),
+        (_coverage_class(t), exercised_text(t), "success path exercised (2xx checked)"),
         ("bad" if t["new"] else "good", t["new"], "new findings"),
         ("warn" if t["known"] else "", t["known"], "known (accepted)"),
         ("good" if t["fixed"] else "", t["fixed"], "fixed"),
@@ -132,6 +136,46 @@ def _kpis(summary: dict[str, Any]) -> str:
     mix = stacked_bar([(OUTCOME_LABELS[k], outcomes[k], c) for k, c in OUTCOME_COLOURS.items()], width=1200,
                       height=14, title="operations by outcome")
     return f'<div class="kpis">{html}</div>{mix}'
+
+
+def _coverage_class(t: dict[str, Any]) -> str:
+    if t.get("exercised") is None or not t.get("exercised_of"):
+        return ""
+    return "good" if t["exercised"] >= t["exercised_of"] else "warn"
+
+
+def _exercised_mark(op: dict[str, Any]) -> str:
+    """Tile / table marker: 2xx checked, no 2xx, or nothing when unknown (older runs)."""
+    if op.get("exercised") is None:
+        return ""
+    return "2xx \u2713" if op["exercised"] else "no 2xx"
+
+
+def _statuses(op: dict[str, Any]) -> str:
+    return ", ".join(f"{code}\u00d7{n}" for code, n in (op.get("statuses") or {}).items())
+
+
+def _coverage(summary: dict[str, Any]) -> str:
+    """Success-path coverage: the figure, a bar, per-family counts and the operations never exercised (why)."""
+    t = summary["totals"]
+    if t.get("exercised") is None:
+        return ('<section><h2>Success-path coverage <span class="muted">n/a</span></h2><p class="muted">This run '
+                "recorded no coverage evidence (written before coverage existed).</p></section>")
+    ops = [op for op in summary["operations"] if op.get("exercised") is not None]
+    missing = [op for op in ops if not op["exercised"]]
+    unrecorded = max((t.get("exercised_of") or 0) - len(ops), 0)
+    bar = stacked_bar([("exercised", t["exercised"], "#16a34a"), ("never exercised", len(missing), "#dc2626"),
+                       ("no record", unrecorded, "#9ca3af")], width=1200, height=14, title="success-path coverage")
+    families = SEP.join(f"{_e(name)} <b>{done}/{total}</b>" for name, (done, total) in by_family(ops).items())
+    rows = "".join(f'<tr><td><a href="#{_slug(op["operation"])}-row"><code>{_e(op["operation"])}</code></a></td>'
+                   f'<td>{_e(_statuses(op) or "none")}</td><td>{_e(op.get("not_exercised_reason"))}</td></tr>'
+                   for op in missing)
+    table = (f"<h3>Never exercised ({len(missing)})</h3><table><tr><th>operation</th><th>statuses checked</th>"
+             f"<th>reason</th></tr>{rows}</table>") if missing else '<p class="muted">every operation exercised</p>'
+    note = (f'<p class="muted">{unrecorded} operation(s) of the spec have no record in this run.</p>'
+            if unrecorded else "")
+    return (f'<section><h2>Success-path coverage <span class="muted">{_e(exercised_text(t))} operations had a '
+            f"success (2xx) answer observed and checked</span></h2>{bar}<p>{families}</p>{table}{note}</section>")
 
 
 def _legend(summary: dict[str, Any]) -> str:
@@ -159,7 +203,10 @@ def _grid(summary: dict[str, Any]) -> str:
             tip = (f"{op['operation']}: {OUTCOME_LABELS[op['outcome']]} (run status {op['status']}), "
                    f"{op['cases']} cases, p50 {_ms(lat.get('p50'))}, p95 {_ms(lat.get('p95'))}"
                    + (f", {op['new']} new / {op['known']} known findings" if op["findings"] else "")
-                   + (f". {op['reason']}" if op.get("reason") else ""))
+                   + (f". {op['reason']}" if op.get("reason") else "")
+                   + (f". Success path: {_exercised_mark(op)} (checked {_statuses(op) or 'none'})"
+                      if op.get("exercised") is not None else "")
+                   + (f": {op['not_exercised_reason']}" if op.get("not_exercised_reason") else ""))
             note = []
             if op["new"]:
                 note.append(f"{op['new']} new")
@@ -167,8 +214,12 @@ def _grid(summary: dict[str, Any]) -> str:
                 note.append(f"{op['known']} known")
             if not note:
                 note.append(op["status"] if op["status"] != "passed" else f"{op['cases']} cases")
+            if _exercised_mark(op):
+                note.append(_exercised_mark(op))
+            known = op.get("exercised") is not None
+            unex = f' data-exercised="{"yes" if op["exercised"] else "no"}"' if known else ""
             href = f"#{_slug(op['operation'])}" if op["findings"] else "#"
-            tiles.append(f'<a class="tile" href="{href}" title="{_e(tip)}" '
+            tiles.append(f'<a class="tile"{unex} href="{href}" title="{_e(tip)}" '
                          f'style="background:{OUTCOME_COLOURS[op["outcome"]]}"><b>{_e(method)}</b>{_e(path)}'
                          f'<small>{_e(", ".join(note))}</small></a>')
         rows.append(f'<div class="family"><div>{_e(family)}</div><div class="tiles">{"".join(tiles)}</div></div>')
@@ -182,12 +233,17 @@ def _operations_table(summary: dict[str, Any]) -> str:
         lat = op.get("latency_ms") or {}
         colour = OUTCOME_COLOURS[op["outcome"]]
         duration = "" if op.get("duration_s") is None else f"{op['duration_s']:.1f} s"
-        rows.append(f'<tr><td><code>{_e(op["operation"])}</code></td><td><b style="color:{colour}">'
-                    f'{_e(OUTCOME_LABELS[op["outcome"]])}</b></td><td>{op["cases"]}</td><td>{duration}</td>'
+        mark = _exercised_mark(op)
+        css = "ex-yes" if op.get("exercised") else "ex-no"
+        rows.append(f'<tr id="{_slug(op["operation"])}-row"><td><code>{_e(op["operation"])}</code></td>'
+                    f'<td><b style="color:{colour}">{_e(OUTCOME_LABELS[op["outcome"]])}</b></td>'
+                    f'<td><span class="{css}">{_e(mark)}</span> <span class="muted">{_e(_statuses(op))}</span></td>'
+                    f'<td>{op["cases"]}</td><td>{duration}</td>'
                     f'<td>{_ms(lat.get("p50"))}</td><td>{_ms(lat.get("p95"))}</td><td>{_ms(lat.get("max"))}</td>'
-                    f'<td>{_e(op.get("reason") or "")}</td></tr>')
-    return (f'<details><summary>All operations ({len(rows)}): cases, durations, latency, reasons</summary>'
-            "<table><tr><th>operation</th><th>outcome</th><th>cases</th><th>duration</th><th>p50</th>"
+                    f'<td>{_e(op.get("not_exercised_reason") or op.get("reason") or "")}</td></tr>')
+    return (f'<details><summary>All operations ({len(rows)}): success path, cases, durations, latency, reasons'
+            "</summary><table><tr><th>operation</th><th>outcome</th><th>success path (statuses checked)</th>"
+            "<th>cases</th><th>duration</th><th>p50</th>"
             f'<th>p95</th><th>max</th><th>reason</th></tr>{"".join(rows)}</table></details>')
 
 
@@ -294,6 +350,7 @@ def render_dashboard(summary: dict[str, Any]) -> str:
         f'<div class="warn-box">{warnings}</div>' if warnings else "",
         f"<section><h2>Summary</h2>{_kpis(summary)}</section>",
         _grid(summary),
+        _coverage(summary),
         _findings(summary),
         _latency(summary),
         _side_panels(summary),

@@ -1,4 +1,5 @@
-"""Read a run dir's evidence back (run.json + every `findings*.jsonl`, `operations*.jsonl`, `resources*.jsonl`).
+"""Read a run dir's evidence back (run.json + every `findings*.jsonl`, `operations*.jsonl`, `resources*.jsonl`,
+`coverage*.jsonl`).
 
 A killed run may leave a half-written last line; it is skipped and reported in `Evidence.warnings`, never fatal.
 """
@@ -14,6 +15,10 @@ from vapi_contract.errors import UsageError
 
 from .writer import KINDS, SPEC_ISSUES
 
+COVERAGE = "coverage"  # responses checked per operation and status, written by the engine (summed by the report)
+# Every evidence stream a run dir may hold and a merge carries over; older run dirs simply have no coverage files.
+EVIDENCE_KINDS: tuple[str, ...] = tuple(dict.fromkeys((*KINDS, COVERAGE)))
+
 
 @dataclass
 class Evidence:
@@ -22,6 +27,7 @@ class Evidence:
     findings: list[dict[str, Any]] = field(default_factory=list)
     operations: list[dict[str, Any]] = field(default_factory=list)
     resources: list[dict[str, Any]] = field(default_factory=list)
+    coverage: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     files: dict[str, list[str]] = field(default_factory=dict)  # kind -> file names read
 
@@ -64,7 +70,7 @@ def load_evidence(run_dir: Path | str) -> Evidence:
     warnings: list[str] = []
     meta: dict[str, Any] = {}
     run_json = run_dir / "run.json"
-    has_evidence = any(evidence_files(run_dir, kind) for kind in (*KINDS, SPEC_ISSUES))
+    has_evidence = any(evidence_files(run_dir, kind) for kind in (*EVIDENCE_KINDS, SPEC_ISSUES))
     if run_json.exists():
         try:
             meta = json.loads(run_json.read_text(encoding="utf-8"))
@@ -78,7 +84,7 @@ def load_evidence(run_dir: Path | str) -> Evidence:
         raise UsageError(f"{run_dir}: not a run directory (no run.json and no *.jsonl evidence)")
 
     evidence = Evidence(run_dir=run_dir, meta=meta, warnings=warnings)
-    for kind in KINDS:
+    for kind in EVIDENCE_KINDS:
         paths = evidence_files(run_dir, kind)
         evidence.files[kind] = [p.name for p in paths]
         records = [r for p in paths for r in read_jsonl(p, warnings)]

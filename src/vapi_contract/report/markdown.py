@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .coverage import by_family, exercised_text
 from .summary import pass_rate_text
 
 MAX_ROWS = 40
@@ -62,6 +63,38 @@ def _pass_rate_line(t: dict[str, Any]) -> str:
             f"{t['passed_with_known']} of them with known (accepted) findings only.")
 
 
+def _coverage_line(t: dict[str, Any]) -> str:
+    if t.get("exercised") is None:
+        return "Success path exercised: n/a (this run recorded no coverage evidence)."
+    return (f"Success path exercised: **{exercised_text(t)}** operations had a documented success (2xx) answer "
+            "observed and checked.")
+
+
+def _coverage_section(summary: dict[str, Any]) -> list[str]:
+    """Operations never exercised, with the reason; the exercised ones as per-family counts."""
+    t = summary["totals"]
+    ops = [op for op in summary["operations"] if op.get("exercised") is not None]
+    if t.get("exercised") is None or not ops:
+        return []
+    missing = [op for op in ops if not op["exercised"]]
+    lines = [f"### Success-path coverage: {exercised_text(t)}", ""]
+    unrecorded = (t.get("exercised_of") or 0) - len(ops)
+    if missing:
+        lines += [f"Never exercised ({len(missing)}):", "", "| operation | statuses checked | reason |", "|---|---|---|"]
+        for op in missing[:MAX_ROWS]:
+            seen = ", ".join(f"{code} x{n}" for code, n in (op.get("statuses") or {}).items()) or "none"
+            lines.append(f"| `{_cell(op['operation'])}` | {seen} | {_cell(op.get('not_exercised_reason'), 240)} |")
+        if len(missing) > MAX_ROWS:
+            lines.append(f"| \u2026 | | {len(missing) - MAX_ROWS} more in summary.json / index.html |")
+        lines.append("")
+    if unrecorded > 0:
+        lines += [f"_{unrecorded} operation(s) of the spec have no record in this run (neither tested nor skipped)._",
+                  ""]
+    families = ", ".join(f"{_cell(name)} {done}/{total}" for name, (done, total) in by_family(ops).items())
+    lines += [f"Exercised by family: {families}", ""]
+    return lines
+
+
 def render_markdown(summary: dict[str, Any]) -> str:
     t = summary["totals"]
     res = summary["resources"]
@@ -76,12 +109,21 @@ def render_markdown(summary: dict[str, Any]) -> str:
         "",
         _pass_rate_line(t),
         "",
+        _coverage_line(t),
+        "",
         "Findings by class: " + ", ".join(f"{k} {v}" for k, v in t["by_classification"].items()),
         "",
     ]
     for warning in summary.get("warnings") or []:
         lines.append(f"> \u26a0\ufe0f {_cell(warning, 300)}")
     if summary.get("warnings"):
+        lines.append("")
+    missing = summary.get("missing") or []
+    if missing:  # selected, no result: why the verdict is incomplete
+        lines += [f"### Selected but no result ({len(missing)}): the run is incomplete", ""]
+        lines += [f"- `{_cell(m['operation'])}`: {_cell(m['reason'])}" for m in missing[:MAX_ROWS]]
+        if len(missing) > MAX_ROWS:
+            lines.append(f"- \u2026 {len(missing) - MAX_ROWS} more in summary.json")
         lines.append("")
 
     new = [f for f in summary["findings"] if f["status"] == "new"]
@@ -127,6 +169,12 @@ def render_markdown(summary: dict[str, Any]) -> str:
     if summary.get("not_covered"):
         lines += [(f"_{len(summary['not_covered'])} accepted finding(s) belong to operations this run did not "
                   "test._"), ""]
+    patterns = (summary.get("baseline") or {}).get("patterns") or {}
+    if patterns.get("entries"):
+        lines += [f"_Baseline patterns: {patterns['used']} used, {patterns['unused']} unused "
+                  "(" + "; ".join(f"{_cell(e.get('describe') or '', 80)}: {e['matched']}"
+                                  + (" (expired)" if e.get("expired") else "") for e in patterns["entries"][:10])
+                  + ")._", ""]
 
     problems = [op for op in summary["operations"] if op["status"] in ("error", "timeout", "unfinished")]
     if problems:
@@ -134,6 +182,7 @@ def render_markdown(summary: dict[str, Any]) -> str:
         for op in problems[:MAX_ROWS]:
             lines.append(f"- `{_cell(op['operation'])}`: {op['status']}, {_cell(op.get('reason') or '')}")
         lines.append("")
+    lines += _coverage_section(summary)
     if res["leaks"] or res["created"]:
         leak_note = f" \u2014 **{res['leaks']} leaked**" if res["leaks"] else ""
         lines += [f"Resources: {res['created']} created, {res['deleted']} deleted{leak_note}"

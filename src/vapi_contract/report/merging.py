@@ -10,8 +10,8 @@ from typing import Any
 
 from vapi_contract.errors import UsageError
 
-from .evidence import Evidence, evidence_files, load_evidence
-from .writer import KINDS, atomic_write_text, new_run_id
+from .evidence import COVERAGE, EVIDENCE_KINDS, Evidence, evidence_files, load_evidence
+from .writer import atomic_write_text, new_run_id
 
 _SHARD = re.compile(r"^(\d+)/(\d+)$")
 
@@ -78,7 +78,7 @@ def merged_meta(shards: list[Evidence]) -> dict[str, Any]:
         "status": _status(metas),
         "timings": timings,
         "spec_issues": list(issues.values()),
-        "options": metas[0].get("options") or {},
+        "options": _merged_options(metas),
         "merged_from": [str(m.get("run_id") or e.run_dir.name) for m, e in zip(metas, shards)],
         "shards": [{"run_id": m.get("run_id"), "dir": str(e.run_dir), "shard": m.get("shard"),
                     "status": m.get("status"), "exit_code": m.get("exit_code"), "timings": m.get("timings")}
@@ -95,7 +95,7 @@ def _check_out_dir(out_dir: Path, inputs: list[Path]) -> None:
         return
     previous = out_dir / "run.json"
     is_merge = previous.exists() and "merged_from" in previous.read_text(encoding="utf-8", errors="replace")
-    worker_files = [p for kind in KINDS for p in evidence_files(out_dir, kind) if p.name != f"{kind}.jsonl"]
+    worker_files = [p for kind in EVIDENCE_KINDS for p in evidence_files(out_dir, kind) if p.name != f"{kind}.jsonl"]
     if (previous.exists() and not is_merge) or worker_files:
         raise UsageError(f"--out {out_dir} already holds the evidence of a run; choose a new directory")
 
@@ -122,7 +122,10 @@ def merge(
         raise UsageError(f"cannot merge runs of different specs (spec sha256 differ: {listed})")
     meta = merged_meta(shards)
     out.mkdir(parents=True, exist_ok=True)
-    for kind in KINDS:
+    for kind in EVIDENCE_KINDS:  # coverage records are summed by the report, so shards' records just concatenate
+        if kind == COVERAGE and not any(e.files.get(kind) for e in shards):
+            (out / f"{kind}.jsonl").unlink(missing_ok=True)  # older runs: no coverage evidence, figure stays n/a
+            continue
         lines = []
         for evidence in shards:
             label = evidence.meta.get("shard") or evidence.run_dir.name
@@ -131,3 +134,15 @@ def merge(
         atomic_write_text(out / f"{kind}.jsonl", "".join(line + "\n" for line in lines))
     atomic_write_text(out / "run.json", json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
     return build(out, baseline)
+
+
+def _merged_options(metas: list[dict[str, Any]]) -> dict[str, Any]:
+    """The first shard's options, with `selected` the union of every shard's: a merged run that misses any
+    shard's test is incomplete, not only one that misses shard 1's."""
+    options = dict(metas[0].get("options") or {})
+    lists = [m.get("options", {}).get("selected") for m in metas]
+    if all(isinstance(x, list) for x in lists):
+        options["selected"] = sorted({label for x in lists for label in x})
+    elif "selected" in options:
+        options.pop("selected")  # some shard did not record its selection: judge the merge as before
+    return options

@@ -9,6 +9,7 @@ import datetime as _dt
 from collections import Counter
 from typing import Any
 
+from . import coverage as _coverage
 from .baseline import Baseline, triage
 from .evidence import Evidence
 from .normalize import (
@@ -65,6 +66,9 @@ def _operations(evidence: Evidence, findings: list[dict[str, Any]], warnings: li
         if current and STATUS_SEVERITY.index(current["status"]) <= STATUS_SEVERITY.index(op["status"]):
             continue
         by_op[op["operation"]] = {**op, "family": family_of(op["operation"])}
+    coverage = _coverage.summed(evidence.coverage, warnings)  # success-path coverage (report/coverage.py)
+    for entry in _coverage.coverage_only(coverage, by_op):
+        by_op[entry["operation"]] = {**entry, "family": family_of(entry["operation"])}
     for finding in findings:  # evidence for an operation that never reported back (killed mid-way)
         name = finding["operation"]
         if name not in by_op:
@@ -77,6 +81,7 @@ def _operations(evidence: Evidence, findings: list[dict[str, Any]], warnings: li
         op["new"] = sum(f["status"] == "new" for f in mine)
         op["known"] = sum(f["status"] == "known" for f in mine)
         op["outcome"] = _outcome(op, mine)
+    _coverage.annotate(by_op.values(), coverage, _coverage.recorded(evidence))
     return sorted(by_op.values(), key=_op_order)
 
 
@@ -151,11 +156,44 @@ def _verdict(meta: dict[str, Any], totals: dict[str, Any]) -> tuple[str, int]:
         return "incomplete", 3
     if status in ("interrupted", "running") or (meta and not meta.get("finished_at")):
         return "incomplete", 3
-    if totals["operations"] == 0:
+    if totals["operations"] == 0 or not totals.get("tested"):  # nothing tested (all skipped) is not a pass
         return "incomplete", 3
-    if totals["error"] or totals["unfinished"] or totals["timeout_untested"]:
+    if totals["error"] or totals["unfinished"] or totals["timeout_untested"] or totals.get("missing"):
         return "incomplete", 3
     return "pass", 0
+
+
+def _missing(meta: dict[str, Any], records: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Selected tests (run.json `options.selected`: the run's or shard's own plan) with no result: deselected with
+    `-k`, lost with a worker that died, or cut before their first case. Unknown (empty) for runs that predate
+    `selected`."""
+    selected = (meta.get("options") or {}).get("selected")
+    if not isinstance(selected, list):
+        return []
+    by_label: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        by_label.setdefault(text(record.get("operation")) or "unknown", []).append(record)
+    missing = []
+    for label in dict.fromkeys(str(s) for s in selected):
+        mine = by_label.get(label)
+        if not mine:
+            missing.append({"operation": label, "reason": "no result: the test did not run (deselected, e.g. "
+                            "with -k, or its worker died)"})
+        elif all(r.get("status") == "timeout" and not number(r.get("cases")) for r in mine):
+            why = next((text(r.get("reason")) for r in mine if text(r.get("reason"))), None) or "cut"
+            missing.append({"operation": label, "reason": f"no case ran: {why}"})
+    return missing
+
+
+def _patterns(baseline: Baseline | None, matches: list[int], today: _dt.date | None) -> dict[str, Any] | None:
+    """Accepted-finding patterns: how many findings each matched in this run (never fixed / not covered)."""
+    if baseline is None:
+        return None
+    today = today or _dt.datetime.now(_dt.timezone.utc).date()
+    entries = [{**p.as_dict(), "describe": p.match.describe(), "matched": n, "expired": p.expired(today)}
+               for p, n in zip(baseline.patterns, matches)]
+    return {"used": sum(e["matched"] > 0 for e in entries), "unused": sum(e["matched"] == 0 for e in entries),
+            "entries": entries}
 
 
 def summarize(evidence: Evidence, baseline: Baseline | None = None, *, today: _dt.date | None = None) -> dict:
@@ -191,6 +229,7 @@ def summarize(evidence: Evidence, baseline: Baseline | None = None, *, today: _d
         "fixed": len(result.fixed),
         "flaky": sum(f["flaky"] for f in findings),
         "by_classification": {c: class_counts.get(c, 0) for c in CLASSIFICATIONS},
+        **_coverage.totals(operations, meta),
     }
     in_spec = totals["operations_in_spec"]
     if in_spec is not None and len(operations) < in_spec and not meta.get("shard"):
@@ -199,7 +238,8 @@ def summarize(evidence: Evidence, baseline: Baseline | None = None, *, today: _d
     # An operation cut by its time budget after some cases was tested (and is shown as timed out); one cut
     # before any case was not, and that makes the run incomplete.
     untested = sum(op["status"] == "timeout" and op["cases"] == 0 for op in operations)
-    verdict, exit_code = _verdict(meta, {**totals, "timeout_untested": untested})
+    missing = _missing(meta, evidence.operations)
+    verdict, exit_code = _verdict(meta, {**totals, "timeout_untested": untested, "missing": len(missing)})
     spec_issues = meta["spec_issues"]
     latencies = [op for op in operations if op["latency_ms"] and op["latency_ms"].get("p95") is not None]
     options = meta.get("options") or {}
@@ -209,6 +249,7 @@ def summarize(evidence: Evidence, baseline: Baseline | None = None, *, today: _d
         "run": {key: meta.get(key) for key in RUN_META_KEYS if key in meta},
         "verdict": verdict,
         "exit_code": exit_code,
+        "missing": missing,
         "totals": totals,
         "operations": operations,
         "findings": findings,
@@ -216,8 +257,9 @@ def summarize(evidence: Evidence, baseline: Baseline | None = None, *, today: _d
         "not_covered": [e.as_dict() for e in result.not_covered],
         "baseline": None if baseline is None else {
             "path": str(baseline.path) if baseline.path else None,
-            "entries": len(baseline.entries),
+            "entries": len(baseline.entries) + len(baseline.patterns),
             "expired": [e.fingerprint for e in result.expired],
+            "patterns": _patterns(baseline, result.pattern_matches, today),
         },
         "resources": _resources(evidence.resources),
         "latency": {

@@ -21,7 +21,7 @@ from typing import Any
 from ..fsutil import atomic_write
 from .redact import Redactor
 
-KINDS = ("findings", "operations", "resources")
+KINDS = ("findings", "operations", "resources", "coverage")
 SPEC_ISSUES = "spec-issues"  # spec problems found by workers during the run; merged into run.json's list
 
 
@@ -149,6 +149,11 @@ class RunWriter:
     def resource(self, record: dict[str, Any]) -> None:
         """Append a resource the run created / deleted / failed to delete on the target."""
         self._append("resources", {"time": utc_now(), **record})
+
+    def coverage(self, record: dict[str, Any]) -> None:
+        """Append responses checked for one operation since the last flush (`{operation, statuses, checked,
+        source, reason}`); the report sums them into the run's success-path coverage."""
+        self._append("coverage", record)
 
     def spec_issue(self, record: dict[str, Any]) -> None:
         """Append a spec issue found while testing (`{kind, pointer, message, fingerprint}`); reports merge

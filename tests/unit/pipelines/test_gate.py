@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from vapi_contract.cli import main
-from vapi_contract.pipelines import gate
+from vapi_contract.pipelines import contract_stage, gate
 from vapi_contract.spec import validate as spec_validate
 from vapi_contract.spec.sources import load_file
 from vapi_contract.spec.store import SnapshotStore
@@ -170,3 +170,17 @@ def test_cli_exit_codes_and_one_line_errors(tmp_path, store, newest_spec, capsys
     (tmp_path / "broken.json").write_text('{"openapi": ')
     assert main(["gate", "--candidate", str(tmp_path / "broken.json"), *common]) == 2
     assert "invalid JSON" in capsys.readouterr().err
+
+
+def test_gate_contract_line_shows_exercised(tmp_path):
+    summary = {"exit_code": 0, "totals": {"findings": 0, "new": 0, "new_contract": 0, "known": 0, "fixed": 0,
+                                          "pass_rate": 100.0, "exercised": 56, "exercised_of": 79},
+               "operations": [{"operation": "GET /call/{id}", "exercised": False, "statuses": {"404": 7},
+                               "not_exercised_reason": "no object to address"}], "findings": []}
+    outcome = contract_stage.ContractOutcome(tmp_path, 0, summary=summary)
+    check = gate.check_contract(outcome, "twin")
+    assert check.summary.endswith("pass rate 100%, exercised 56/79")
+    assert any("1 operation(s) never received a checked success answer" in n for n in check.notes)
+    old = {**summary, "totals": {k: v for k, v in summary["totals"].items() if not k.startswith("exercised")}}
+    assert gate.check_contract(contract_stage.ContractOutcome(tmp_path, 0, summary=old), "twin").summary.endswith(
+        "exercised n/a")

@@ -11,6 +11,7 @@ import pytest
 
 from vapi_contract.cli import main
 from vapi_contract.pipelines import history, nightly
+from vapi_contract.pipelines.dashboard import render_html, render_markdown
 from vapi_contract.report.writer import RunWriter
 from vapi_contract.spec import validate as spec_validate
 from vapi_contract.spec.sources import load_file
@@ -173,3 +174,43 @@ def test_unusable_spec_is_exit_2_and_leaves_store_and_history_alone(tmp_path, st
     assert main(argv) == 2
     assert "HTML" in capsys.readouterr().err
     assert (store / "index.json").read_text() == before and not (tmp_path / "history.json").exists()
+
+
+def _with_coverage(run_dir):
+    writer = RunWriter(run_dir, [], worker="gw0", fsync=False)
+    writer._append("coverage", {"operation": "GET /assistant", "source": "fuzz", "statuses": {"200": 20},
+                                "checked": 20, "reason": None})
+    writer._append("coverage", {"operation": "POST /assistant", "source": "fuzz", "statuses": {"400": 25},
+                                "checked": 25, "reason": None})
+    writer.close()
+    return run_dir
+
+
+def test_nightly_shows_exercised_next_to_the_pass_rate(tmp_path, store, newest_spec_path, capsys):
+    run_dir = _with_coverage(write_run(tmp_path / "run", finding_on=None, exit_code=0))
+    nightly.run(options(tmp_path, store, newest_spec_path, contract_dirs=[run_dir]))
+    out = capsys.readouterr().out
+    assert "pass rate 100%, exercised 1/79" in out
+    night = json.loads((tmp_path / "night" / "nightly.json").read_text())
+    coverage = night["contract"]["coverage"]
+    assert (coverage["exercised"], coverage["exercised_of"], coverage["text"]) == (1, 79, "1/79")
+    assert coverage["not_exercised"] == [{"operation": "POST /assistant", "statuses": {"400": 25},
+                                          "reason": "no success answer received (statuses seen: 400 x25)"}]
+    html = (tmp_path / "night" / "index.html").read_text()
+    assert "<b class=\"\">1/79</b><span>success path exercised</span>" in html
+    assert "Success-path coverage: 1/79" in html and "no success answer received (statuses seen: 400 x25)" in html
+    assert "success path exercised 1/79" in (tmp_path / "night" / "summary.md").read_text()
+    (entry,) = history.read(tmp_path / "history.json")
+    assert entry["exercised"] == {"exercised": 1, "exercised_of": 79}
+
+
+def test_a_run_without_coverage_and_an_older_night_show_n_a(tmp_path, store, newest_spec_path, capsys):
+    run_dir = write_run(tmp_path / "run", finding_on=None, exit_code=0)
+    nightly.run(options(tmp_path, store, newest_spec_path, contract_dirs=[run_dir]))
+    assert "pass rate 100%, exercised n/a" in capsys.readouterr().out
+    night = json.loads((tmp_path / "night" / "nightly.json").read_text())
+    assert night["contract"]["coverage"]["text"] == "n/a" and night["contract"]["coverage"]["not_exercised"] == []
+    del night["contract"]["coverage"]  # nightly.json written before coverage existed
+    assert "Success-path coverage: n/a" in render_html(night, [], 1)
+    assert "success path exercised n/a" in render_markdown(night)
+    assert "exercised n/a" in nightly.terminal_summary(night, tmp_path)

@@ -22,10 +22,10 @@ def _split(source: Path, out: Path, shards: int = 2) -> list[Path]:
         meta = {**evidence.meta, "run_id": f"20261121T020000Z-00000{index}", "shard": f"{index}/{shards}"}
         meta["timings"] = {k: v / index for k, v in meta["timings"].items()}
         writer.start(meta)
-        for kind in ("findings", "operations", "resources"):
+        for kind in ("findings", "operations", "resources", "coverage"):
             for record in getattr(evidence, kind):
                 if kind == "resources" and index == 1 or kind != "resources" and record["operation"] in mine:
-                    getattr(writer, kind[:-1])(record)
+                    writer._append(kind, record)  # records as read back (time fields included)
         writer.finish({k: meta[k] for k in ("finished_at", "status", "exit_code")})
         writer.close()
         dirs.append(run_dir)
@@ -94,3 +94,12 @@ def test_interrupted_shard_makes_the_merge_incomplete(tmp_path, nightly_dir):
     (shards[1] / "run.json").write_text(json.dumps(meta))
     merged = merge(shards, tmp_path / "merged")
     assert merged["run"]["status"] == "interrupted" and merged["run"]["finished_at"] is None
+
+
+def test_merged_selection_is_every_shards_selection():
+    from vapi_contract.report.merging import _merged_options
+
+    merged = _merged_options([{"options": {"profile": "nightly", "selected": ["GET /a", "lifecycle /a"]}},
+                              {"options": {"profile": "nightly", "selected": ["GET /b"]}}])
+    assert merged == {"profile": "nightly", "selected": ["GET /a", "GET /b", "lifecycle /a"]}
+    assert "selected" not in _merged_options([{"options": {"selected": ["GET /a"]}}, {"options": {}}])

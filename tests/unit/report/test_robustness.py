@@ -28,6 +28,10 @@ FINDING_KEYS = ["operation", "check", "classification", "fingerprint", "message"
                 "status_code", "details", "time"]
 OPERATION_KEYS = ["operation", "status", "cases", "duration_s", "latency_ms", "checks", "reason"]
 RESOURCE_KEYS = ["action", "operation", "resource_id", "name", "time"]
+COVERAGE = st.fixed_dictionaries({}, optional={
+    "operation": st.sampled_from(["GET /assistant", "POST /x", "lifecycle tool"]) | json_values,
+    "statuses": st.dictionaries(st.sampled_from(["200", "201", "404", "2xx", ""]), json_values, max_size=3)
+    | json_values, "checked": json_values, "source": json_values, "reason": json_values})
 META_KEYS = ["run_id", "started_at", "finished_at", "target", "spec", "profile", "seed", "max_examples",
              "workers", "shard", "exit_code", "status", "timings", "spec_issues", "options"]
 
@@ -36,11 +40,13 @@ META_KEYS = ["run_id", "started_at", "finished_at", "target", "spec", "profile",
                                                                    HealthCheck.too_slow])
 @given(meta=_record(META_KEYS), findings=st.lists(_record(FINDING_KEYS), max_size=4),
        operations=st.lists(_record(OPERATION_KEYS), max_size=4),
-       resources=st.lists(_record(RESOURCE_KEYS), max_size=3))
-def test_any_json_in_any_field_still_builds_valid_reports(tmp_path_factory, meta, findings, operations, resources):
+       resources=st.lists(_record(RESOURCE_KEYS), max_size=3), coverage=st.lists(COVERAGE, max_size=4))
+def test_any_json_in_any_field_still_builds_valid_reports(tmp_path_factory, meta, findings, operations, resources,
+                                                          coverage):
     run_dir = tmp_path_factory.mktemp("run")
     (run_dir / "run.json").write_text(json.dumps(meta))
-    for name, records in (("findings", findings), ("operations", operations), ("resources", resources)):
+    for name, records in (("findings", findings), ("operations", operations), ("resources", resources),
+                          ("coverage", coverage)):
         (run_dir / f"{name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
     summary = build(run_dir)
     schema = json.loads(schema_path().read_text())
