@@ -25,6 +25,7 @@ def engine():
     eng = Engine(context(), collection_s=_STATE.get("collection_s", 0.0))
     eng.schema_load_s += time.perf_counter() - started - eng.schema_load_s
     yield eng
+    eng.tracker.cleanup()  # every object the run created, whichever test made it, even when tests failed
     eng.close()
 
 
@@ -39,8 +40,12 @@ def accepted_baseline():
 @pytest.fixture(scope="session")
 def resources(engine):
     """Objects the run creates on the target: tagged, tracked, deleted at the end even when tests fail."""
-    from vapi_contract.contract.resources import Tracker
+    return engine.tracker  # cleaned up when the engine closes
 
-    tracker = Tracker(engine)
-    yield tracker
-    tracker.cleanup()
+
+@pytest.fixture(autouse=True)
+def _flush_coverage(request):
+    """After every test: latency of its hand-built requests, and its coverage counts to the run dir."""
+    yield
+    if "engine" in request.fixturenames:
+        request.getfixturevalue("engine").end_test()

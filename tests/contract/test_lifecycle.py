@@ -1,8 +1,11 @@
 """Stateful lifecycle of every CRUD family derived from the spec (Vapi's spec has no OpenAPI links), with the
-cross-tenant checks when VAPI_API_KEY_SECONDARY (or the twin's second org) is available."""
+cross-tenant checks when VAPI_API_KEY_SECONDARY (or the twin's second org) is available; and the read-only
+behaviour of every selected list that documents `limit` (limit honoured, filters filter), on whatever objects the
+account holds, families or not."""
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -15,6 +18,35 @@ from vapi_contract.contract.lifecycle import Lifecycle
 pytestmark = pytest.mark.contract
 
 
+def pytest_generate_tests(metafunc):
+    """`behaviour GET /x` tests: the selected (this shard's) list operations that document `limit`."""
+    if "list_label" not in metafunc.fixturenames:
+        return
+    from vapi_contract.contract.context import CONTEXT_ENV
+
+    labels: list[str] = []
+    if os.environ.get(CONTEXT_ENV):
+        from vapi_contract.contract.behaviour import list_labels
+        from vapi_contract.contract.context import load_normalized
+        from vapi_contract.contract.plugin import context
+
+        ctx = context()
+        labels = list_labels(load_normalized(ctx.spec_cache), ctx.run_plan.operations)
+    metafunc.parametrize("list_label", labels, ids=labels)
+
+
+def _verdict(outcome: OperationOutcome, findings: list[dict], accepted_baseline, what: str) -> None:
+    real = [f for f in findings if not f["flaky"] and f["classification"] != "infra"]
+    known = known_reason(real, accepted_baseline)
+    if known and outcome.status not in ("error", "timeout"):
+        pytest.xfail(f"{what}: {known}")
+    if real:
+        pytest.fail("\n".join(f"[{f['classification']}] {f['operation']} {f['check']}: {f['message']}"
+                              for f in real), pytrace=False)
+    if outcome.status in ("error", "timeout"):
+        pytest.fail(f"{what}: {outcome.reason}", pytrace=False)
+
+
 def test_lifecycle(engine, resources, family, accepted_baseline):
     started = time.perf_counter()
     scenario = Lifecycle(engine, resources, family)
@@ -25,22 +57,35 @@ def test_lifecycle(engine, resources, family, accepted_baseline):
     except OperationCut as cut:
         outcome.status, outcome.reason = "timeout", f"lifecycle {cut.reason}"
     outcome.cases = scenario.requests
-    outcome.findings = scenario.findings
-    skip_reason = getattr(scenario, "skip_reason", None)
+    # the steps' own findings, and the battery's findings on every response the steps received
+    drained = engine.drain_findings() if hasattr(engine, "drain_findings") else []
+    outcome.findings = scenario.findings + drained  # the record's status stays the steps' own verdict
+    skip_reason = scenario.skip_reason
     if outcome.status == "error" and skip_reason:
         outcome.status, outcome.reason = "skipped", skip_reason
     elif outcome.status == "error":
         outcome.reason = "could not create an object to follow"
     outcome.duration_s = time.perf_counter() - started
-    engine.write_operation(outcome, checks=["lifecycle", "tenant_isolation"])
+    engine.write_operation(outcome, checks=["lifecycle", "tenant_isolation", "behaviour"])
     if outcome.status == "skipped":
         pytest.skip(skip_reason)
-    real = [f for f in scenario.findings if not f["flaky"] and f["classification"] != "infra"]
-    known = known_reason(real, accepted_baseline)
-    if known and outcome.status not in ("error", "timeout"):
-        pytest.xfail(f"lifecycle {family.name}: {known}")
-    if real:
-        pytest.fail("\n".join(f"[{f['classification']}] {f['operation']} {f['check']}: {f['message']}"
-                              for f in real), pytrace=False)
-    if outcome.status in ("error", "timeout"):
-        pytest.fail(f"lifecycle {family.name}: {outcome.reason}", pytrace=False)
+    _verdict(outcome, outcome.findings, accepted_baseline, f"lifecycle {family.name}")
+
+
+def test_list_behaviour(engine, list_label, accepted_baseline):
+    from vapi_contract.contract.behaviour import ListProbe
+
+    started = time.perf_counter()
+    probe = ListProbe(engine, list_label)
+    outcome = OperationOutcome(f"behaviour {list_label}")
+    try:
+        with watch(engine.options.op_budget_s, engine.options.memory_cap_mb):
+            probe.run()
+        outcome.status = "failed" if any(not f["flaky"] for f in probe.findings) else "passed"
+    except OperationCut as cut:
+        outcome.status, outcome.reason = "timeout", f"behaviour {cut.reason}"
+    drained = engine.drain_findings() if hasattr(engine, "drain_findings") else []
+    outcome.cases, outcome.findings = probe.requests, probe.findings + drained
+    outcome.duration_s = time.perf_counter() - started
+    engine.write_operation(outcome, checks=["behaviour"])
+    _verdict(outcome, outcome.findings, accepted_baseline, f"behaviour {list_label}")

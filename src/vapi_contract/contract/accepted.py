@@ -23,9 +23,10 @@ def run_baseline(options: dict[str, Any]) -> Baseline | None:
 
 def known_reason(findings: Iterable[dict[str, Any]], baseline: Baseline | None, *,
                  today: _dt.date | None = None) -> str | None:
-    """The xfail reason when every finding is known (accepted, not expired); None when any is new (or none)."""
+    """The xfail reason when every finding is known (its fingerprint accepted, or matched by a pattern; not
+    expired); None when any is new (or none)."""
     findings = list(findings)
-    if not findings or baseline is None or not baseline.entries:
+    if not findings or baseline is None or not baseline.has_entries:
         return None
     status = triage(findings, baseline, today=today).status
     if any(state != "known" for state in status.values()):

@@ -22,6 +22,14 @@ def register(subparsers) -> None:
     run.add_argument("pytest_args", nargs=argparse.REMAINDER, help="after `--`: extra pytest arguments")
     run.set_defaults(handler=run_command)
 
+    plan = subparsers.add_parser(
+        "plan", help="what a run would do to the target, operation by operation, without sending anything",
+        description="Print, for every operation of the spec, whether the run fuzzes it (and on which objects), "
+                    "touches it only through a lifecycle, or never sends it, and why. Sends no request.")
+    add_to_argparse(plan)
+    plan.add_argument("--json", action="store_true", help="one JSON object per operation")
+    plan.set_defaults(handler=plan_command)
+
     janitor = subparsers.add_parser("janitor", help="delete objects left behind by earlier runs (by name tag)")
     janitor.add_argument("--target", default=None, help="base URL (default $VAPI_BASE_URL)")
     janitor.add_argument("--spec", default=None, help="spec source (to find the CRUD families)")
@@ -65,6 +73,20 @@ def run_command(args) -> int:
         raise UsageError("--workers must be at least 1")
     options = resolve(raw)
     suite = suite_dir()
+    listing = {"--co", "--collect-only", "--markers", "--fixtures", "--fixtures-per-test", "-h", "--help",
+               "--version", "-V"}
+    if listing & set(args.pytest_args or []):  # a listing has no side effects: pytest's plugin prepares nothing
+        import pytest
+
+        given = []  # the suite's own options, as pytest options, so the listing shows this run's plan
+        for row in OPTIONS:
+            value = getattr(args, dest(row["name"]))
+            if row.get("action") == "store_true":
+                given += [row["name"]] if value else []
+            elif value is not None and value != row.get("default"):
+                given += [row["name"], str(value)]
+        argv = pytest_argv(args, suite)
+        return int(pytest.main(argv[:1] + given + argv[1:]))
     ctx, twin = prepare(options, owner="cli")
     path = install(ctx)
     rc = None
@@ -86,6 +108,23 @@ def run_command(args) -> int:
     if rc == 5:  # nothing collected: the selection matched no operation
         print("vapi-contract: no test ran (does --operations match any operation?)", file=sys.stderr)
     return code
+
+
+def plan_command(args) -> int:
+    import json
+    from dataclasses import asdict
+
+    from ..spec.sources import load
+    from .describe import describe, render
+    from .options import OPTIONS, dest, resolve
+
+    options = resolve({dest(row["name"]): getattr(args, dest(row["name"])) for row in OPTIONS})
+    plan, rows = describe(load(options.spec).document, options)
+    if args.json:
+        print("\n".join(json.dumps(asdict(row)) for row in rows))
+    else:
+        print(render(plan, rows, options))
+    return 0
 
 
 def janitor_command(args) -> int:

@@ -28,6 +28,12 @@ from .plan import Plan, build
 
 CONTEXT_ENV = "VAPI_CONTRACT_CONTEXT"
 CACHE_FORMAT = 1
+TWIN_SEED_OBJECTS = 3
+# The suite's test files and what their tests record: `operations` one result per fuzzed operation (its label),
+# `lifecycle` one per CRUD family (`lifecycle /x`) and per list behaviour probe (`behaviour GET /x`). The auth
+# probes (test_auth.py) record findings against the probed operation and no result of their own, so they are not
+# in `selected`.
+SUITES = ("operations", "lifecycle", "auth")
 
 
 @dataclass
@@ -135,8 +141,24 @@ def check_reachable(base_url: str, timeout: float = 10.0) -> None:
         raise TargetUnreachableError(f"target {base_url} unreachable: {type(exc).__name__}: {exc}") from None
 
 
-def prepare(options: RunOptions, owner: str) -> tuple[RunContext, Any]:
-    """Everything a run needs before its tests start. Returns (context, twin-or-None); raises VapiContractError."""
+def selected_ids(plan: Plan, document: dict[str, Any], suites: tuple[str, ...] = SUITES) -> list[str]:
+    """What the run means to test, as the ids of the results its tests record (run.json `options.selected`): the
+    report calls a run with any of them missing incomplete, never a pass. A shard's plan is its own share."""
+    ids: list[str] = []
+    if "operations" in suites:
+        ids += plan.operations
+    if "lifecycle" in suites:
+        from .behaviour import list_labels
+
+        ids += [f"lifecycle {family.name}" for family in plan.families]
+        ids += [f"behaviour {label}" for label in list_labels(document, plan.operations)]
+    return ids
+
+
+def prepare(options: RunOptions, owner: str, *, suites: tuple[str, ...] = SUITES) -> tuple[RunContext, Any]:
+    """Everything a run needs before its tests start. Returns (context, twin-or-None); raises VapiContractError.
+    `suites`: the test files the run collects (a `pytest tests/contract/test_operations.py` run records no
+    lifecycle), which decide `options.selected`."""
     from ..report.writer import RunWriter, new_run_id
     from ..spec.sources import load
 
@@ -153,7 +175,9 @@ def prepare(options: RunOptions, owner: str) -> tuple[RunContext, Any]:
     if options.is_twin:
         from ..twin.server import start_twin
 
-        twin = start_twin(spec=loaded.document, port=0, fault=options.twin_fault)
+        # a few objects in every collection before the run, as a real account has: item operations are
+        # exercised on objects that exist, not only on ones the run created
+        twin = start_twin(spec=loaded.document, port=0, fault=options.twin_fault, seed_objects=TWIN_SEED_OBJECTS)
         base_url, kind, tokens = twin.base_url, "twin", list(twin.tokens.values())
     else:
         if not config.api_key():
@@ -178,7 +202,8 @@ def prepare(options: RunOptions, owner: str) -> tuple[RunContext, Any]:
         "workers": options.workers, "shard": f"{options.shard[0]}/{options.shard[1]}" if options.shard else None,
         "timings": ctx.timings, "spec_issues": issues,
         "options": {**_public_options(options), "excluded": plan.excluded,
-                    "families": [f.name for f in plan.families], "notes": loaded.notes},
+                    "families": [f.name for f in plan.families], "notes": loaded.notes,
+                    "selected": selected_ids(plan, document, suites)},
     })
     writer.close()
     skipped = {**{label: "not selected by --operations" for label in plan.unselected}, **plan.excluded}
@@ -269,9 +294,42 @@ def finish(ctx: RunContext, twin: Any, *, pytest_rc: int | None, interrupted: bo
     final = RunWriter(run_dir, ctx.secrets())
     final.finish({"exit_code": code, "status": status})
     final.close()
-    print(f"vapi-contract: run {ctx.run_id}: {summary.get('verdict')} (exit {code}); reports in {run_dir}",
-          file=sys.stderr)
+    print(f"vapi-contract: run {ctx.run_id}: {summary.get('verdict')} (exit {code}){missing_text(summary)}; "
+          f"reports in {run_dir}", file=sys.stderr)
     return code
+
+
+def missing_text(summary: dict[str, Any], shown: int = 5) -> str:
+    """`; 3 selected without a result: GET /a, lifecycle /b, ...` for the terminal line, or ``."""
+    missing = [m.get("operation") for m in summary.get("missing") or [] if isinstance(m, dict)]
+    if not missing:
+        return ""
+    more = f" (+{len(missing) - shown} more)" if len(missing) > shown else ""
+    return f"; {len(missing)} selected without a result: {', '.join(map(str, missing[:shown]))}{more}"
+
+
+def dry_plan(options: RunOptions) -> tuple[Plan | None, str]:
+    """(plan, spec origin) a run with these options would test, from the spec alone, for `pytest --co`: no twin,
+    no target check, no run dir. A local spec (file, snapshot id, `latest`) is read as given; the default source or a
+    URL is not fetched, the newest snapshot in the store (else the newest mirror version) stands in for it; with
+    neither, (None, why): nothing is listed."""
+    from ..spec.fetch import is_url
+    from ..spec.sources import load, load_file, load_snapshot, newest_in_mirror, open_store
+
+    if options.spec is not None and not is_url(str(options.spec)):
+        loaded = load(options.spec)
+    else:
+        store = open_store(None)
+        latest = store.latest()
+        mirror = config.spec_mirror()
+        if latest is not None:
+            loaded = load_snapshot(store, latest.id)
+        elif mirror is not None and mirror.is_dir():
+            loaded = load_file(newest_in_mirror(mirror))
+        else:
+            return None, "the spec would be downloaded and no snapshot or mirror holds a copy (pass --spec FILE)"
+    spec_cache, _, _ = normalized_spec(loaded.raw, loaded.document)
+    return build(load_normalized(spec_cache), options), loaded.origin
 
 
 def new_seed() -> int:

@@ -19,7 +19,9 @@ from .case_cache import CaseCache
 from .checks import api_key_not_echoed, undocumented_properties
 from .checks.latency_budget import latency_budget, summary
 from .context import RunContext, load_normalized
+from .coverage import Coverage
 from .generation import release_memory
+from .negation import really_invalid
 from .transport import Client, InfraError, RequestBudgetExhausted
 
 # check -> the check that reports the same cause more precisely (reported instead, never both)
@@ -27,6 +29,16 @@ REDUNDANT = {"status_code_conformance": "undocumented_status_code"}
 # After an operation, a worker above this share of its memory cap empties the generation caches (release_memory):
 # cheap operations skip the ~0.2 s it costs, and heavy ones never pile up until the cap cuts everything after them.
 RELEASE_AT = 0.6
+
+
+# Requests kept aside from a request budget for what is not fuzzing: per lifecycle, per auth-probed operation.
+LIFECYCLE_REQUESTS, AUTH_REQUESTS = 40, 4
+
+
+class ShareSpent(BaseException):
+    """The operation used its share of the run's request budget: it stops generating, and its cases stand (a
+    BaseException, so hypothesis does not shrink it). Without shares the first operations would spend the whole
+    budget and the last ones would not be tested at all, on a spec with more operations than the budget covers."""
 
 
 @dataclass
@@ -79,10 +91,29 @@ class Engine:
         self.writer = RunWriter(Path(ctx.run_dir), self.secrets)
         self.cache = CaseCache(ctx.spec_fingerprint, enabled=self.options.case_cache)
         self._seen: set[str] = set()
+        self.coverage = Coverage(self.writer)
+        self.exchange_latency: dict[str, list[float]] = {}  # hand-built requests' latencies, per operation
+        self.exchange_findings: list[dict[str, Any]] = []  # findings of hand-built requests, per test
+        from .objects import ObjectPool
+        from .resources import Tracker
+
+        self.tracker = Tracker(self)  # objects this run created: deleted at the end of the session
+        self.objects = ObjectPool(self)
 
     def _worker_budget(self) -> int:
         budget = self.options.request_budget
         return max(1, budget // max(1, self.options.workers)) if budget else 0
+
+    def operation_share(self) -> int:
+        """Requests one fuzzed operation may send under a request budget (0: no budget, no share): what is left
+        after lifecycles and auth probes, split evenly over the operations this worker is expected to run."""
+        budget = self._worker_budget()
+        if not budget:
+            return 0
+        workers = max(1, self.options.workers)
+        reserved = (LIFECYCLE_REQUESTS * len(self.plan.families) + AUTH_REQUESTS * len(self.plan.auth_operations))
+        per_worker_ops = max(1.0, len(self.plan.operations) / workers)
+        return max(10, int((budget - reserved / workers) / per_worker_ops))
 
     # -- helpers ------------------------------------------------------------------------------------------
     def auth_headers(self, key: str | None = None) -> dict[str, str]:
@@ -92,6 +123,31 @@ class Engine:
     def find(self, label: str):
         method, path = label.split(" ", 1)
         return self.schema[path][method]
+
+    def exchange(self, label: str, method: str, path: str, **kwargs):
+        """Send a hand-built request for `label` through the one response-check path (contract/exchange.py)."""
+        from . import exchange
+
+        return exchange.send(self, label, method, path, **kwargs)
+
+    def drain_findings(self) -> list[dict[str, Any]]:
+        """Findings of hand-built requests since the last call (the test that sent them reports them)."""
+        found, self.exchange_findings = self.exchange_findings, []
+        return found
+
+    def end_test(self) -> None:
+        """After each test: the latency budget of hand-built requests, then flush coverage counts."""
+        for label, samples in self.exchange_latency.items():
+            problem = latency_budget(samples, self.options.latency_budget_ms)
+            if problem:
+                finding = self.finding(label, "latency_budget", problem, status_code=None, reproducer="",
+                                       details=summary(samples))
+                if finding["fingerprint"] not in self._seen:
+                    self.exchange_findings.append(finding)
+                    self.record_finding(OperationOutcome(label), finding)
+        self.exchange_latency.clear()
+        with paused():
+            self.coverage.flush()
 
     def spec_issue(self, kind: str, pointer: str, message: str) -> None:
         import hashlib
@@ -164,11 +220,17 @@ class Engine:
             self.spec_issue("unsendable-case", outcome.label, f"{outcome.label}: {type(exc).__name__}: {exc}")
             return
         outcome.latencies_ms.append(_elapsed_ms(response))
+        self.coverage.saw(outcome.label, "fuzz", response.status_code)
+        self.objects.observe(case, response)
         failed = self.run_checks(case, response, headers)
         names = {name for name, _ in failed}
         for name, failure in failed:
             if name in REDUNDANT and REDUNDANT[name] in names:
                 continue  # the same cause, reported once by the more precise check
+            if name == "negative_data_rejection" and not really_invalid(self.document, case):
+                self.spec_issue("negation-still-valid", outcome.label, f"{outcome.label}: a negated request "
+                                "body still matches the request schema (another oneOf/anyOf branch): not a finding")
+                continue
             with paused():
                 self.report_failure(case, response, headers, name, failure, outcome)
 
@@ -182,13 +244,17 @@ class Engine:
                                details={"case_id": case.id, "generation_mode": _mode(case)})
         if finding["fingerprint"] in self._seen:
             return
-        finding["flaky"] = not self.reproduces(case, headers, name)
+        finding["flaky"] = not self.reproduces(case, response, headers, name)
         self.record_finding(outcome, finding)
 
-    def reproduces(self, case, headers, name: str) -> bool:
-        """Replay the case once; the finding stands only if the same check fails again."""
+    def reproduces(self, case, response, headers, name: str) -> bool:
+        """Replay the case once; the finding stands only if the same check fails again. A DELETE that succeeded
+        is not replayed (its object is gone: the replay could only answer 404), the first observation stands."""
+        if case.method.upper() == "DELETE" and 200 <= response.status_code < 300:
+            return True
         try:
             again = self.client.call(case, headers)
+            self.objects.observe(case, again)  # a replayed create made an object too: tracked, deleted at the end
         except (InfraError, RequestBudgetExhausted):
             return False
         except Exception:  # noqa: BLE001 - not re-sendable: the first observation stands
@@ -210,20 +276,31 @@ class Engine:
             outcome.status, outcome.reason = "error", f"spec: operation unusable: {str(exc)[:200]}"
             return self.close_operation(outcome, started)
 
+        from .objects import Targets
+
+        targets: list[Targets] = []
+        share, first_sent = self.operation_share(), self.client.stats.sent
+
         def run_case(case):
+            if share and self.client.stats.sent - first_sent >= share:
+                raise ShareSpent()
             t0 = time.perf_counter()
+            targets[0].apply(case)
             self.execute(case, outcome)
             self.cache.remember(case)
             io_time[0] += time.perf_counter() - t0
 
         try:
             with watch(self.options.op_budget_s, self.options.memory_cap_mb) as dog:
+                targets.append(Targets(self.objects, label))  # real objects for path ids (reads harvest them)
                 for case in self.cache.replay(operation, self.options):
                     run_case(case)
                     dog.check()
                 if not self.cache.was_replayed(label):
                     self.generate(operation, run_case, dog)
                 self.cache.store(label)
+        except ShareSpent:
+            outcome.reason = f"stopped at its share of the request budget ({share} requests) after {outcome.cases} cases"
         except RequestBudgetExhausted as exc:
             outcome.status, outcome.reason = "error", f"infra: {exc.reason}"
         except OperationCut as cut:
@@ -295,6 +372,7 @@ class Engine:
             })
 
     def close(self) -> None:
+        self.end_test()
         self.writer.close()
         self.cache.close()
 

@@ -20,13 +20,18 @@ WEIGHT_CAP = 50_000
 
 @dataclass
 class CrudFamily:
-    name: str  # collection path, e.g. "/assistant"
+    name: str  # collection path, e.g. "/assistant" or "/test-suite/{testSuiteId}/test"
     create: str  # "POST /assistant"
     list: str | None
     get: str
     update: str | None
     delete: str
     id_param: str
+    parent: str | None = None  # name of the family whose object this one lives under ("/test-suite")
+    parent_param: str | None = None  # the path parameter carrying the parent's id ("testSuiteId")
+    media: str | None = "application/json"  # create's request body media type (multipart for uploads)
+    tag_field: str | None = None  # name-like string field every create body offers; None: tracked by id alone
+    file_field: str | None = None  # multipart creates: the binary property the generated file goes in
 
 
 @dataclass
@@ -89,13 +94,89 @@ def requires_bearer(document: dict[str, Any], definition: dict[str, Any]) -> boo
     return bool(security) and any(isinstance(req, dict) and req for req in security)
 
 
+NAME_LIKE = ("name", "title", "label", "displayName", "description")
+
+
+def _segments(path: str) -> list[str]:
+    return [s for s in path.split("/") if s]
+
+
+def _shape(path: str) -> str:
+    """`/test-suite/{testSuiteId}` and `/test-suite/{id}` agree."""
+    return "/" + "/".join("{}" if s.startswith("{") else s for s in _segments(path))
+
+
+def _deref(document: dict[str, Any], schema: Any, depth: int = 0) -> Any:
+    while isinstance(schema, dict) and "$ref" in schema and depth < 50:
+        schema = resolve_ref(document, schema["$ref"])
+        depth += 1
+    return schema
+
+
+def schema_branches(document: dict[str, Any], schema: Any) -> list[dict[str, Any]]:
+    """The alternatives a body may take (oneOf/anyOf branches, else the schema itself), each with its allOf parts
+    merged into one {properties, required} view."""
+    schema = _deref(document, schema)
+    if not isinstance(schema, dict):
+        return []
+    alternatives = list(schema.get("oneOf") or schema.get("anyOf") or []) or [schema]
+    out = []
+    for alternative in alternatives:
+        alternative = _deref(document, alternative)
+        if not isinstance(alternative, dict):
+            continue
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        for part in [alternative] + list(alternative.get("allOf") or []):
+            part = _deref(document, part)
+            if isinstance(part, dict):
+                properties.update({k: _deref(document, v) for k, v in (part.get("properties") or {}).items()})
+                required += list(part.get("required") or [])
+        out.append({"properties": properties, "required": required})
+    return out
+
+
+def request_media(document: dict[str, Any], method: str, path: str) -> tuple[str | None, Any]:
+    """(media type, schema) of an operation's request body: the JSON one when offered, else the first."""
+    operation = ((document.get("paths") or {}).get(path) or {}).get(method.lower()) or {}
+    content = (_deref(document, operation.get("requestBody")) or {}).get("content") or {}
+    if not content:
+        return None, None
+    media = next((m for m in content if "json" in m), next(iter(content)))
+    return media, (content.get(media) or {}).get("schema")
+
+
+def _create_shape(document: dict[str, Any], path: str) -> tuple[str | None, str | None, str | None]:
+    """(media, tag field, file field) of `POST path`."""
+    media, schema = request_media(document, "POST", path)
+    branches = schema_branches(document, schema)
+    tag = None
+    if branches and media and "json" in media:
+        tag = next((n for n in NAME_LIKE if all(
+            (b["properties"].get(n) or {}).get("type") in ("string", None) and n in b["properties"] for b in branches)),
+            None)
+    file_field = None
+    if media and "json" not in media:
+        for branch in branches:
+            file_field = file_field or next((n for n, v in branch["properties"].items() if isinstance(v, dict) and (
+                v.get("format") == "binary" or (v.get("items") or {}).get("format") == "binary")), None)
+        if file_field is None and media.startswith("multipart"):
+            file_field = "file"
+    return media, tag, file_field
+
+
 def find_families(document: dict[str, Any]) -> list[CrudFamily]:
     """CRUD families from path shapes: `P` with POST (+GET list) and `P/{x}` with GET and DELETE (+PATCH).
-    Vapi's spec has no OpenAPI links, so this is how the lifecycle tests know what belongs together."""
+    Vapi's spec has no OpenAPI links, so this is how the lifecycle tests know what belongs together.
+
+    `P` may hold path parameters: one that addresses another family's object (`/test-suite/{testSuiteId}/test`
+    under `/test-suite/{id}`) makes that family the parent (its object is created first); any other
+    (`/provider/{provider}/{resourceName}`) is filled with a schema-valid value like every required parameter.
+    A version prefix (`/v2/x` next to `/x`) is a family of its own only when it has its own POST and item path."""
     paths = document.get("paths") or {}
     families = []
     for collection, item in paths.items():
-        if "{" in collection or not isinstance(item, dict) or "post" not in item:
+        if not isinstance(item, dict) or "post" not in item:
             continue
         for candidate, member in paths.items():
             if not candidate.startswith(collection + "/{") or candidate.count("/") != collection.count("/") + 1:
@@ -104,14 +185,39 @@ def find_families(document: dict[str, Any]) -> list[CrudFamily]:
                 continue
             if "get" in member and "delete" in member:
                 param = candidate.rsplit("{", 1)[1].rstrip("}")
+                media, tag, file_field = _create_shape(document, collection)
                 families.append(CrudFamily(
                     name=collection, create=f"POST {collection}",
                     list=f"GET {collection}" if "get" in item else None, get=f"GET {candidate}",
                     update=f"PATCH {candidate}" if "patch" in member else None,
-                    delete=f"DELETE {candidate}", id_param=param,
+                    delete=f"DELETE {candidate}", id_param=param, media=media, tag_field=tag, file_field=file_field,
                 ))
                 break
+    items = {_shape(f.get.split(" ", 1)[1]): f for f in families}
+    for fam in families:
+        parts = _segments(fam.name)
+        for cut in range(len(parts) - 1, 0, -1):  # the deepest parameter that addresses another family's object
+            if not parts[cut].startswith("{"):
+                continue
+            parent = items.get(_shape("/" + "/".join(parts[:cut + 1])))
+            if parent is not None and parent is not fam:
+                fam.parent, fam.parent_param = parent.name, parts[cut].strip("{}")
+                break
     return sorted(families, key=lambda f: f.name)
+
+
+def family_chain(families: list[CrudFamily], family: CrudFamily) -> list[CrudFamily]:
+    """The family's ancestors, outermost first, then the family (a cycle or a missing parent ends the chain)."""
+    by_name = {f.name: f for f in families}
+    chain = [family]
+    while chain[0].parent and chain[0].parent in by_name and by_name[chain[0].parent] not in chain:
+        chain.insert(0, by_name[chain[0].parent])
+    return chain
+
+
+def family_is_costly(families: list[CrudFamily], family: CrudFamily) -> bool:
+    """Creating the object (or any ancestor it needs) costs money or reaches the real world."""
+    return any(safety.classify("POST", f.name).is_cost for f in family_chain(families, family))
 
 
 def shard_of(items: list[tuple[str, int]], count: int) -> dict[str, int]:
@@ -126,6 +232,13 @@ def shard_of(items: list[tuple[str, int]], count: int) -> dict[str, int]:
     return assignment
 
 
+def creates_deletable(document: dict[str, Any], collection: str) -> bool:
+    """Objects a POST to `collection` makes can be deleted again: `DELETE collection/{x}` exists."""
+    paths = document.get("paths") or {}
+    return any(path.startswith(collection + "/{") and path.endswith("}") and path.count("/") == collection.count("/")
+               + 1 and isinstance(item, dict) and "delete" in item for path, item in paths.items())
+
+
 def build(document: dict[str, Any], options: RunOptions) -> Plan:
     plan = Plan()
     live = not options.is_twin
@@ -138,7 +251,8 @@ def build(document: dict[str, Any], options: RunOptions) -> Plan:
         weight = operation_weight(document, op.definition, op.path_item)
         plan.weights[label] = weight
         reason = safety.exclusion_reason(op.method, op.path, op.operation_id, live=live,
-                                         allow_cost=options.allow_cost, profile=options.profile)
+                                         allow_cost=options.allow_cost, profile=options.profile,
+                                         deletable=creates_deletable(document, op.path))
         if reason:
             plan.excluded[label] = reason
         else:
@@ -152,10 +266,10 @@ def build(document: dict[str, Any], options: RunOptions) -> Plan:
             plan.auth_operations.append(label)
     families = []
     if options.lifecycle:
-        for fam in find_families(document):
-            create = fam.create.split(" ", 1)
-            verdict = safety.classify(create[0], create[1])
-            if verdict.is_cost and not options.allow_cost:
+        every = find_families(document)
+        for fam in every:
+            # costly families cost nothing on the twin; on a URL only with --allow-cost
+            if family_is_costly(every, fam) and not options.allow_cost and live:
                 continue
             if matches(fam.create, options.operations) or matches(fam.get, options.operations):
                 families.append(fam)

@@ -4,6 +4,10 @@ Controller side (no xdist, or the xdist controller): when the suite was not star
 prepare the run (spec, twin, plan, run dir) in `pytest_configure` and finish it (reports, exit code) in
 `pytest_unconfigure`. Worker side: parametrize the tests from the plan, one test per operation named by its label,
 heaviest first, and share one Engine per worker.
+
+Collection-only invocations (`--co`, `--markers`, `--fixtures`, `--fixtures-per-test`, `--help`, `--version`) have
+no side effects: no twin, no run dir, no verdict line. `--co` still lists the tests a run would have, from a plan
+built from the spec alone.
 """
 
 from __future__ import annotations
@@ -30,17 +34,35 @@ def _raw_options(config) -> dict:
     return raw
 
 
-def _targets_suite(config) -> bool:
-    """Only a run that names tests/contract (or a file in it) starts the suite: a bare `pytest` over the whole
-    repo must not start a twin and a full contract run as a side effect."""
+SUITE_FILES = {"test_operations.py": "operations", "test_lifecycle.py": "lifecycle", "test_auth.py": "auth"}
+NO_RUN_OPTIONS = ("collectonly", "markers", "showfixtures", "show_fixtures_per_test", "help", "version")
+
+
+def _suites(config) -> tuple[str, ...]:
+    """The suite's test files this invocation names (the whole folder: all of them); empty when it names none,
+    so a bare `pytest` over the whole repo does not start a twin and a full contract run as a side effect."""
     from pathlib import Path
 
+    from .context import SUITES
+
     suite = Path(__file__).resolve().parents[3] / "tests" / "contract"
+    named: list[str] = []
     for arg in config.args:
         path = Path(str(arg).split("::", 1)[0]).resolve()
-        if path == suite or suite in path.parents:
-            return True
-    return False
+        if path == suite:
+            return SUITES
+        if suite in path.parents:
+            named.append(SUITE_FILES.get(path.name, "other"))
+    return tuple(s for s in SUITES if s in named) or (("other",) if named else ())
+
+
+def _targets_suite(config) -> bool:
+    return bool(_suites(config))
+
+
+def _collection_only(config) -> bool:
+    """Invocations that only list or describe (tests, markers, fixtures, help, version): they run no test."""
+    return any(getattr(config.option, name, None) for name in NO_RUN_OPTIONS)
 
 
 def pytest_configure(config):
@@ -51,11 +73,36 @@ def pytest_configure(config):
     from .context import install, prepare
     from .options import resolve
 
+    if _collection_only(config):
+        if getattr(config.option, "collectonly", False):
+            _dry_plan(config)
+        return
     try:
-        ctx, twin = prepare(resolve(_raw_options(config)), owner="pytest")
+        ctx, twin = prepare(resolve(_raw_options(config)), owner="pytest", suites=_suites(config))
     except VapiContractError as exc:
         raise pytest.UsageError(f"vapi-contract: {exc}") from None
     _STATE.update(ctx=ctx, twin=twin, path=install(ctx))
+
+
+def _dry_plan(config) -> None:
+    """`--co`: the plan a run would test, built from the spec alone (no twin, no target, no run dir)."""
+    import sys
+
+    from ..errors import VapiContractError
+    from .context import dry_plan
+    from .options import resolve
+
+    try:
+        plan, origin = dry_plan(resolve(_raw_options(config)))
+    except VapiContractError as exc:
+        raise pytest.UsageError(f"vapi-contract: {exc}") from None
+    if plan is None:
+        print(f"vapi-contract: collection only: tests not listed: {origin}", file=sys.stderr)
+        return
+    _STATE["dry_plan"] = plan
+    print(f"vapi-contract: collection only (spec {origin}): {len(plan.operations)} operations, "
+          f"{len(plan.families)} lifecycles, {len(plan.auth_operations)} auth probes would run; "
+          "no twin started, no run dir written", file=sys.stderr)
 
 
 def _finish(rc: int | None) -> int:
@@ -77,6 +124,7 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def pytest_unconfigure(config):
+    _STATE.pop("dry_plan", None)
     if "ctx" in _STATE:  # the session never finished (usage error before it started)
         _finish(4)
 
@@ -93,11 +141,14 @@ def pytest_generate_tests(metafunc):
     if not {"operation_label", "auth_label", "family"} & set(names):
         return
     started = time.perf_counter()
-    if not os.environ.get(CONTEXT_ENV):  # collected as part of a wider run: nothing to test, said so
+    if "dry_plan" in _STATE:  # --co: list what a run would test
+        plan = _STATE["dry_plan"]
+    elif not os.environ.get(CONTEXT_ENV):  # collected as part of a wider run: nothing to test, said so
         for name in {"operation_label", "auth_label", "family"} & set(names):
             metafunc.parametrize(name, [])
         return
-    plan = context().run_plan
+    else:
+        plan = context().run_plan
     if "operation_label" in names:
         metafunc.parametrize("operation_label", plan.operations, ids=plan.operations)
     if "auth_label" in names:

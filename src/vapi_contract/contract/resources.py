@@ -37,6 +37,7 @@ class Created:
     delete_query: dict[str, Any] = field(default_factory=dict)  # required query parameters of the DELETE
     delete_headers: dict[str, str] = field(default_factory=dict)  # required header parameters of the DELETE
     delete_body: Any = None  # the DELETE's required JSON body (None: the DELETE takes none)
+    delete_label: str | None = None  # the DELETE operation, e.g. "DELETE /assistant/{id}"
 
 
 class Tracker:
@@ -55,13 +56,21 @@ class Tracker:
                                      "resource_id": resource_id, "name": item.name if item else None})
 
     def cleanup(self) -> None:
-        """Delete everything still alive; a failed delete is recorded (the report counts it as a leak)."""
-        for resource_id, item in list(self.live.items()):
-            operation = f"DELETE {item.family}/{{id}}"
+        """Delete everything still alive, newest first (an object made under a parent goes before the parent); a
+        failed delete is recorded (the report counts it as a leak). Through `engine.exchange`: the DELETE's answer
+        is checked like any other."""
+        for resource_id, item in reversed(list(self.live.items())):
+            operation = item.delete_label or f"DELETE {item.family}/{{id}}"
             try:
-                response = self.engine.client.request(
-                    "DELETE", item.delete_path, headers={**item.delete_headers, **self.engine.auth_headers()},
-                    params=item.delete_query or None, json=item.delete_body)
+                exchange = getattr(self.engine, "exchange", None)
+                if exchange is not None:
+                    response = exchange(operation, "DELETE", item.delete_path, params=item.delete_query or None,
+                                        headers=item.delete_headers or None, json=item.delete_body,
+                                        source="teardown", key=self.engine.primary)
+                else:
+                    response = self.engine.client.request(
+                        "DELETE", item.delete_path, headers={**item.delete_headers, **self.engine.auth_headers()},
+                        params=item.delete_query or None, json=item.delete_body)
                 ok = response.status_code < 300 or response.status_code == 404
             except Exception:  # noqa: BLE001 - teardown must try every object
                 ok = False

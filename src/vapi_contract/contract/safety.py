@@ -4,8 +4,8 @@ Three kinds of operation, derived from the spec (path, method, operationId), nev
 today's labels, so a new endpoint of an existing kind is classified without a code change:
 
 - `read`: GET/HEAD. Safe everywhere.
-- `mutating`: create/update/delete of a stored object. On a live target only on objects the run created itself
-  (tagged name prefix), so the suite uses them through the lifecycle tests, never by fuzzing ids.
+- `mutating`: create/update/delete of a stored object. In `safe-live` (the default on a URL) fuzzed only on
+  objects the run created itself: creates whose objects it tracks and deletes, writes addressed to its own ids.
 - `cost`: costs money or reaches the real world (placing calls, campaigns, buying phone numbers, chats and LLM
   runs, eval / structured-output / insight runs, analytics queries are reads). Excluded unless `--allow-cost`.
 
@@ -78,11 +78,17 @@ def classify(method: str, path: str, operation_id: str | None = None) -> Classif
 
 
 def exclusion_reason(method: str, path: str, operation_id: str | None, *, live: bool, allow_cost: bool,
-                     profile: str) -> str | None:
-    """Why this operation is not fuzzed in this run, or None when it is."""
+                     profile: str, deletable: bool = False) -> str | None:
+    """Why this operation is not fuzzed in this run, or None when it is.
+
+    In `safe-live` (a customer's account) writes are fuzzed only where they cannot touch what the run did not
+    create: a create whose objects the run tracks and deletes (`deletable`: a `DELETE path/{id}` exists), and
+    writes addressed by path ids, which get ids of objects the run created or generated ids that address
+    nothing (contract/objects.py). Any other profile on a URL is a disposable staging organisation."""
     verdict = classify(method, path, operation_id)
     if verdict.is_cost and not allow_cost:
         return f"costly: {verdict.reason} (pass --allow-cost to include)"
-    if verdict.kind == "mutating" and (live or profile == "safe-live"):
-        return "safe-live: mutations only on objects the run created (covered by the lifecycle tests)"
+    if verdict.kind == "mutating" and profile == "safe-live" and "{" not in path and not deletable:
+        return ("safe-live: a write that is neither a create the run can undo nor addressed to an object it "
+                "created")
     return None

@@ -99,7 +99,7 @@ class Client:
                                                    timeout=self.timeout_s))
 
     def request(self, method: str, path: str, *, headers: dict[str, str] | None = None, json=None,
-                params=None) -> requests.Response:
+                params=None, files=None, data=None) -> requests.Response:
         url = self.base_url + path
         return self.with_retries(lambda: self.session.request(method, url, headers=headers, json=json, params=params,
-                                                              timeout=self.timeout_s))
+                                                              files=files, data=data, timeout=self.timeout_s))

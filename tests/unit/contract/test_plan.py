@@ -19,7 +19,8 @@ def test_twin_plan_excludes_only_costly_operations_and_says_why(newest_spec):
     plan = build(newest_spec, resolve({"target": "twin"}))
     assert "POST /call" in plan.excluded and "costly" in plan.excluded["POST /call"]
     assert "POST /assistant" in plan.operations and "GET /call" in plan.operations
-    assert "/call" not in [f.name for f in plan.families]  # creating a call dials a phone
+    # costly families cost nothing on the twin: their lifecycle runs there (on a URL only with --allow-cost)
+    assert {"/call", "/chat", "/session", "/tool", "/file"} <= {f.name for f in plan.families}
     total = len(plan.operations) + len(plan.excluded)
     assert total == sum(1 for _ in newest_spec["paths"].values() for m in _ if m in ("get", "post", "patch",
                                                                                        "delete", "put"))
@@ -28,11 +29,21 @@ def test_twin_plan_excludes_only_costly_operations_and_says_why(newest_spec):
     assert weights == sorted(weights, reverse=True)
 
 
-def test_live_plan_fuzzes_reads_only(newest_spec):
+def test_live_plan_fuzzes_reads_undoable_creates_and_writes_by_id(newest_spec):
+    """safe-live (the default on a URL): every read, creates whose objects the run deletes again, and writes
+    addressed by id (on the run's own objects, contract/objects.py); nothing costly."""
+    from vapi_contract.contract import safety
+
     plan = build(newest_spec, resolve({"target": "https://api.example.test"}))
-    assert plan.operations and all(label.startswith(("GET ", "POST /analytics")) for label in plan.operations)
-    assert "POST /assistant" in plan.excluded
-    assert "/assistant" in [f.name for f in plan.families]  # lifecycle on objects the run creates itself
+    kinds = {label: safety.classify(*label.split(" ", 1)).kind for label in plan.operations}
+    assert "cost" not in kinds.values() and {"POST /assistant", "PATCH /tool/{id}", "DELETE /file/{id}"} <= set(kinds)
+    assert all(kind == "read" for label, kind in kinds.items() if label.startswith("GET "))
+    assert all("costly" in reason for reason in plan.excluded.values())
+    names = {f.name for f in plan.families}
+    assert {"/assistant", "/tool", "/file"} <= names  # lifecycle on objects the run creates itself
+    assert not names & {"/call", "/chat", "/session", "/campaign", "/phone-number", "/eval/run"}  # costly
+    allowed = build(newest_spec, resolve({"target": "https://api.example.test", "allow_cost": True}))
+    assert {"/call", "/chat", "/eval/run"} <= {f.name for f in allowed.families}
 
 
 def test_operation_filter(newest_spec):
