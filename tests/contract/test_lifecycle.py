@@ -13,6 +13,7 @@ import pytest
 from vapi_contract.contract.accepted import known_reason
 from vapi_contract.contract.budget import OperationCut, watch
 from vapi_contract.contract.engine import OperationOutcome
+from vapi_contract.contract.findings import Finding
 from vapi_contract.contract.lifecycle import Lifecycle
 
 pytestmark = pytest.mark.contract
@@ -35,14 +36,13 @@ def pytest_generate_tests(metafunc):
     metafunc.parametrize("list_label", labels, ids=labels)
 
 
-def _verdict(outcome: OperationOutcome, findings: list[dict], accepted_baseline, what: str) -> None:
-    real = [f for f in findings if not f["flaky"] and f["classification"] != "infra"]
+def _verdict(outcome: OperationOutcome, findings: list[Finding], accepted_baseline, what: str) -> None:
+    real = [f for f in findings if f.real]
     known = known_reason(real, accepted_baseline)
     if known and outcome.status not in ("error", "timeout"):
         pytest.xfail(f"{what}: {known}")
     if real:
-        pytest.fail("\n".join(f"[{f['classification']}] {f['operation']} {f['check']}: {f['message']}"
-                              for f in real), pytrace=False)
+        pytest.fail("\n".join(f.line() for f in real), pytrace=False)
     if outcome.status in ("error", "timeout"):
         pytest.fail(f"{what}: {outcome.reason}", pytrace=False)
 
@@ -81,7 +81,7 @@ def test_list_behaviour(engine, list_label, accepted_baseline):
     try:
         with watch(engine.options.op_budget_s, engine.options.memory_cap_mb):
             probe.run()
-        outcome.status = "failed" if any(not f["flaky"] for f in probe.findings) else "passed"
+        outcome.status = "failed" if any(not f.flaky for f in probe.findings) else "passed"
     except OperationCut as cut:
         outcome.status, outcome.reason = "timeout", f"behaviour {cut.reason}"
     drained = engine.drain_findings() if hasattr(engine, "drain_findings") else []

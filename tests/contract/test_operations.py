@@ -17,11 +17,10 @@ def test_operation(engine, operation_label, accepted_baseline):
     if outcome.status == "error":
         pytest.fail(f"{operation_label}: {outcome.reason}", pytrace=False)
     # findings of the reads that found real objects for this operation's ids are reported here too
-    found = outcome.contract_findings + [f for f in engine.drain_findings()
-                                         if not f["flaky"] and f["classification"] != "infra"]
+    found = outcome.contract_findings + [f for f in engine.drain_findings() if f.real]
     if found:
         known = known_reason(found, accepted_baseline)
         if known:  # only accepted findings: expected, not a pass (the report lists them as known)
             pytest.xfail(f"{operation_label}: {known}")
-        lines = [f"[{f['classification']}] {f['operation']} {f['check']}: {f['message']}" for f in found]
+        lines = [f.line() for f in found]
         pytest.fail(f"{operation_label}: {len(lines)} finding(s)\n" + "\n".join(lines), pytrace=False)

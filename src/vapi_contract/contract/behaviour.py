@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from . import triage
+from .findings import Finding
 from .parameters import is_valid
 from .plan import NAME_LIKE, request_media, schema_branches
 from .resources import items_of
@@ -37,7 +38,7 @@ class Probe:
 
     def __init__(self, engine, subject: str):
         self.engine, self.subject = engine, subject
-        self.findings: list[dict[str, Any]] = []
+        self.findings: list[Finding] = []
         self.requests = 0
 
     def parts(self, label: str, values: dict[str, str] | None = None) -> tuple[str, dict[str, Any], dict[str, str]]:
@@ -113,14 +114,7 @@ class Probe:
                                       reproducer=curl, flaky=flaky, classification=classification,
                                       details={"family": self.subject})
         self.findings.append(finding)
-        self.engine.record_finding(_Sink(), finding)
-
-
-class _Sink:
-    """record_finding wants an outcome to append to; probes keep their own list."""
-
-    def __init__(self):
-        self.findings: list = []
+        self.engine.record_finding(finding)
 
 
 def body_json(response) -> Any:

@@ -20,6 +20,7 @@ from .checks import api_key_not_echoed, undocumented_properties
 from .checks.latency_budget import latency_budget, summary
 from .context import RunContext, load_normalized
 from .coverage import Coverage
+from .findings import Finding
 from .generation import release_memory
 from .negation import really_invalid
 from .transport import Client, InfraError, RequestBudgetExhausted
@@ -47,14 +48,14 @@ class OperationOutcome:
     status: str = "passed"  # passed | failed | skipped | error | timeout
     cases: int = 0
     reason: str | None = None
-    findings: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)
     generation_s: float = 0.0
     duration_s: float = 0.0
 
     @property
-    def contract_findings(self) -> list[dict[str, Any]]:
-        return [f for f in self.findings if f["classification"] != triage.INFRA and not f["flaky"]]
+    def contract_findings(self) -> list[Finding]:
+        return [f for f in self.findings if f.real]
 
 
 class Engine:
@@ -93,7 +94,7 @@ class Engine:
         self._seen: set[str] = set()
         self.coverage = Coverage(self.writer)
         self.exchange_latency: dict[str, list[float]] = {}  # hand-built requests' latencies, per operation
-        self.exchange_findings: list[dict[str, Any]] = []  # findings of hand-built requests, per test
+        self.exchange_findings: list[Finding] = []  # findings of hand-built requests, per test
         from .objects import ObjectPool
         from .resources import Tracker
 
@@ -130,7 +131,7 @@ class Engine:
 
         return exchange.send(self, label, method, path, **kwargs)
 
-    def drain_findings(self) -> list[dict[str, Any]]:
+    def drain_findings(self) -> list[Finding]:
         """Findings of hand-built requests since the last call (the test that sent them reports them)."""
         found, self.exchange_findings = self.exchange_findings, []
         return found
@@ -142,9 +143,9 @@ class Engine:
             if problem:
                 finding = self.finding(label, "latency_budget", problem, status_code=None, reproducer="",
                                        details=summary(samples))
-                if finding["fingerprint"] not in self._seen:
+                if finding.fingerprint not in self._seen:
                     self.exchange_findings.append(finding)
-                    self.record_finding(OperationOutcome(label), finding)
+                    self.record_finding(finding)
         self.exchange_latency.clear()
         with paused():
             self.coverage.flush()
@@ -157,25 +158,23 @@ class Engine:
             self.writer._append("spec-issues", {"kind": kind, "pointer": pointer, "message": message[:500],
                                                 "fingerprint": fp})
 
-    def record_finding(self, outcome: OperationOutcome, finding: dict[str, Any]) -> None:
+    def record_finding(self, finding: Finding, outcome: OperationOutcome | None = None) -> None:
         """Stream a finding once per fingerprint per worker (the same cause seen again only bumps nothing)."""
-        if finding["fingerprint"] in self._seen:
+        if finding.fingerprint in self._seen:
             return
-        self._seen.add(finding["fingerprint"])
-        outcome.findings.append(finding)
+        self._seen.add(finding.fingerprint)
+        if outcome is not None:
+            outcome.findings.append(finding)
         with paused():
-            self.writer.finding(finding)
+            self.writer.finding(finding.record())
 
     def finding(self, operation: str, check: str, message: str, *, status_code: int | None,
                 reproducer: str, flaky: bool = False, transport_error: bool = False,
-                details: dict[str, Any] | None = None, classification: str | None = None) -> dict[str, Any]:
+                details: dict[str, Any] | None = None, classification: str | None = None) -> Finding:
         classification = classification or triage.classify(check, status_code, transport_error=transport_error)
         fingerprint, message = triage.identity(operation, check, classification, message)
-        return {
-            "operation": operation, "check": check, "classification": classification,
-            "fingerprint": fingerprint, "message": message[:500], "reproducer": reproducer, "flaky": flaky, "status_code": status_code,
-            "details": details or {},
-        }
+        return Finding(operation, check, classification, fingerprint, message[:500], reproducer, flaky, status_code,
+                       details or {})
 
     # -- checks -------------------------------------------------------------------------------------------
     def run_checks(self, case, response, headers: dict[str, str], checks=None) -> list[tuple[str, Any]]:
@@ -211,7 +210,7 @@ class Engine:
         except OperationCut:
             raise
         except InfraError as exc:
-            self.record_finding(outcome, self.finding(
+            self.record_finding(outcome=outcome, finding=self.finding(
                 outcome.label, "transport", str(exc), status_code=exc.status_code, transport_error=True,
                 reproducer=triage.curl(case.method, self.ctx.base_url + case.formatted_path, headers, None,
                                        self.secrets)))
@@ -242,10 +241,10 @@ class Engine:
         finding = self.finding(outcome.label, name, message, status_code=response.status_code,
                                reproducer=triage.reproducer_from_response(response, self.secrets),
                                details={"case_id": case.id, "generation_mode": _mode(case)})
-        if finding["fingerprint"] in self._seen:
+        if finding.fingerprint in self._seen:
             return
-        finding["flaky"] = not self.reproduces(case, response, headers, name)
-        self.record_finding(outcome, finding)
+        finding.flaky = not self.reproduces(case, response, headers, name)
+        self.record_finding(finding, outcome)
 
     def reproduces(self, case, response, headers, name: str) -> bool:
         """Replay the case once; the finding stands only if the same check fails again. A DELETE that succeeded
@@ -351,11 +350,12 @@ class Engine:
     def close_operation(self, outcome: OperationOutcome, started: float) -> OperationOutcome:
         problem = latency_budget(outcome.latencies_ms, self.options.latency_budget_ms)
         if problem:
-            self.record_finding(outcome, self.finding(outcome.label, "latency_budget", problem, status_code=None,
-                                                      reproducer="", details=summary(outcome.latencies_ms)))
+            finding = self.finding(outcome.label, "latency_budget", problem, status_code=None, reproducer="",
+                                   details=summary(outcome.latencies_ms))
+            self.record_finding(finding, outcome)
         if outcome.status == "passed" and outcome.contract_findings:
             outcome.status = "failed"
-        if outcome.status == "passed" and any(f["classification"] == triage.INFRA for f in outcome.findings):
+        if outcome.status == "passed" and any(f.classification == triage.INFRA for f in outcome.findings):
             outcome.status, outcome.reason = "error", "infra: the target did not answer some requests"
         outcome.duration_s = time.perf_counter() - started
         self.write_operation(outcome)

@@ -92,20 +92,15 @@ def _report(engine, label, method, path, case, response, headers, name, failure,
     finding = engine.finding(label, name, message, status_code=response.status_code,
                              reproducer=triage.reproducer_from_response(response, engine.secrets),
                              details={"source": source})
-    if finding["fingerprint"] in engine._seen:
+    if finding.fingerprint in engine._seen:
         return
     if method.upper() in SAFE_TO_REPLAY:  # a write is never re-sent: the first observation stands
         try:
             again = _checked(replay())
             check = next((c for c in battery(engine) if c.__name__ == name), None)
-            finding["flaky"] = check is not None and not any(
+            finding.flaky = check is not None and not any(
                 n == name for n, _ in engine.run_checks(case, again, headers, checks=[check]))
         except Exception:  # noqa: BLE001 - a replay that cannot run does not confirm the finding
-            finding["flaky"] = True
+            finding.flaky = True
     engine.exchange_findings.append(finding)
-    engine.record_finding(_Sink(), finding)
-
-
-class _Sink:
-    def __init__(self):
-        self.findings: list = []
+    engine.record_finding(finding)

@@ -138,7 +138,7 @@ class Lifecycle(Probe):
         if self.engine.secondary:
             self.check_isolation(rid)
         self.check_delete(ids)
-        return "failed" if any(not f["flaky"] for f in self.findings) else "passed"
+        return "failed" if any(not f.flaky for f in self.findings) else "passed"
 
     def create_request(self, fam: CrudFamily, name: str, body: Any) -> dict[str, Any]:
         """The keyword arguments of a create step: a JSON body (tagged through the family's name-like field), a

@@ -51,7 +51,7 @@ def fake_engine(broken: set[str]):
     engine = SimpleNamespace(document=DOCUMENT, primary="sk-primary", secrets=["sk-primary"], exchange=exchange,
                              ctx=SimpleNamespace(base_url="http://api.test"), recorded=[],
                              finding=lambda *a, **k: Engine.finding(None, *a, **k))
-    engine.record_finding = lambda _outcome, finding: engine.recorded.append(finding)
+    engine.record_finding = lambda finding, outcome=None: engine.recorded.append(finding)
     return engine, sent
 
 
@@ -74,10 +74,10 @@ def test_each_broken_list_behaviour_is_a_replayed_finding(broken, check, words):
     engine, _sent = fake_engine({broken})
     probe = ListProbe(engine, "GET /thing")
     probe.run()
-    hits = [f for f in probe.findings if f["check"] == check]
-    assert hits and words in hits[0]["message"] and not hits[0]["flaky"]
-    assert hits[0]["reproducer"].startswith("curl -X GET 'http://api.test/thing?") and "sk-primary" not in \
-        hits[0]["reproducer"]
+    hits = [f for f in probe.findings if f.check == check]
+    assert hits and words in hits[0].message and not hits[0].flaky
+    assert hits[0].reproducer.startswith("curl -X GET 'http://api.test/thing?") and "sk-primary" not in \
+        hits[0].reproducer
     assert engine.recorded == probe.findings
 
 
