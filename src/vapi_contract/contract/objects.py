@@ -75,10 +75,12 @@ class ObjectPool:
             return []
         write = self.is_write(label)
         own = [values for values in (self._own_values(template, o) for o in self.own) if values]
-        if write and self.own_only():
+        # a DELETE uses its object up: the run's own first (made for it), so existing objects stay for the reads
+        if (write and self.own_only()) or label.startswith("DELETE "):
             if not own and self.ensure_own(template):
                 own = [v for v in (self._own_values(template, o) for o in self.own) if v]
-            return own
+            if own or self.own_only():
+                return own
         found = own + [v for v in self.harvest(template, label) if v not in own]
         if not found and self.ensure_own(template):  # an empty account: make one object to read
             found = [v for v in (self._own_values(template, o) for o in self.own) if v]

@@ -291,6 +291,7 @@ def build(document: dict[str, Any], options: RunOptions) -> Plan:
         }
         plan.unselected = [k for k in plan.unselected if int(hashlib.sha256(k.encode()).hexdigest(), 16) % count + 1
                            == index]
-    plan.operations = [k for k, _ in sorted(candidates, key=lambda kv: (-kv[1], kv[0]))]
+    # heaviest first, DELETEs last: a delete on an existing object must not leave the reads nothing to read
+    plan.operations = [k for k, _ in sorted(candidates, key=lambda kv: (kv[0].startswith("DELETE "), -kv[1], kv[0]))]
     plan.families = families
     return plan
