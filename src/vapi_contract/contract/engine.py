@@ -238,7 +238,10 @@ class Engine:
         message = f"{title}: {failure.message}".strip(": ") if failure.message else title
         if name not in our_checks.OURS:  # schemathesis' later lines are case data and long explanations
             message = triage.cause_and_detail(message)[0]
+        classification = triage.classify(name, response.status_code,
+                                         documented=triage.documents_status(case, response.status_code))
         finding = self.finding(outcome.label, name, message, status_code=response.status_code,
+                               classification=classification,
                                reproducer=triage.reproducer_from_response(response, self.secrets),
                                details={"case_id": case.id, "generation_mode": _mode(case)})
         if finding.fingerprint in self._seen:

@@ -89,7 +89,9 @@ def _report(engine, label, method, path, case, response, headers, name, failure,
     message = f"{title}: {failure.message}".strip(": ") if failure.message else title
     if name not in OURS:
         message = triage.cause_and_detail(message)[0]
-    finding = engine.finding(label, name, message, status_code=response.status_code,
+    classification = triage.classify(name, response.status_code,
+                                     documented=triage.documents_status(case, response.status_code))
+    finding = engine.finding(label, name, message, status_code=response.status_code, classification=classification,
                              reproducer=triage.reproducer_from_response(response, engine.secrets),
                              details={"source": source})
     if finding.fingerprint in engine._seen:

@@ -29,7 +29,9 @@ PROFILES: dict[str, Profile] = {
     "smoke": Profile("smoke", 5, ("positive",), 0, 15.0, 0, 0.0),
     "gate": Profile("gate", 15, ("positive", "negative"), 10, 30.0, 0, 0.0),
     "nightly": Profile("nightly", 25, ("positive", "negative"), 20, 60.0, 0, 0.0),
-    "safe-live": Profile("safe-live", 10, ("positive", "negative"), 10, 30.0, 3000, 5.0),
+    # 60 s per operation, like nightly: a live run is paced by its rate limit, and the first case of the biggest
+    # bodies (POST /session, /squad) can take 30 s to generate on a loaded 2-core runner
+    "safe-live": Profile("safe-live", 10, ("positive", "negative"), 10, 60.0, 3000, 5.0),
 }
 
 

@@ -18,16 +18,29 @@ INFRA_STATUS = frozenset({429, 502, 503, 504})
 
 ALWAYS_SPEC_GAP = frozenset({"undocumented_properties"})
 STATUS_CHECKS = frozenset({"status_code_conformance", "undocumented_status_code", "positive_data_acceptance"})
+SHAPE_CHECKS = frozenset({"response_schema_conformance", "content_type_conformance"})
 
 
-def classify(check: str, status_code: int | None, *, transport_error: bool = False) -> str:
+def classify(check: str, status_code: int | None, *, transport_error: bool = False,
+             documented: bool = True) -> str:
+    """`documented`: the operation documents this exact status code (not only through `default` or `4XX`)."""
     if transport_error or (status_code in INFRA_STATUS):
         return INFRA
     if check in ALWAYS_SPEC_GAP:
         return SPEC_GAP
     if check in STATUS_CHECKS and status_code is not None and 400 <= status_code < 500:
         return SPEC_GAP  # the server refused sensibly; the spec does not document the refusal
+    if check in SHAPE_CHECKS and not documented and status_code is not None and 400 <= status_code < 500:
+        # a refusal checked against a catch-all (`default`) response that documents the success shape: the error
+        # answer cannot match it, the spec never described it
+        return SPEC_GAP
     return SERVER_BUG
+
+
+def documents_status(case, status_code: int) -> bool:
+    """The case's operation documents `status_code` by its exact code."""
+    responses = getattr(case.operation.definition, "raw", {}).get("responses") or {}
+    return str(status_code) in responses
 
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")

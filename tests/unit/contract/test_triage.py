@@ -35,3 +35,15 @@ def test_curl_redacts_the_key():
         b'{"name": "it\'s sk-live-secret"}', ["sk-live-secret"])
     assert command.startswith("curl -X POST 'http://127.0.0.1:1/assistant?x=1'")
     assert "Bearer ***" in command and "sk-live-secret" not in command and "User-Agent" not in command
+
+
+def test_a_refusal_checked_against_a_catch_all_default_response_is_a_spec_gap():
+    from vapi_contract.contract import triage
+
+    # the spec documents only `default` (with the success shape): an error answer cannot match it
+    assert triage.classify("response_schema_conformance", 404, documented=False) == triage.SPEC_GAP
+    assert triage.classify("content_type_conformance", 401, documented=False) == triage.SPEC_GAP
+    # documented by its own code, or a 2xx/5xx: the server broke what the spec says
+    assert triage.classify("response_schema_conformance", 404, documented=True) == triage.SERVER_BUG
+    assert triage.classify("response_schema_conformance", 200, documented=False) == triage.SERVER_BUG
+    assert triage.classify("response_schema_conformance", 500, documented=False) == triage.SERVER_BUG
