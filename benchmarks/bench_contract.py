@@ -64,10 +64,11 @@ def tree_rss_mb(root: int) -> float:
     return sum(rss.get(pid, 0) for pid in members) * PAGE / 1e6
 
 
-def measure(command: list[str], env: dict[str, str]) -> dict:
-    """Run a command; wall time, peak RSS of its process tree (sampled every 0.2 s), output."""
+def measure(command: list[str], env: dict[str, str], cwd: Path = REPO, timeout: float | None = None) -> dict:
+    """Run a command in `cwd`; wall time, peak RSS of its process tree (sampled every 0.2 s), output. Past
+    `timeout` seconds it is killed (rc -9) with the output it had printed."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True)
     peak = [0.0]
     done = threading.Event()
@@ -79,7 +80,11 @@ def measure(command: list[str], env: dict[str, str]) -> dict:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    output, _ = process.communicate()
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
     done.set()
     sampler.join()
     return {"seconds": time.perf_counter() - started, "peak_mb": peak[0], "output": output,

@@ -34,14 +34,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_contract import tree_rss_mb  # same process-tree RSS reading
+from bench_contract import measure  # same wall time and process-tree RSS reading
 
 REPO = Path(__file__).resolve().parents[1]
 SPEC = Path(os.environ.get("VAPI_SPEC_MIRROR", REPO.parent / "shared" / "vapi-spec-history")) / \
@@ -146,27 +145,9 @@ def run_st(twin: Twin, spec_file: Path, excluded: list[str], examples: int, seed
 
 
 def _measure(command: list[str], env: dict, cwd: Path, timeout: float | None = None) -> dict:
-    """Run a command in `cwd` (the before-run resolves its defaults, e.g. the baseline, in its own checkout):
-    wall time, peak RSS of its process tree sampled every 0.2 s, output."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    peak, done = [0.0], threading.Event()
-
-    def sample():
-        while not done.is_set():
-            peak[0] = max(peak[0], tree_rss_mb(process.pid))
-            done.wait(0.2)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    try:
-        output, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:  # reported as rc=-9 with the cases it had printed (none: st prints at the end)
-        process.kill()
-        output, _ = process.communicate()
-    done.set()
-    sampler.join()
-    return {"seconds": time.perf_counter() - started, "peak_mb": peak[0], "output": output, "rc": process.returncode}
+    """`bench_contract.measure` in `cwd` (the before-run resolves its defaults, e.g. the baseline, in its own
+    checkout); st is killed past `timeout` (rc -9: it prints its cases only at the end)."""
+    return measure(command, env, cwd=cwd, timeout=timeout)
 
 
 def normalized_spec_file(directory: Path) -> Path:

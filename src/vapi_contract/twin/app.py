@@ -69,10 +69,15 @@ def build_app(state: TwinState) -> Starlette:
             return error(401, "admin token required", "Unauthorized")
         return None
 
+    def admin_only(handler):
+        """Twin endpoints answer only the admin token."""
+        async def guarded(request: Request) -> Response:
+            return admin_denied(request) or await handler(request)
+
+        return guarded
+
+    @admin_only
     async def switch_spec(request: Request) -> Response:
-        denied = admin_denied(request)
-        if denied:
-            return denied
         body, problem = parse_body(await request.body())
         if problem or not isinstance(body, dict):
             return error(400, [problem or "body must be an OpenAPI document or {\"source\": ...}"], "Bad Request")
@@ -89,10 +94,8 @@ def build_app(state: TwinState) -> Starlette:
             return error(400, [str(exc)], "Bad Request")
         return json_response({"generation": served.generation, "operations": len(served.routes)})
 
+    @admin_only
     async def set_fault(request: Request) -> Response:
-        denied = admin_denied(request)
-        if denied:
-            return denied
         body, problem = parse_body(await request.body())
         name = body.get("name") if isinstance(body, dict) else None
         if problem or (name is not None and name not in FAULTS):
@@ -100,17 +103,13 @@ def build_app(state: TwinState) -> Starlette:
         state.fault = name
         return json_response({"fault": name})
 
+    @admin_only
     async def reset(request: Request) -> Response:
-        denied = admin_denied(request)
-        if denied:
-            return denied
         state.reset()
         return json_response({"objects": state.store.count()})
 
+    @admin_only
     async def seed(request: Request) -> Response:
-        denied = admin_denied(request)
-        if denied:
-            return denied
         body, problem = parse_body(await request.body())
         count = body.get("count") if isinstance(body, dict) else None
         if problem or not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= 1000:
@@ -122,10 +121,8 @@ def build_app(state: TwinState) -> Starlette:
         added = state.reseed()
         return json_response({"seeded": added, "objects": state.store.count()})
 
+    @admin_only
     async def stats(request: Request) -> Response:
-        denied = admin_denied(request)
-        if denied:
-            return denied
         return json_response({label: {str(code): n for code, n in sorted(codes.items())}
                               for label, codes in sorted(state.answered.items())})
 
