@@ -234,3 +234,18 @@ def test_a_request_budget_is_shared_so_every_operation_is_tested(tmp_path, newes
     assert all(ops[label]["status"] in ("passed", "failed") and ops[label]["cases"] > 0 for label in
                ("GET /assistant", "GET /tool", "GET /squad", "GET /file")), ops
     assert sent <= 70
+
+
+def test_nested_item_operations_are_exercised_on_objects_harvested_level_by_level(tmp_path, spec_history):
+    """`/test-suite/{testSuiteId}/test/{id}` (2025-03-08): the parents are listed first, then their children."""
+    from vapi_contract.twin.server import start_twin
+
+    spec = spec_history / "2025-03-08T0141-570dd60.json.gz"
+    with start_twin(spec=spec, seed_objects=2) as twin:
+        env = {"VAPI_API_KEY": twin.tokens["org-a"]}
+        code, report, output = run(tmp_path, spec, "--target", twin.base_url, "--no-lifecycle", "--max-examples",
+                                   "3", "--operations", "GET /test-suite/{testSuiteId}/test/{id}", env=env)
+        stats = _stats(twin)
+    assert code == 0, output[-3000:]
+    assert "200" in stats.get("GET /test-suite/{testSuiteId}/test/{id}", {}), stats
+    assert "200" in _coverage(report).get("GET /test-suite", {})  # the parents' list, read and checked too
