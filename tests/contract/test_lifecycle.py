@@ -5,7 +5,6 @@ account holds, families or not."""
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
@@ -17,23 +16,6 @@ from vapi_contract.contract.findings import Finding
 from vapi_contract.contract.lifecycle import Lifecycle
 
 pytestmark = pytest.mark.contract
-
-
-def pytest_generate_tests(metafunc):
-    """`behaviour GET /x` tests: the selected (this shard's) list operations that document `limit`."""
-    if "list_label" not in metafunc.fixturenames:
-        return
-    from vapi_contract.contract.context import CONTEXT_ENV
-
-    labels: list[str] = []
-    if os.environ.get(CONTEXT_ENV):
-        from vapi_contract.contract.behaviour import list_labels
-        from vapi_contract.contract.context import load_normalized
-        from vapi_contract.contract.plugin import context
-
-        ctx = context()
-        labels = list_labels(load_normalized(ctx.spec_cache), ctx.run_plan.operations)
-    metafunc.parametrize("list_label", labels, ids=labels)
 
 
 def _verdict(outcome: OperationOutcome, findings: list[Finding], accepted_baseline, what: str) -> None:

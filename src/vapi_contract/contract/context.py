@@ -148,10 +148,8 @@ def selected_ids(plan: Plan, document: dict[str, Any], suites: tuple[str, ...] =
     if "operations" in suites:
         ids += plan.operations
     if "lifecycle" in suites:
-        from .behaviour import list_labels
-
         ids += [f"lifecycle {family.name}" for family in plan.families]
-        ids += [f"behaviour {label}" for label in list_labels(document, plan.operations)]
+        ids += [f"behaviour {label}" for label in plan.lists]
     return ids
 
 

@@ -39,6 +39,7 @@ class Plan:
     operations: list[str] = field(default_factory=list)  # labels to fuzz, heaviest first
     auth_operations: list[str] = field(default_factory=list)  # bearer operations to probe without/with bad token
     families: list[CrudFamily] = field(default_factory=list)
+    lists: list[str] = field(default_factory=list)  # fuzzed lists documenting `limit`: a behaviour test each
     excluded: dict[str, str] = field(default_factory=dict)  # label -> reason (reported as skipped)
     unselected: list[str] = field(default_factory=list)  # not matched by --operations (reported as skipped)
     weights: dict[str, int] = field(default_factory=dict)
@@ -294,4 +295,7 @@ def build(document: dict[str, Any], options: RunOptions) -> Plan:
     # heaviest first, DELETEs last: a delete on an existing object must not leave the reads nothing to read
     plan.operations = [k for k, _ in sorted(candidates, key=lambda kv: (kv[0].startswith("DELETE "), -kv[1], kv[0]))]
     plan.families = families
+    from .behaviour import list_labels  # behaviour builds on this module: imported when the plan is built
+
+    plan.lists = list_labels(document, plan.operations)
     return plan

@@ -138,13 +138,14 @@ def context() -> RunContext:
 def pytest_generate_tests(metafunc):
     """One test per operation (ids are the labels: `GET /assistant/{id}`), per family for the lifecycle."""
     names = metafunc.fixturenames
-    if not {"operation_label", "auth_label", "family"} & set(names):
+    parameters = {"operation_label", "auth_label", "family", "list_label"}
+    if not parameters & set(names):
         return
     started = time.perf_counter()
     if "dry_plan" in _STATE:  # --co: list what a run would test
         plan = _STATE["dry_plan"]
     elif not os.environ.get(CONTEXT_ENV):  # collected as part of a wider run: nothing to test, said so
-        for name in {"operation_label", "auth_label", "family"} & set(names):
+        for name in parameters & set(names):
             metafunc.parametrize(name, [])
         return
     else:
@@ -155,4 +156,6 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("auth_label", plan.auth_operations, ids=plan.auth_operations)
     if "family" in names:
         metafunc.parametrize("family", plan.families, ids=[f.name for f in plan.families])
+    if "list_label" in names:  # `behaviour GET /x`: the lists that document `limit`
+        metafunc.parametrize("list_label", plan.lists, ids=plan.lists)
     _STATE["collection_s"] = _STATE.get("collection_s", 0.0) + time.perf_counter() - started
