@@ -26,6 +26,16 @@ class OperationCut(BaseException):
         self.reason = reason
 
 
+# Requests kept aside from a request budget for what is not fuzzing: per lifecycle, per auth-probed operation.
+LIFECYCLE_REQUESTS, AUTH_REQUESTS = 40, 4
+
+
+class ShareSpent(BaseException):
+    """The operation used its share of the run's request budget: it stops generating, and its cases stand (a
+    BaseException, so hypothesis does not shrink it). Without shares the first operations would spend the whole
+    budget and the last ones would not be tested at all, on a spec with more operations than the budget covers."""
+
+
 def rss_mb() -> float:
     try:
         with open("/proc/self/statm") as fh:

@@ -14,7 +14,7 @@ from typing import Any
 
 from . import checks as our_checks
 from . import triage
-from .budget import OperationCut, paused, rss_mb, watch
+from .budget import AUTH_REQUESTS, LIFECYCLE_REQUESTS, OperationCut, ShareSpent, paused, rss_mb, watch
 from .case_cache import CaseCache
 from .checks import api_key_not_echoed, undocumented_properties
 from .checks.latency_budget import latency_budget, summary
@@ -30,16 +30,6 @@ REDUNDANT = {"status_code_conformance": "undocumented_status_code"}
 # After an operation, a worker above this share of its memory cap empties the generation caches (release_memory):
 # cheap operations skip the ~0.2 s it costs, and heavy ones never pile up until the cap cuts everything after them.
 RELEASE_AT = 0.6
-
-
-# Requests kept aside from a request budget for what is not fuzzing: per lifecycle, per auth-probed operation.
-LIFECYCLE_REQUESTS, AUTH_REQUESTS = 40, 4
-
-
-class ShareSpent(BaseException):
-    """The operation used its share of the run's request budget: it stops generating, and its cases stand (a
-    BaseException, so hypothesis does not shrink it). Without shares the first operations would spend the whole
-    budget and the last ones would not be tested at all, on a spec with more operations than the budget covers."""
 
 
 @dataclass
@@ -233,18 +223,25 @@ class Engine:
             with paused():
                 self.report_failure(case, response, headers, name, failure, outcome)
 
-    def report_failure(self, case, response, headers, name: str, failure, outcome: OperationOutcome) -> None:
+    def check_failure(self, label: str, case, response, name: str, failure, details: dict[str, Any]) -> Finding:
+        """The finding of a failed check on `response` (a fuzzed case's or a hand-built request's), not replayed."""
         title = failure.title if not failure.title.startswith("Custom check failed") else ""
         message = f"{title}: {failure.message}".strip(": ") if failure.message else title
         if name not in our_checks.OURS:  # schemathesis' later lines are case data and long explanations
             message = triage.cause_and_detail(message)[0]
         classification = triage.classify(name, response.status_code,
                                          documented=triage.documents_status(case, response.status_code))
-        finding = self.finding(outcome.label, name, message, status_code=response.status_code,
-                               classification=classification,
-                               reproducer=triage.reproducer_from_response(response, self.secrets),
-                               details={"case_id": case.id, "generation_mode": _mode(case)})
-        if finding.fingerprint in self._seen:
+        return self.finding(label, name, message, status_code=response.status_code, classification=classification,
+                            reproducer=triage.reproducer_from_response(response, self.secrets), details=details)
+
+    def seen(self, finding: Finding) -> bool:
+        """This worker already recorded the same cause (findings stream once per fingerprint)."""
+        return finding.fingerprint in self._seen
+
+    def report_failure(self, case, response, headers, name: str, failure, outcome: OperationOutcome) -> None:
+        finding = self.check_failure(outcome.label, case, response, name, failure,
+                                     {"case_id": case.id, "generation_mode": _mode(case)})
+        if self.seen(finding):
             return
         finding.flaky = not self.reproduces(case, response, headers, name)
         self.record_finding(finding, outcome)

@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import triage
-
 PRIMARY = object()  # `key=` default: the run's primary credentials
 NEVER_ON_EXCHANGES = frozenset({"ignored_auth", "negative_data_rejection", "positive_data_acceptance"})
 SAFE_TO_REPLAY = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -83,18 +81,8 @@ def _checked(response):
 
 
 def _report(engine, label, method, path, case, response, headers, name, failure, source, replay) -> None:
-    from .checks import OURS
-
-    title = failure.title if not failure.title.startswith("Custom check failed") else ""
-    message = f"{title}: {failure.message}".strip(": ") if failure.message else title
-    if name not in OURS:
-        message = triage.cause_and_detail(message)[0]
-    classification = triage.classify(name, response.status_code,
-                                     documented=triage.documents_status(case, response.status_code))
-    finding = engine.finding(label, name, message, status_code=response.status_code, classification=classification,
-                             reproducer=triage.reproducer_from_response(response, engine.secrets),
-                             details={"source": source})
-    if finding.fingerprint in engine._seen:
+    finding = engine.check_failure(label, case, response, name, failure, {"source": source})
+    if engine.seen(finding):
         return
     if method.upper() in SAFE_TO_REPLAY:  # a write is never re-sent: the first observation stands
         try:
