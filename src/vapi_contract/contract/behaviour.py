@@ -14,12 +14,12 @@ behaviour is a finding with a curl reproducer, replayed once (a finding that doe
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 from typing import Any
 from urllib.parse import urlencode
 
 from . import triage
+from .checks.timestamps_and_ids import parse_time
 from .findings import Finding
 from .parameters import is_valid
 from .plan import NAME_LIKE, request_media, schema_branches
@@ -146,16 +146,6 @@ def list_labels(document: dict[str, Any], labels: list[str]) -> list[str]:
     return [label for label in labels if is_list(document, label)]
 
 
-def _time(value: Any) -> _dt.datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        when = _dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=_dt.timezone.utc)
-
-
 class ListProbe(Probe):
     """Read-only behaviour of one list operation, on whatever objects the account holds."""
 
@@ -196,15 +186,16 @@ class ListProbe(Probe):
             field, op = next(((name[: -len(s)], s) for s in TIME_OPS if name.endswith(s)), (None, None))
             if not field or schema.get("type") not in ("string", None):
                 continue
-            stamps = sorted(t for t in (_time(o.get(field)) for o in items) if t is not None)
+            stamps = sorted(t for t in (parse_time(o.get(field)) for o in items) if t is not None)
             if len(stamps) < 2:
                 continue
-            pivot = next(o.get(field) for o in items if _time(o.get(field)) == stamps[len(stamps) // 2])
+            pivot = next(o.get(field) for o in items if parse_time(o.get(field)) == stamps[len(stamps) // 2])
             params = {name: pivot, **({"limit": 100} if "limit" in self.declared else {})}
 
             def wrong(answer, field=field, op=op, pivot=pivot):
-                return [o for o in items_of(body_json(answer))
-                        if _time(o.get(field)) is not None and not TIME_OPS[op](_time(o.get(field)), _time(pivot))]
+                cut = parse_time(pivot)
+                stamped = [(o, parse_time(o.get(field))) for o in items_of(body_json(answer))]
+                return [o for o, when in stamped if when is not None and not TIME_OPS[op](when, cut)]
 
             response, curl = self.get(params)
             if response.status_code == 200 and wrong(response):
