@@ -30,9 +30,8 @@ CONTEXT_ENV = "VAPI_CONTRACT_CONTEXT"
 CACHE_FORMAT = 1
 TWIN_SEED_OBJECTS = 3
 # The suite's test files and what their tests record: `operations` one result per fuzzed operation (its label),
-# `lifecycle` one per CRUD family (`lifecycle /x`) and per list behaviour probe (`behaviour GET /x`). The auth
-# probes (test_auth.py) record findings against the probed operation and no result of their own, so they are not
-# in `selected`.
+# `lifecycle` one per CRUD family (`lifecycle /x`) and per list behaviour probe (`behaviour GET /x`); `auth` one
+# `auth <label>` per probed operation, whose result is the probe's checked answers (coverage source `auth`).
 SUITES = ("operations", "lifecycle", "auth")
 
 
@@ -150,6 +149,8 @@ def selected_ids(plan: Plan, document: dict[str, Any], suites: tuple[str, ...] =
     if "lifecycle" in suites:
         ids += [f"lifecycle {family.name}" for family in plan.families]
         ids += [f"behaviour {label}" for label in plan.lists]
+    if "auth" in suites:
+        ids += [f"auth {label}" for label in plan.auth_operations]
     return ids
 
 

@@ -163,7 +163,8 @@ def _verdict(meta: dict[str, Any], totals: dict[str, Any]) -> tuple[str, int]:
     return "pass", 0
 
 
-def _missing(meta: dict[str, Any], records: list[dict[str, Any]]) -> list[dict[str, str]]:
+def _missing(meta: dict[str, Any], records: list[dict[str, Any]],
+             coverage: list[dict[str, Any]] = ()) -> list[dict[str, str]]:
     """Selected tests (run.json `options.selected`: the run's or shard's own plan) with no result: deselected with
     `-k`, lost with a worker that died, or cut before their first case. Unknown (empty) for runs that predate
     `selected`."""
@@ -173,6 +174,9 @@ def _missing(meta: dict[str, Any], records: list[dict[str, Any]]) -> list[dict[s
     by_label: dict[str, list[dict[str, Any]]] = {}
     for record in records:
         by_label.setdefault(text(record.get("operation")) or "unknown", []).append(record)
+    for record in coverage:  # an auth probe's result: its answers, checked and counted under source `auth`
+        if record.get("source") == "auth" and record.get("checked"):
+            by_label.setdefault(f"auth {text(record.get('operation'))}", []).append({"status": "passed", "cases": 1})
     missing = []
     for label in dict.fromkeys(str(s) for s in selected):
         mine = by_label.get(label)
@@ -238,7 +242,7 @@ def summarize(evidence: Evidence, baseline: Baseline | None = None, *, today: _d
     # An operation cut by its time budget after some cases was tested (and is shown as timed out); one cut
     # before any case was not, and that makes the run incomplete.
     untested = sum(op["status"] == "timeout" and op["cases"] == 0 for op in operations)
-    missing = _missing(meta, evidence.operations)
+    missing = _missing(meta, evidence.operations, evidence.coverage)
     verdict, exit_code = _verdict(meta, {**totals, "timeout_untested": untested, "missing": len(missing)})
     spec_issues = meta["spec_issues"]
     latencies = [op for op in operations if op["latency_ms"] and op["latency_ms"].get("p95") is not None]

@@ -29,12 +29,12 @@ def test_selected_names_every_result_the_tests_record(newest_spec):
     ids = selected_ids(plan, newest_spec)
     lifecycles = [f"lifecycle {f.name}" for f in plan.families]
     behaviours = [f"behaviour {label}" for label in list_labels(newest_spec, plan.operations)]
-    assert ids == plan.operations + lifecycles + behaviours
-    assert "lifecycle /assistant" in ids and "GET /assistant/{id}" in ids
-    assert not any(i.startswith("auth") for i in ids)  # auth probes record findings only, no result of their own
+    auths = [f"auth {label}" for label in plan.auth_operations]  # result: the probe's checked answers
+    assert ids == plan.operations + lifecycles + behaviours + auths
+    assert "lifecycle /assistant" in ids and "GET /assistant/{id}" in ids and "auth GET /assistant" in ids
     assert selected_ids(plan, newest_spec, ("operations",)) == plan.operations
     assert selected_ids(plan, newest_spec, ("lifecycle",)) == lifecycles + behaviours
-    assert selected_ids(plan, newest_spec, ("auth",)) == []
+    assert selected_ids(plan, newest_spec, ("auth",)) == auths
 
 
 def test_a_shard_selects_its_own_share(newest_spec):

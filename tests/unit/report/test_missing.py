@@ -111,3 +111,12 @@ def test_a_run_that_skipped_everything_tested_nothing_and_is_not_a_pass(tmp_path
     summary = build(fake_run(tmp_path, {"POST /a": skipped}, selected=[]), today=TODAY)
     assert summary["totals"]["tested"] == 0 and summary["missing"] == []
     assert (summary["verdict"], summary["exit_code"]) == ("incomplete", 3)
+
+
+def test_an_auth_probe_has_a_result_when_its_answers_were_checked():
+    from vapi_contract.report.summary import _missing
+
+    meta = {"options": {"selected": ["auth GET /a", "auth GET /b"]}}
+    coverage = [{"operation": "GET /a", "source": "auth", "checked": 2, "statuses": {"401": 2}},
+                {"operation": "GET /b", "source": "fuzz", "checked": 5, "statuses": {"200": 5}}]
+    assert [m["operation"] for m in _missing(meta, [], coverage)] == ["auth GET /b"]
