@@ -40,7 +40,7 @@ def test_lifecycle(engine, resources, family, accepted_baseline):
         outcome.status, outcome.reason = "timeout", f"lifecycle {cut.reason}"
     outcome.cases = scenario.requests
     # the steps' own findings, and the battery's findings on every response the steps received
-    drained = engine.drain_findings() if hasattr(engine, "drain_findings") else []
+    drained = engine.drain_findings()
     outcome.findings = scenario.findings + drained  # the record's status stays the steps' own verdict
     skip_reason = scenario.skip_reason
     if outcome.status == "error" and skip_reason:
@@ -66,7 +66,7 @@ def test_list_behaviour(engine, list_label, accepted_baseline):
         outcome.status = "failed" if any(not f.flaky for f in probe.findings) else "passed"
     except OperationCut as cut:
         outcome.status, outcome.reason = "timeout", f"behaviour {cut.reason}"
-    drained = engine.drain_findings() if hasattr(engine, "drain_findings") else []
+    drained = engine.drain_findings()
     outcome.cases, outcome.findings = probe.requests, probe.findings + drained
     outcome.duration_s = time.perf_counter() - started
     engine.write_operation(outcome, checks=["behaviour"])

@@ -69,14 +69,8 @@ class Probe:
         if raw_json and body is not None:
             data, payload = json.dumps(body, ensure_ascii=False).encode("utf-8"), None
             headers["Content-Type"] = "application/json"
-        exchange = getattr(self.engine, "exchange", None)
-        if exchange is not None:
-            response = exchange(label, method, path, params=params, headers=headers or None, json=payload,
-                                files=files, data=data, source=self.source, key=key)
-        else:  # engines without exchange (older engine builds): the same request, unchecked
-            auth = {"Authorization": f"Bearer {key}"} if key else {}
-            response = self.engine.client.request(method, path, headers={**headers, **auth}, json=payload,
-                                                  params=params, files=files, data=data)
+        response = self.engine.exchange(label, method, path, params=params, headers=headers or None, json=payload,
+                                        files=files, data=data, source=self.source, key=key)
         return response, self.curl(method, path, params, headers, key, body, files, data if payload is None else None)
 
     def curl(self, method, path, params, headers, key, body, files, data) -> str:
@@ -348,21 +342,12 @@ def draw_bodies(engine, label: str, count: int = 3) -> list[Any]:
     return bodies
 
 
-def required_properties(engine, label: str) -> set[str]:
-    """Properties every branch of `label`'s JSON body requires."""
-    branches = schema_branches(engine.document, request_media(engine.document, *label.split(" ", 1))[1])
-    return set.intersection(*[set(b["required"]) for b in branches]) if branches else set()
 
 
 def body_properties(engine, label: str) -> set[str]:
     """Properties any branch of `label`'s JSON body offers."""
     branches = schema_branches(engine.document, request_media(engine.document, *label.split(" ", 1))[1])
     return set().union(*[set(b["properties"]) for b in branches]) if branches else set()
-
-
-def candidate_bodies(engine, label: str) -> list[Any]:
-    """Every candidate of `iter_bodies`, as a list."""
-    return list(iter_bodies(engine, label))
 
 
 def iter_bodies(engine, label: str):
@@ -372,19 +357,14 @@ def iter_bodies(engine, label: str):
 
     seen: list[Any] = []
     first = required_body(engine.document, label)
-    schema = _resolvable(engine.document, request_media(engine.document, *label.split(" ", 1))[1])
-    if first is not None and accepts(engine.document, schema, first):  # an invalid one would only earn a 400
+    declared = request_media(engine.document, *label.split(" ", 1))[1]
+    if first is not None and accepts(engine.document, declared, first):  # an invalid one would only earn a 400
         seen.append(first)
         yield first
     bodies = draw_bodies(engine, label)
-    branches = schema_branches(engine.document, request_media(engine.document, *label.split(" ", 1))[1])
+    branches = schema_branches(engine.document, declared)
     required = set().union(*[set(b["required"]) for b in branches]) if branches else set()
     for body in [{k: v for k, v in b.items() if k in required} for b in bodies] + bodies:
         if body not in seen:
             seen.append(body)
             yield body
-
-
-def json_body_media(engine, label: str) -> str | None:
-    """The request body media type of `label` (the JSON one when several are offered), None without a body."""
-    return request_media(engine.document, *label.split(" ", 1))[0]

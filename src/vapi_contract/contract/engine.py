@@ -129,13 +129,10 @@ class Engine:
     def end_test(self) -> None:
         """After each test: the latency budget of hand-built requests, then flush coverage counts."""
         for label, samples in self.exchange_latency.items():
-            problem = latency_budget(samples, self.options.latency_budget_ms)
-            if problem:
-                finding = self.finding(label, "latency_budget", problem, status_code=None, reproducer="",
-                                       details=summary(samples))
-                if finding.fingerprint not in self._seen:
-                    self.exchange_findings.append(finding)
-                    self.record_finding(finding)
+            finding = self.latency_finding(label, samples)
+            if finding is not None and not self.seen(finding):
+                self.exchange_findings.append(finding)
+                self.record_finding(finding)
         self.exchange_latency.clear()
         with paused():
             self.coverage.flush()
@@ -277,21 +274,21 @@ class Engine:
 
         from .objects import Targets
 
-        targets: list[Targets] = []
+        targets: Targets | None = None  # made inside the budget below: harvesting reads count against it
         share, first_sent = self.operation_share(), self.client.stats.sent
 
         def run_case(case):
             if share and self.client.stats.sent - first_sent >= share:
                 raise ShareSpent()
             t0 = time.perf_counter()
-            targets[0].apply(case)
+            targets.apply(case)
             self.execute(case, outcome)
             self.cache.remember(case)
             io_time[0] += time.perf_counter() - t0
 
         try:
             with watch(self.options.op_budget_s, self.options.memory_cap_mb) as dog:
-                targets.append(Targets(self.objects, label))  # real objects for path ids (reads harvest them)
+                targets = Targets(self.objects, label)  # real objects for path ids (reads harvest them)
                 for case in self.cache.replay(operation, self.options):
                     run_case(case)
                     dog.check()
@@ -347,11 +344,17 @@ class Engine:
             test._hypothesis_internal_add_digest = f"{operation.label} {mode.value}".encode()
             test()
 
+    def latency_finding(self, label: str, samples_ms: list[float]) -> Finding | None:
+        """The operation's p95 over its budget (aggregate check over every response it gave), or None."""
+        problem = latency_budget(samples_ms, self.options.latency_budget_ms)
+        if not problem:
+            return None
+        return self.finding(label, "latency_budget", problem, status_code=None, reproducer="",
+                            details=summary(samples_ms))
+
     def close_operation(self, outcome: OperationOutcome, started: float) -> OperationOutcome:
-        problem = latency_budget(outcome.latencies_ms, self.options.latency_budget_ms)
-        if problem:
-            finding = self.finding(outcome.label, "latency_budget", problem, status_code=None, reproducer="",
-                                   details=summary(outcome.latencies_ms))
+        finding = self.latency_finding(outcome.label, outcome.latencies_ms)
+        if finding is not None:
             self.record_finding(finding, outcome)
         if outcome.status == "passed" and outcome.contract_findings:
             outcome.status = "failed"

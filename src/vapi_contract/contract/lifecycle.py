@@ -16,20 +16,15 @@ import time
 from typing import Any
 
 from . import safety, triage
-from .behaviour import (  # noqa: F401 - body helpers re-exported for callers of the lifecycle module
+from .behaviour import (
     NON_ASCII,
     ListProbe,
     Probe,
     body_json,
-    body_properties,
-    candidate_bodies,
-    draw_bodies,
     ids_of,
     iter_bodies,
-    json_body_media,
     patch_bodies,
     query_parameters,
-    required_properties,
     with_text,
 )
 from .plan import CrudFamily, family_chain, family_is_costly, find_families, request_media

@@ -16,10 +16,10 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from . import safety
-from .parameters import fill_path, required_body, required_parameters, wire_query
+from .parameters import declared, fill_path, required_body, required_parameters, wire_query
+from .plan import delete_of
 from .resources import Created, items_of, tag_name
 
 PARAM = re.compile(r"\{([^{}]+)\}")
@@ -46,6 +46,7 @@ class ObjectPool:
                        if isinstance(item, dict) for m in item}
         self.own: list[Own] = []
         self.created_for: dict[str, int] = {}
+        self._deletes: dict[str, str | None] = {}
 
     # -- policy ---------------------------------------------------------------------------------------------
     def own_only(self) -> bool:
@@ -59,13 +60,9 @@ class ObjectPool:
 
     def delete_for(self, create_label: str) -> str | None:
         """`DELETE C/{p}` for `POST C`: how an object made by this create is deleted (None: it cannot be)."""
-        collection = create_label.split(" ", 1)[1]
-        for label in sorted(self.labels):
-            method, path = label.split(" ", 1)
-            if method == "DELETE" and path.startswith(collection + "/{") and path.count("/") == \
-                    collection.count("/") + 1 and path.endswith("}"):
-                return label
-        return None
+        if create_label not in self._deletes:  # asked after every 2xx create: read the paths once per create
+            self._deletes[create_label] = delete_of(self.document, create_label.split(" ", 1)[1])
+        return self._deletes[create_label]
 
     # -- candidates -----------------------------------------------------------------------------------------
     def candidates(self, label: str) -> list[dict[str, str]]:
@@ -131,7 +128,7 @@ class ObjectPool:
     def _list_ids(self, listing: str, path: str) -> list[str]:
         required = required_parameters(self.document, listing)
         query = wire_query(required.query)
-        if any(p.get("name") == "limit" for p in self._declared(listing)):
+        if any(p.get("name") == "limit" for p in declared(self.document, listing)):
             query["limit"] = HARVEST_LIMIT
         try:
             response = self.engine.exchange(listing, "GET", path, params=query, headers=dict(required.headers),
@@ -145,11 +142,6 @@ class ObjectPool:
         except ValueError:
             return []
         return [str(o["id"]) for o in items_of(body) if o.get("id")][:HARVEST_LIMIT]
-
-    def _declared(self, label: str) -> list[dict[str, Any]]:
-        from .parameters import declared
-
-        return declared(self.document, label)
 
     # -- own objects ----------------------------------------------------------------------------------------
     def ensure_own(self, template: str) -> bool:

@@ -233,11 +233,17 @@ def shard_of(items: list[tuple[str, int]], count: int) -> dict[str, int]:
     return assignment
 
 
-def creates_deletable(document: dict[str, Any], collection: str) -> bool:
-    """Objects a POST to `collection` makes can be deleted again: `DELETE collection/{x}` exists."""
+def delete_of(document: dict[str, Any], collection: str) -> str | None:
+    """`DELETE collection/{x}`: how an object a POST to `collection` made is deleted again (None: it cannot be)."""
     paths = document.get("paths") or {}
-    return any(path.startswith(collection + "/{") and path.endswith("}") and path.count("/") == collection.count("/")
-               + 1 and isinstance(item, dict) and "delete" in item for path, item in paths.items())
+    return next((f"DELETE {path}" for path in sorted(paths) if path.startswith(collection + "/{")
+                 and path.endswith("}") and path.count("/") == collection.count("/") + 1
+                 and isinstance(paths[path], dict) and "delete" in paths[path]), None)
+
+
+def creates_deletable(document: dict[str, Any], collection: str) -> bool:
+    """Objects a POST to `collection` makes can be deleted again."""
+    return delete_of(document, collection) is not None
 
 
 def build(document: dict[str, Any], options: RunOptions) -> Plan:

@@ -62,15 +62,10 @@ class Tracker:
         for resource_id, item in reversed(list(self.live.items())):
             operation = item.delete_label or f"DELETE {item.family}/{{id}}"
             try:
-                exchange = getattr(self.engine, "exchange", None)
-                if exchange is not None:
-                    response = exchange(operation, "DELETE", item.delete_path, params=item.delete_query or None,
-                                        headers=item.delete_headers or None, json=item.delete_body,
-                                        source="teardown", key=self.engine.primary)
-                else:
-                    response = self.engine.client.request(
-                        "DELETE", item.delete_path, headers={**item.delete_headers, **self.engine.auth_headers()},
-                        params=item.delete_query or None, json=item.delete_body)
+                response = self.engine.exchange(operation, "DELETE", item.delete_path,
+                                                params=item.delete_query or None,
+                                                headers=item.delete_headers or None, json=item.delete_body,
+                                                source="teardown", key=self.engine.primary)
                 ok = response.status_code < 300 or response.status_code == 404
             except Exception:  # noqa: BLE001 - teardown must try every object
                 ok = False
