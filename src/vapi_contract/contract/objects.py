@@ -77,6 +77,9 @@ class ObjectPool:
             if not own and self.ensure_own(template):
                 own = [v for v in (self._own_values(template, o) for o in self.own) if v]
             if own or self.own_only():
+                if not own:
+                    self.engine.coverage.because(label, "fuzz", "no object of its own to address: this profile "
+                                                 "writes only objects the run created, and it could not create one")
                 return own
         found = own + [v for v in self.harvest(template, label) if v not in own]
         if not found and self.ensure_own(template):  # an empty account: make one object to read
