@@ -1,5 +1,7 @@
 """Response properties present in the body but absent from the documented schema, even when the schema does not
-say `additionalProperties: false` (which Vapi's never does): the spec is silently incomplete (a spec gap)."""
+say `additionalProperties: false` (which Vapi's never does): the spec is silently incomplete (a spec gap), or,
+against the twin (which serves the very spec it is checked against), the twin answers more than it documents.
+What the request sent does not matter; only a free-form place in the schema may hold names it does not list."""
 
 from __future__ import annotations
 
@@ -55,28 +57,12 @@ def property_schema(doc: dict[str, Any], schema: Any, name: str, depth: int = 0)
 IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$.-]{0,63}$")
 
 
-# Property names this process sent in any request body: a server that stores and returns what it was sent (the
-# twin does, for schemas without `additionalProperties: false`) is not documenting less than it serves.
-_SENT: set[str] = set()
-SENT_CAP = 200_000
-
-
 def remember_sent(body: Any) -> None:
-    if isinstance(body, (dict, list)) and len(_SENT) < SENT_CAP:
-        sent_names(body, _SENT)
-
-
-def sent_names(value: Any, out: set[str] | None = None) -> set[str]:
-    """Every property name in a request body: a server that echoes what it was sent is not documenting less."""
-    out = set() if out is None else out
-    if isinstance(value, dict):
-        for key, child in value.items():
-            out.add(key)
-            sent_names(child, out)
-    elif isinstance(value, list):
-        for child in value:
-            sent_names(child, out)
-    return out
+    """No-op, kept only while contract/engine.py and exchange.py still call it (requests.md asks them to stop).
+    What a run sent never excuses an undocumented property: a server that stores and returns a property its
+    response schema does not list serves more than it documents, whoever supplied the name. Only a free-form
+    place in the response schema (no `properties`, or `additionalProperties` true/a schema) may hold any name,
+    and `documented_names` already reads those as such."""
 
 
 def undocumented(doc: dict[str, Any], schema: Any, value: Any, path: str = "", depth: int = 0) -> list[str]:
@@ -97,8 +83,7 @@ def undocumented(doc: dict[str, Any], schema: Any, value: Any, path: str = "", d
     names = documented_names(doc, schema)
     if names is None:
         return []
-    # generated junk names (not identifiers) come from earlier fuzzed requests stored by the server
-    out = [f"{path}.{key}" if path else key for key in value if key not in names and IDENTIFIER.match(key)]
+    out = [f"{path}.{key}" if path else key for key in value if key not in names]
     for key in value:
         if key in names:
             out += undocumented(doc, property_schema(doc, schema, key), value[key],
@@ -106,19 +91,33 @@ def undocumented(doc: dict[str, Any], schema: Any, value: Any, path: str = "", d
     return out
 
 
+def describe(paths: list[str]) -> str:
+    """Failure text. Its cause (first line, fingerprinted) names the first undocumented properties whose names
+    are identifiers and says whether generated names (junk a server stored and returned) were among them; the
+    detail line has the rest, so the fingerprint does not change with how many a run happened to meet."""
+    named = sorted(p for p in paths if all(IDENTIFIER.match(part.removesuffix("[]")) or part == "[]"
+                                           for part in p.split(".")))
+    junk = sorted(p for p in paths if p not in named)
+    parts = named[:MAX_REPORTED] + (["generated names"] if junk else [])
+    detail = []
+    if len(named) > MAX_REPORTED:
+        detail.append(f"+{len(named) - MAX_REPORTED} more")
+    if junk:
+        detail.append("generated: " + ", ".join(repr(p[:40]) for p in junk[:MAX_REPORTED]))
+    text = f"response has properties the schema does not document: {', '.join(parts)}"
+    return text + ("\n" + "; ".join(detail) if detail else "")
+
+
 @schemathesis.check
 def undocumented_properties(ctx, response, case):
+    """A 2xx body holding a property its documented schema does not list, whatever the request sent."""
     if not 200 <= response.status_code < 300:
         return
     schema = json_schema_of(case, documented_response(case, response.status_code))
     body = response_json(response)
     if schema is None or body is None:
         return
-    echoed = sent_names(case.body) if isinstance(case.body, (dict, list)) else set()
-    extra = [p for p in undocumented(root_document(case), schema, body)
-             if p.rsplit(".", 1)[-1] not in echoed and p.rsplit(".", 1)[-1] not in _SENT]
+    extra = undocumented(root_document(case), schema, body)
     if extra:
-        shown = ", ".join(sorted(extra)[:MAX_REPORTED])
-        more = f" (+{len(extra) - MAX_REPORTED} more)" if len(extra) > MAX_REPORTED else ""
-        raise AssertionError(f"response has properties the schema does not document: {shown}{more}")
+        raise AssertionError(describe(extra))
     return
