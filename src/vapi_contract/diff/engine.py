@@ -17,8 +17,12 @@ from ..spec.model import Operation, resolve_ref
 from . import registry
 from .catalogue import LEVELS
 from .model import Change, DiffResult
+from .policy import Policy
 from .prepared import PreparedDocument, dirty_components, prepare
 from .schemas import ref_name, unwrap
+
+# the walker's own findings: a part of the contract it could not compare
+IDS = registry.rule_ids(__name__, "schema-ref-dangling schema-depth-limit")
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,10 @@ class Walk:
     write_only: bool = False
     depth: int = 0
     base: int = 0  # length of `path` where the current node (shared component) was entered
+    media: str = ""  # the media type of the body ("" for parameters and headers)
+    # (old name, new name) of a discriminator property renamed by the parent: the branches' copies of it are the
+    # rename, not a property removed plus one added
+    renamed: tuple[str, ...] = ()
 
     @property
     def relative_path(self) -> str:
@@ -58,7 +66,7 @@ class Walk:
             path = f"{self.path}{token}"
         else:
             path = f"{self.path}.{token}" if self.path else token
-        return replace(self, path=path, depth=self.depth + 1, **flags)
+        return replace(self, path=path, depth=self.depth + 1, renamed=(), **flags)
 
 
 @dataclass
@@ -89,9 +97,10 @@ class SchemaPair:
         that concept here (e.g. a response maximum that decreased is safe for clients)."""
         w = self.walk
         if w.kind == "parameter":
-            candidates = [f"request-parameter-{concept}" if self.at_root else f"request-parameter-property-{concept}"]
+            candidates = [] if self.at_root or not w.where.startswith("header") else [f"request-header-property-{concept}"]
+            candidates.append(f"request-parameter-{concept}" if self.at_root else f"request-parameter-property-{concept}")
         elif w.kind == "header":
-            candidates = [f"response-header-{concept}"]
+            candidates = [f"response-header-{concept}"] if self.at_root else []
         else:
             candidates = []
             if w.direction == "request" and w.read_only:
@@ -101,7 +110,7 @@ class SchemaPair:
             if self.at_root:
                 candidates.append(f"{w.direction}-body-{concept}")
             candidates.append(f"{w.direction}-property-{concept}")
-        return next((c for c in candidates if c in LEVELS), None)
+        return next((c for c in candidates if c in registry.DECLARED), None)
 
     def report(self, concept: str, message: str) -> None:
         rule_id = self.rule_id(concept)
@@ -120,8 +129,9 @@ class SchemaPair:
 
 
 class Differ:
-    def __init__(self, old_doc: dict[str, Any], new_doc: dict[str, Any]):
+    def __init__(self, old_doc: dict[str, Any], new_doc: dict[str, Any], policy: Policy | None = None):
         registry.load_rules()
+        self.policy = policy or Policy()
         self.old: PreparedDocument = prepare(old_doc)
         self.new: PreparedDocument = prepare(new_doc)
         self.dirty = dirty_components(self.old, self.new)
@@ -136,8 +146,8 @@ class Differ:
         return key
 
     def record(self, node: Hashable, rule_id: str, location: str, message: str, group: tuple | None = None) -> None:
-        if rule_id not in LEVELS:
-            raise KeyError(f"rule id {rule_id!r} is not in the catalogue")
+        if rule_id not in registry.DECLARED or rule_id not in LEVELS:
+            raise KeyError(f"rule id {rule_id!r} is not declared by a rule module or not in the catalogue")
         self.nodes[node].changes.append((rule_id, location, message, group or (location, message)))
 
     # -- resolution ----------------------------------------------------------------------------------------
@@ -200,7 +210,7 @@ class Differ:
             if old is None:
                 return  # the old version's ref dangled: nothing to compare against
             if old_ref and new_ref:
-                key = ("ref", old_ref, new_ref, w.direction, w.kind)
+                key = ("ref", old_ref, new_ref, w.direction, w.kind, w.renamed)
                 node = self.nodes.get(key)
                 if node is not None:
                     node.parents.add(w.node)
@@ -230,10 +240,26 @@ class Differ:
             self.walk(old["items"], new["items"], w.child("[]"))
         if isinstance(old.get("additionalProperties"), dict) and isinstance(new.get("additionalProperties"), dict):
             self.walk(old["additionalProperties"], new["additionalProperties"], w.child("{}"))
+        renamed = _renamed_discriminator(old, new)
         for keyword in ("oneOf", "anyOf", "allOf"):
             if isinstance(old.get(keyword), list) or isinstance(new.get(keyword), list):
                 for old_branch, new_branch in pair.branches(keyword)[0]:
-                    self.walk(old_branch, new_branch, replace(w, depth=w.depth + 1))
+                    self.walk(old_branch, new_branch, replace(w, depth=w.depth + 1, renamed=renamed))
+        # JSON Schema 2020-12 (OpenAPI 3.1) subschemas
+        old_prefix, new_prefix = old.get("prefixItems"), new.get("prefixItems")
+        if isinstance(old_prefix, list) and isinstance(new_prefix, list):
+            for index, (before, after) in enumerate(zip(old_prefix, new_prefix)):
+                self.walk(before, after, w.child(f"[{index}]"))
+        for keyword, token in (("contains", "[contains]"), ("propertyNames", "{names}"),
+                               ("unevaluatedItems", "[]"), ("unevaluatedProperties", "{}"),
+                               ("contentSchema", "(content)")):
+            if isinstance(old.get(keyword), dict) and isinstance(new.get(keyword), dict):
+                self.walk(old[keyword], new[keyword], w.child(token))
+        for keyword in ("patternProperties", "dependentSchemas"):
+            before, after = old.get(keyword), new.get(keyword)
+            if isinstance(before, dict) and isinstance(after, dict):
+                for key in [k for k in after if k in before]:
+                    self.walk(before[key], after[key], w.child(f"{{{key}}}"))
 
     # -- results -------------------------------------------------------------------------------------------
     def reached_by(self, key: Hashable) -> list[str]:
@@ -326,16 +352,25 @@ class OperationPair:
     def report(self, rule_id: str, location: str, message: str) -> None:
         self.differ.record(self.node, rule_id, location, message)
 
-    def walk_schema(self, old: Any, new: Any, *, direction: str, kind: str, where: str) -> None:
-        self.differ.walk(old, new, Walk(direction=direction, kind=kind, where=where, node=self.node))
+    def walk_schema(self, old: Any, new: Any, *, direction: str, kind: str, where: str, media: str = "") -> None:
+        self.differ.walk(old, new, Walk(direction=direction, kind=kind, where=where, node=self.node, media=media))
+
+
+def _renamed_discriminator(old: dict, new: dict) -> tuple[str, ...]:
+    before, after = old.get("discriminator"), new.get("discriminator")
+    if isinstance(before, dict) and isinstance(after, dict):
+        names = before.get("propertyName"), after.get("propertyName")
+        if all(isinstance(n, str) for n in names) and names[0] != names[1]:
+            return names
+    return ()
 
 
 def compare(old_doc: dict[str, Any], new_doc: dict[str, Any], *, old_label: str = "old",
-            new_label: str = "new") -> DiffResult:
+            new_label: str = "new", policy: Policy | None = None) -> DiffResult:
     """Compare two OpenAPI documents; the public entry point of the diff area."""
     from ..spec.model import counts
 
-    differ = Differ(old_doc, new_doc)
+    differ = Differ(old_doc, new_doc, policy)
     if sys.getrecursionlimit() < 4 * MAX_DEPTH + 1000:  # about three frames per level walked
         sys.setrecursionlimit(4 * MAX_DEPTH + 1000)
     return DiffResult(differ.run(), old_label, new_label, counts(old_doc), counts(new_doc))

@@ -5,6 +5,10 @@ Three scopes, so a rule only sees what it needs:
 - `operation_rule(fn(op: OperationPair))`: once per operation present in both versions (parameters, bodies...).
 - `schema_rule(fn(pair: SchemaPair))`: once per pair of matching schema nodes the walker reaches (type, enum...).
 Rules never recurse themselves: the walker descends through $refs, properties, items and compositions.
+
+Every id a rule module can emit is written out literally in that module with `rule_ids(...)`; the engine refuses
+any other id, so `DECLARED` is exactly what the differ can report (tests/unit/diff/test_catalogue.py checks it
+against the catalogue, and that each one has its own fixture pair).
 """
 
 from __future__ import annotations
@@ -14,6 +18,15 @@ from collections.abc import Callable
 DOCUMENT_RULES: list[Callable] = []
 OPERATION_RULES: list[Callable] = []
 SCHEMA_RULES: list[Callable] = []
+DECLARED: dict[str, str] = {}  # rule id -> the rule module that emits it
+
+
+def rule_ids(module: str, block: str) -> frozenset[str]:
+    """Declare the ids MODULE emits, one or more per line (whitespace separated)."""
+    ids = frozenset(block.split())
+    for rule_id in ids:
+        DECLARED.setdefault(rule_id, module)
+    return ids
 
 
 def document_rule(fn: Callable) -> Callable:
@@ -33,11 +46,13 @@ def schema_rule(fn: Callable) -> Callable:
 
 def load_rules() -> None:
     """Import every rule family once; registration happens as a side effect of the import."""
-    from .rules import (  # noqa: F401  # noqa: F401
+    from .rules import (  # noqa: F401
         bodies,
         composition,
         constraints,
         enums,
+        json_schema,
+        lifecycle,
         operations,
         parameters,
         properties,

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from ..engine import OperationPair
-from ..registry import operation_rule
+from ..registry import operation_rule, rule_ids
+from .media import by_base
+
+IDS = rule_ids(__name__, """
+    request-body-added-required request-body-added-optional request-body-removed request-body-became-required
+    request-body-became-optional request-body-media-type-removed request-body-media-type-added
+    request-body-media-type-schema-added request-body-media-type-schema-removed
+""")
 
 
 @operation_rule
@@ -28,14 +35,21 @@ def request_body(op: OperationPair) -> None:
         op.report("request-body-became-required", "request body", "request body: became required")
     elif before.get("required") is True and after.get("required") is not True:
         op.report("request-body-became-optional", "request body", "request body: became optional")
-    old_content = before.get("content") or {}
-    new_content = after.get("content") or {}
+    old_content, new_content = by_base(before.get("content")), by_base(after.get("content"))
     for media in sorted(old_content.keys() - new_content.keys()):
-        op.report("request-body-media-type-removed", f"request body {media}", f"request body: media type {media} removed")
+        key = old_content[media][0]
+        op.report("request-body-media-type-removed", f"request body {key}", f"request body: media type {key} removed")
     for media in sorted(new_content.keys() - old_content.keys()):
-        op.report("request-body-media-type-added", f"request body {media}", f"request body: media type {media} added")
+        key = new_content[media][0]
+        op.report("request-body-media-type-added", f"request body {key}", f"request body: media type {key} added")
     for media in sorted(old_content.keys() & new_content.keys()):
-        old_schema = (old_content[media] or {}).get("schema")
-        new_schema = (new_content[media] or {}).get("schema")
+        key = new_content[media][0]
+        old_schema, new_schema = old_content[media][1].get("schema"), new_content[media][1].get("schema")
+        where = f"request body {key}"
         if isinstance(old_schema, dict) and isinstance(new_schema, dict):
-            op.walk_schema(old_schema, new_schema, direction="request", kind="body", where=f"request body {media}")
+            op.walk_schema(old_schema, new_schema, direction="request", kind="body", where=where, media=key)
+        elif isinstance(new_schema, dict):
+            # no schema accepted any payload; one now limits what clients may send
+            op.report("request-body-media-type-schema-added", where, f"{where}: schema added")
+        elif isinstance(old_schema, dict):
+            op.report("request-body-media-type-schema-removed", where, f"{where}: schema removed")

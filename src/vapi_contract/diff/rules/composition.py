@@ -4,8 +4,36 @@ resolved shape first (see matching.py), so a renamed component is not an added p
 from __future__ import annotations
 
 from ..engine import SchemaPair
-from ..registry import schema_rule
-from ..schemas import ref_name, shape, unwrap
+from ..registry import rule_ids, schema_rule
+from ..schemas import ANNOTATIONS, ref_name, shape, unwrap
+
+IDS = rule_ids(__name__, """
+    request-body-one-of-added request-body-one-of-removed request-property-one-of-added request-property-one-of-removed
+    response-body-one-of-added response-body-one-of-removed response-property-one-of-added
+    response-property-one-of-removed request-body-wrapped-in-one-of response-body-wrapped-in-one-of
+    request-body-any-of-added request-body-any-of-removed request-property-any-of-added request-property-any-of-removed
+    response-body-any-of-added response-body-any-of-removed response-property-any-of-added
+    response-property-any-of-removed
+    request-body-all-of-added request-body-all-of-removed request-property-all-of-added request-property-all-of-removed
+    response-body-all-of-added response-body-all-of-removed response-property-all-of-added
+    response-property-all-of-removed
+    request-body-all-of-added-annotation-only request-body-all-of-removed-annotation-only
+    request-property-all-of-added-annotation-only request-property-all-of-removed-annotation-only
+    response-body-all-of-added-annotation-only response-body-all-of-removed-annotation-only
+    response-property-all-of-added-annotation-only response-property-all-of-removed-annotation-only
+    request-body-discriminator-added request-body-discriminator-removed request-body-discriminator-property-name-changed
+    request-body-discriminator-mapping-added request-body-discriminator-mapping-deleted
+    request-body-discriminator-mapping-changed request-property-discriminator-added
+    request-property-discriminator-removed request-property-discriminator-property-name-changed
+    request-property-discriminator-mapping-added request-property-discriminator-mapping-deleted
+    request-property-discriminator-mapping-changed response-body-discriminator-added
+    response-body-discriminator-removed response-body-discriminator-property-name-changed
+    response-body-discriminator-mapping-added response-body-discriminator-mapping-deleted
+    response-body-discriminator-mapping-changed response-property-discriminator-added
+    response-property-discriminator-removed response-property-discriminator-property-name-changed
+    response-property-discriminator-mapping-added response-property-discriminator-mapping-deleted
+    response-property-discriminator-mapping-changed
+""")
 
 _CONCEPT = {"oneOf": "one-of", "anyOf": "any-of", "allOf": "all-of"}
 
@@ -22,6 +50,11 @@ def _branch_name(branch) -> str:
     return "inline schema"
 
 
+def _annotation_only(branch) -> bool:
+    """An allOf part that only annotates (`{description: ...}`) changes no payload."""
+    return isinstance(branch, dict) and bool(branch) and all(k in ANNOTATIONS or k.startswith("x-") for k in branch)
+
+
 @schema_rule
 def composition_branches(pair: SchemaPair) -> None:
     for keyword, concept in _CONCEPT.items():
@@ -29,12 +62,28 @@ def composition_branches(pair: SchemaPair) -> None:
         if not isinstance(old, list) and not isinstance(new, list):
             continue
         _, removed, added = pair.branches(keyword)  # `X` -> `oneOf: [X, Y]` reports only Y
+        if keyword == "oneOf" and _wrapped(pair, old, new):
+            pair.report("wrapped-in-one-of", f"body schema wrapped in oneOf ({len(new)} branches)")
+            continue
+        if keyword == "allOf":
+            for branches, what in ((removed, "removed"), (added, "added")):
+                notes = [b for b in branches if _annotation_only(b)]
+                if notes:
+                    pair.report(f"all-of-{what}-annotation-only", f"allOf annotation-only part(s) {what}")
+                    branches[:] = [b for b in branches if not _annotation_only(b)]
         if removed:
             names = ", ".join(_branch_name(b) for b in removed)
             pair.report(f"{concept}-removed", f"{keyword} branch(es) {names} removed")
         if added:
             names = ", ".join(_branch_name(b) for b in added)
             pair.report(f"{concept}-added", f"{keyword} branch(es) {names} added")
+
+
+def _wrapped(pair: SchemaPair, old, new) -> bool:
+    """A whole body that became `oneOf: [...]` (oasdiff reports it once, whatever the branches are)."""
+    w = pair.walk
+    return (w.kind == "body" and pair.at_root and not isinstance(old, list) and isinstance(new, list)
+            and not any(isinstance(pair.old.get(k), list) for k in ("anyOf", "allOf")))
 
 
 @schema_rule

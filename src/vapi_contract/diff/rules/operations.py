@@ -1,37 +1,26 @@
-"""Paths and operations: removed (with or without deprecation first), added, deprecated, reactivated, ids, tags."""
+"""Paths and operations added, operation ids, tags, webhooks (OpenAPI 3.1), removed component schemas and the
+info.version. Removals and deprecation live in lifecycle.py (they follow the deprecation policy)."""
 
 from __future__ import annotations
 
+import re
+
 from ..engine import DocumentPair, OperationPair
-from ..registry import document_rule, operation_rule
+from ..registry import document_rule, operation_rule, rule_ids
+from ..schemas import canonical
+
+IDS = rule_ids(__name__, """
+    endpoint-added api-operation-id-removed api-operation-id-added api-tag-removed api-tag-added
+    api-schema-removed webhook-added webhook-removed api-version-decreased
+""")
 
 
 @document_rule
-def operations_added_or_removed(doc: DocumentPair) -> None:
+def operations_added(doc: DocumentPair) -> None:
     old, new = doc.differ.old, doc.differ.new
-    new_shapes = {shape for _, shape in new.operations}
-    for key in sorted(old.operations.keys() - new.operations.keys(), key=lambda k: (k[1], k[0])):
-        op = old.operations[key]
-        deprecated = op.definition.get("deprecated") is True
-        if key[1] not in new_shapes:
-            rule = "api-path-removed-with-deprecation" if deprecated else "api-path-removed-without-deprecation"
-            what = "path removed" + (" after deprecation" if deprecated else " without deprecation")
-        else:
-            rule = "api-removed-with-deprecation" if deprecated else "api-removed-without-deprecation"
-            what = "operation removed" + (" after deprecation" if deprecated else " without deprecation")
-        doc.report(rule, "operation", f"{op.label}: {what}", operation=op.label)
     for key in sorted(new.operations.keys() - old.operations.keys(), key=lambda k: (k[1], k[0])):
         op = new.operations[key]
         doc.report("endpoint-added", "operation", f"{op.label}: operation added", operation=op.label)
-
-
-@operation_rule
-def operation_deprecation(op: OperationPair) -> None:
-    was, now = op.old.definition.get("deprecated") is True, op.new.definition.get("deprecated") is True
-    if now and not was:
-        op.report("endpoint-deprecated", "operation", f"{op.label}: operation deprecated")
-    elif was and not now:
-        op.report("endpoint-reactivated", "operation", f"{op.label}: operation no longer deprecated")
 
 
 @operation_rule
@@ -57,3 +46,29 @@ def schemas_removed(doc: DocumentPair) -> None:
     new = (doc.new.get("components") or {}).get("schemas") or {}
     for name in sorted(old.keys() - new.keys()):
         doc.report("api-schema-removed", f"#/components/schemas/{name}", f"schema '{name}' removed")
+
+
+@document_rule
+def webhooks(doc: DocumentPair) -> None:
+    """OpenAPI 3.1 `webhooks`: requests the API sends to its clients. One the clients implemented is gone."""
+    old = doc.old.get("webhooks") if isinstance(doc.old.get("webhooks"), dict) else {}
+    new = doc.new.get("webhooks") if isinstance(doc.new.get("webhooks"), dict) else {}
+    for name in sorted(old.keys() - new.keys()):
+        doc.report("webhook-removed", f"webhook {name}", f"webhook '{name}' removed")
+    for name in sorted(new.keys() - old.keys()):
+        doc.report("webhook-added", f"webhook {name}", f"webhook '{name}' added")
+
+
+def _version(value) -> tuple[int, ...] | None:
+    match = re.match(r"v?(\d+(?:\.\d+)*)", str(value).strip()) if value is not None else None
+    return tuple(int(part) for part in match.group(1).split(".")) if match else None
+
+
+@document_rule
+def info_version(doc: DocumentPair) -> None:
+    old = _version((doc.old.get("info") or {}).get("version"))
+    new = _version((doc.new.get("info") or {}).get("version"))
+    if old and new and new < old:
+        doc.report("api-version-decreased", "info.version",
+                   f"info.version decreased from {canonical(doc.old['info']['version'])} to "
+                   f"{canonical(doc.new['info']['version'])}")

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from ..engine import OperationPair
-from ..registry import operation_rule
-from ..schemas import types_of
+from ..registry import operation_rule, rule_ids
+from .media import base, by_base, covers
+
+IDS = rule_ids(__name__, """
+    response-success-status-removed response-non-success-status-removed response-success-status-added
+    response-non-success-status-added response-media-type-removed response-media-type-added
+    response-media-type-name-changed response-media-type-name-generalized response-media-type-name-specialized
+    response-body-media-type-schema-added response-body-media-type-schema-removed
+    required-response-header-removed optional-response-header-removed response-header-added
+    response-header-became-optional
+""")
 
 
 def _success(status: str) -> bool:
@@ -30,20 +39,36 @@ def responses(op: OperationPair) -> None:
 
 
 def _media_types(op: OperationPair, status: str, before: dict, after: dict) -> None:
-    old_content = before.get("content") or {}
-    new_content = after.get("content") or {}
-    for media in sorted(old_content.keys() - new_content.keys()):
-        op.report("response-media-type-removed", f"response {status} {media}",
-                  f"response {status}: media type {media} removed")
-    for media in sorted(new_content.keys() - old_content.keys()):
-        op.report("response-media-type-added", f"response {status} {media}",
-                  f"response {status}: media type {media} added")
-    for media in sorted(old_content.keys() & new_content.keys()):
-        old_schema = (old_content[media] or {}).get("schema")
-        new_schema = (new_content[media] or {}).get("schema")
+    old_content, new_content = by_base(before.get("content")), by_base(after.get("content"))
+    removed = sorted(old_content.keys() - new_content.keys())
+    added = sorted(new_content.keys() - old_content.keys())
+    pairs = [(media, media) for media in sorted(old_content.keys() & new_content.keys())]
+    if len(removed) == 1 and len(added) == 1 and (covers(added[0], removed[0]) or covers(removed[0], added[0])):
+        # one media type swapped for a range that covers it (or the reverse): a rename, not a removal
+        old_key, new_key = old_content[removed[0]][0], new_content[added[0]][0]
+        rule = ("response-media-type-name-generalized" if covers(added[0], removed[0])
+                else "response-media-type-name-specialized")
+        op.report(rule, f"response {status} {new_key}", f"response {status}: media type {old_key} became {new_key}")
+        pairs.append((removed.pop(), added.pop()))
+    for media in removed:
+        key = old_content[media][0]
+        op.report("response-media-type-removed", f"response {status} {key}", f"response {status}: media type {key} removed")
+    for media in added:
+        key = new_content[media][0]
+        op.report("response-media-type-added", f"response {status} {key}", f"response {status}: media type {key} added")
+    for old_media, new_media in pairs:
+        (old_key, old_body), (new_key, new_body) = old_content[old_media], new_content[new_media]
+        where = f"response {status} {new_key}"
+        if old_key != new_key and base(old_key) == base(new_key):
+            op.report("response-media-type-name-changed", where, f"response {status}: media type {old_key} is now {new_key}")
+        old_schema, new_schema = old_body.get("schema"), new_body.get("schema")
         if isinstance(old_schema, dict) and isinstance(new_schema, dict):
-            op.walk_schema(old_schema, new_schema, direction="response", kind="body",
-                           where=f"response {status} {media}")
+            op.walk_schema(old_schema, new_schema, direction="response", kind="body", where=where, media=new_key)
+        elif isinstance(new_schema, dict):
+            op.report("response-body-media-type-schema-added", where, f"{where}: schema added")
+        elif isinstance(old_schema, dict):
+            # anything may come back now: clients that parsed the old shape may break
+            op.report("response-body-media-type-schema-removed", where, f"{where}: schema removed")
 
 
 def _headers(op: OperationPair, status: str, before: dict, after: dict) -> None:
@@ -66,9 +91,5 @@ def _headers(op: OperationPair, status: str, before: dict, after: dict) -> None:
         location = f"response {status} header {spelled[name]}"
         if was.get("required") is True and now.get("required") is not True:
             op.report("response-header-became-optional", location, f"{location}: became optional")
-        old_schema, new_schema = differ.deref_old(was.get("schema")), differ.deref_new(now.get("schema"))
-        if isinstance(old_schema, dict) and isinstance(new_schema, dict):
-            old_types, new_types = types_of(old_schema), types_of(new_schema)
-            if old_types and new_types and old_types != new_types:
-                op.report("response-header-type-changed", location,
-                          f"{location}: type changed from {'/'.join(sorted(old_types))} to {'/'.join(sorted(new_types))}")
+        if isinstance(was.get("schema"), dict) and isinstance(now.get("schema"), dict):
+            op.walk_schema(was["schema"], now["schema"], direction="response", kind="header", where=location)

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from ..engine import DocumentPair, OperationPair
-from ..registry import document_rule, operation_rule
+from ..registry import document_rule, operation_rule, rule_ids
+
+IDS = rule_ids(__name__, """
+    api-security-removed api-security-added api-security-scope-added api-security-scope-removed
+    api-global-security-removed api-global-security-added api-global-security-scope-added
+    api-global-security-scope-removed api-security-component-removed api-security-component-added
+    api-security-component-type-changed api-security-component-oauth-url-changed
+    api-security-component-oauth-token-url-changed api-security-component-oauth-scope-added
+    api-security-component-oauth-scope-removed api-security-component-oauth-scope-changed
+""")
 
 
 def _requirements(value) -> dict[str, set[str]]:
@@ -66,3 +75,30 @@ def security_schemes(doc: DocumentPair) -> None:
             doc.report("api-security-component-type-changed", f"#/components/securitySchemes/{name}",
                        f"security scheme '{name}' type changed from {was.get('type')}/{was.get('scheme')} "
                        f"to {now.get('type')}/{now.get('scheme')}")
+        _oauth_flows(doc, name, was, now)
+
+
+def _oauth_flows(doc: DocumentPair, name: str, was: dict, now: dict) -> None:
+    old_flows = was.get("flows") if isinstance(was.get("flows"), dict) else {}
+    new_flows = now.get("flows") if isinstance(now.get("flows"), dict) else {}
+    location = f"#/components/securitySchemes/{name}"
+    for flow in sorted(old_flows.keys() & new_flows.keys()):
+        before = old_flows[flow] if isinstance(old_flows[flow], dict) else {}
+        after = new_flows[flow] if isinstance(new_flows[flow], dict) else {}
+        if before.get("authorizationUrl") != after.get("authorizationUrl"):
+            doc.report("api-security-component-oauth-url-changed", location,
+                       f"security scheme '{name}' {flow} authorizationUrl changed")
+        if before.get("tokenUrl") != after.get("tokenUrl"):
+            doc.report("api-security-component-oauth-token-url-changed", location,
+                       f"security scheme '{name}' {flow} tokenUrl changed")
+        old_scopes = before.get("scopes") if isinstance(before.get("scopes"), dict) else {}
+        new_scopes = after.get("scopes") if isinstance(after.get("scopes"), dict) else {}
+        for scope in sorted(old_scopes.keys() - new_scopes.keys()):
+            doc.report("api-security-component-oauth-scope-removed", location,
+                       f"security scheme '{name}' {flow} scope '{scope}' removed")
+        for scope in sorted(new_scopes.keys() - old_scopes.keys()):
+            doc.report("api-security-component-oauth-scope-added", location,
+                       f"security scheme '{name}' {flow} scope '{scope}' added")
+        for scope in sorted(k for k in old_scopes.keys() & new_scopes.keys() if old_scopes[k] != new_scopes[k]):
+            doc.report("api-security-component-oauth-scope-changed", location,
+                       f"security scheme '{name}' {flow} scope '{scope}' description changed")

@@ -1,10 +1,38 @@
-"""Type, format and nullability of a schema node, with oasdiff's direction-aware levels."""
+"""Type, format and nullability of a schema node, with oasdiff's direction-aware levels; OpenAPI 3.1 type lists
+(`type: [string, integer]`, `type: [string, "null"]`, which is 3.0's `nullable: true`)."""
 
 from __future__ import annotations
 
 from ..engine import SchemaPair
-from ..registry import schema_rule
+from ..registry import rule_ids, schema_rule
 from ..schemas import nullable, types_of
+from .media import is_json
+
+IDS = rule_ids(__name__, """
+    request-body-type-changed request-body-type-generalized request-body-type-compatible
+    request-property-type-changed request-property-type-generalized request-property-type-compatible
+    request-parameter-type-changed request-parameter-type-generalized
+    request-parameter-property-type-changed request-parameter-property-type-generalized
+    request-parameter-property-type-specialized
+    response-body-type-changed response-body-type-generalized response-body-type-specialized
+    response-body-type-compatible response-property-type-changed response-property-type-generalized
+    response-property-type-specialized response-property-type-compatible
+    response-header-type-changed response-header-type-generalized response-header-type-specialized
+    response-header-type-compatible
+    request-body-list-of-types-widened request-body-list-of-types-narrowed
+    request-property-list-of-types-widened request-property-list-of-types-narrowed
+    request-parameter-list-of-types-widened request-parameter-list-of-types-narrowed
+    request-parameter-property-list-of-types-widened request-parameter-property-list-of-types-narrowed
+    response-body-list-of-types-widened response-body-list-of-types-narrowed
+    response-property-list-of-types-widened response-property-list-of-types-narrowed
+    request-body-became-nullable request-body-became-not-nullable
+    request-property-became-nullable request-property-became-not-nullable
+    request-parameter-became-nullable request-parameter-became-not-nullable
+    request-parameter-property-became-nullable request-parameter-property-became-not-nullable
+    response-body-became-nullable response-body-became-not-nullable
+    response-property-became-nullable response-property-became-not-nullable
+    response-header-became-nullable response-header-became-not-nullable
+""")
 
 # A value of the key type is always also valid as the value type: widening in a request is safe.
 _WIDER = {"integer": "number"}
@@ -12,6 +40,15 @@ _WIDER = {"integer": "number"}
 
 def _describe(types: frozenset[str], fmt) -> str:
     return "/".join(sorted(types)) + (f" ({fmt})" if fmt else "")
+
+
+def _contains(wide: frozenset[str], narrow: frozenset[str]) -> bool:
+    return all(t in wide or _WIDER.get(t) in wide for t in narrow)
+
+
+def _type_list(schema: dict) -> bool:
+    declared = schema.get("type")
+    return isinstance(declared, list) and len([t for t in declared if t != "null"]) > 1
 
 
 @schema_rule
@@ -23,16 +60,26 @@ def type_and_format(pair: SchemaPair) -> None:
     if old_types == new_types and old_fmt == new_fmt:
         return
     text = f"type/format changed from {_describe(old_types, old_fmt)} to {_describe(new_types, new_fmt)}"
+    if (_type_list(pair.old) or _type_list(pair.new)) and old_fmt == new_fmt:
+        if old_types < new_types:
+            pair.report("list-of-types-widened", f"list of types widened: {text}")
+            return
+        if new_types < old_types:
+            pair.report("list-of-types-narrowed", f"list of types narrowed: {text}")
+            return
+    same_format_or_dropped = new_fmt is None or new_fmt == old_fmt
     widened = (old_types == new_types and new_fmt is None) or (
-        len(old_types) == 1 and len(new_types) == 1 and _WIDER.get(next(iter(old_types))) == next(iter(new_types))
-        and new_fmt is None) or (old_types < new_types and old_fmt == new_fmt)
+        old_types != new_types and _contains(new_types, old_types) and same_format_or_dropped)
     narrowed = (old_types == new_types and old_fmt is None) or (
-        len(old_types) == 1 and len(new_types) == 1 and _WIDER.get(next(iter(new_types))) == next(iter(old_types))
-        and old_fmt is None) or (new_types < old_types and old_fmt == new_fmt)
+        old_types != new_types and _contains(old_types, new_types) and (old_fmt is None or new_fmt == old_fmt))
+    media = pair.walk.media
     if widened:
         pair.report("type-generalized", text)
-    elif narrowed and pair.walk.direction == "response":
+    elif narrowed and pair.rule_id("type-specialized"):
         pair.report("type-specialized", text)
+    elif media and not is_json(media) and "string" in old_types | new_types and pair.rule_id("type-compatible"):
+        # XML, forms and text carry every value as text: a swap with string changes no byte on the wire
+        pair.report("type-compatible", f"{text} ({media} is not strongly typed)")
     else:
         pair.report("type-changed", text)
 

@@ -1,0 +1,30 @@
+"""Media type keys: `application/json; charset=utf-8` and `Application/JSON` name the same type."""
+
+from __future__ import annotations
+
+
+def base(media: str) -> str:
+    return media.split(";", 1)[0].strip().lower()
+
+
+def by_base(content) -> dict[str, tuple[str, dict]]:
+    """{base type: (key as written, media type object)}; the first spelling wins."""
+    found: dict[str, tuple[str, dict]] = {}
+    if isinstance(content, dict):
+        for key, value in content.items():
+            if isinstance(key, str):
+                found.setdefault(base(key), (key, value if isinstance(value, dict) else {}))
+    return found
+
+
+def covers(wide: str, narrow: str) -> bool:
+    """`*/*` covers everything, `application/*` covers `application/json`."""
+    if wide == narrow:
+        return False
+    major, _, minor = wide.partition("/")
+    return wide == "*/*" or (minor == "*" and narrow.startswith(major + "/"))
+
+
+def is_json(media: str) -> bool:
+    media = base(media)
+    return media == "application/json" or media.endswith("+json") or media == "*/*" or not media
