@@ -16,11 +16,12 @@ if TYPE_CHECKING:
 
 
 def compare(old_doc: dict[str, Any], new_doc: dict[str, Any], *, old_label: str = "old",
-            new_label: str = "new") -> DiffResult:
-    """Every change from OLD_DOC to NEW_DOC, each reported once where it happened (see engine.py)."""
+            new_label: str = "new", policy: Any = None) -> DiffResult:
+    """Every change from OLD_DOC to NEW_DOC, each reported once where it happened (see engine.py). POLICY:
+    a `policy.Policy` (deprecation days per stability level; default oasdiff's: 0)."""
     from .engine import compare as _compare
 
-    return _compare(old_doc, new_doc, old_label=old_label, new_label=new_label)
+    return _compare(old_doc, new_doc, old_label=old_label, new_label=new_label, policy=policy)
 
 
 def render(result: DiffResult, fmt: str = "text") -> str:

@@ -18,7 +18,6 @@ IDS = rule_ids(__name__, """
     response-body-type-compatible response-property-type-changed response-property-type-generalized
     response-property-type-specialized response-property-type-compatible
     response-header-type-changed response-header-type-generalized response-header-type-specialized
-    response-header-type-compatible
     request-body-list-of-types-widened request-body-list-of-types-narrowed
     request-property-list-of-types-widened request-property-list-of-types-narrowed
     request-parameter-list-of-types-widened request-parameter-list-of-types-narrowed
