@@ -14,7 +14,7 @@ from .dashboard import render_dashboard
 from .evidence import load_evidence
 from .junit import render_junit
 from .markdown import render_markdown
-from .redact import Redactor, env_secrets
+from .redact import Redactor, env_secrets, short_key_notes
 from .summary import summarize
 from .writer import atomic_write_text
 
@@ -31,16 +31,19 @@ def build(
     """Render the reports of `run_dir` in place and return the summary dict (shape: summary.schema.json).
 
     `baseline`: a baseline file path (validated: a bad file is a one-line UsageError), a loaded `Baseline`, or
-    None (every finding is new). `secrets` are masked in every file in addition to the API keys found in the
+    None (every finding is new). `secrets` are masked in every report in addition to the API keys found in the
     environment (VAPI_API_KEY, VAPI_API_KEY_SECONDARY), even though the writer already redacted the evidence.
-    Every file is replaced atomically, so a failed build never leaves a half-written report.
+    The evidence itself is only read, never rewritten. Every report is replaced atomically, so a failed build
+    never leaves a half-written report.
     """
     run_dir = Path(run_dir)
     loaded = load_baseline(baseline) if isinstance(baseline, (str, Path)) else baseline
     redactor = Redactor([*secrets, *env_secrets()])
-    scrubbed = scrub_evidence(run_dir, redactor) if run_dir.is_dir() else []
     evidence = load_evidence(run_dir)
-    evidence.warnings += [f"{name} contained an API key; it was redacted in place" for name in scrubbed]
+    evidence.warnings += short_key_notes()
+    evidence.warnings += [f"{name} holds an API key written around the run's redactor: the reports mask it, the "
+                          "evidence file is left unchanged (redact or delete it before sharing the run dir)"
+                          for name in unredacted_evidence(run_dir, redactor)]
     summary = redactor.value(summarize(evidence, loaded, today=today))
     rendered = {
         "summary.json": json.dumps(summary, indent=2, ensure_ascii=False) + "\n",
@@ -49,27 +52,25 @@ def build(
         "index.html": render_dashboard(summary),
     }
     for name, text in rendered.items():  # render everything first: nothing is written if one renderer fails
-        rendered[name] = redactor.serialized(text)
+        rendered[name] = redactor.rendered(text)
     for name, text in rendered.items():
         atomic_write_text(run_dir / name, text)
     return summary
 
 
-def scrub_evidence(run_dir: Path, redactor: Redactor) -> list[str]:
-    """Redact secrets from evidence files written around the RunWriter (a raw key in a worker's crash dump).
-
-    Returns the names of the files rewritten. Only the secrets change: each file is rewritten atomically.
-    """
+def unredacted_evidence(run_dir: Path, redactor: Redactor) -> list[str]:
+    """Names of evidence files that hold a declared secret (a raw key in a worker's crash dump, an older
+    writer). Detection only: evidence is never rewritten, reports are built from redacted values."""
     if not redactor.secrets:
         return []
     names = []
     for path in sorted(run_dir.glob("*.jsonl")) + [run_dir / "run.json"]:
-        if not path.is_file():
+        try:
+            with path.open("rb") as fh:
+                if any(redactor.contains_secret(line.decode("utf-8", "replace")) for line in fh):
+                    names.append(path.name)
+        except OSError:
             continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        if redactor.contains_secret(text):
-            atomic_write_text(path, redactor.serialized(text))
-            names.append(path.name)
     return names
 
 

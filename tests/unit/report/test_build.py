@@ -131,13 +131,19 @@ def test_no_api_key_in_any_file(tmp_path, sample_run, monkeypatch):
                              "message": f"response echoed {secondary}",
                              "reproducer": f"curl -H 'Authorization: Bearer {secret}'",
                              "details": {"body": f"{{\"key\":\"{secondary}\"}}"}}) + "\n")
-    build(run_dir)
+    dumped = (run_dir / "findings.gw9.jsonl").read_bytes()
+    summary = build(run_dir)
     files = sorted(p.name for p in run_dir.iterdir())
     assert set(REPORT_FILES) <= set(files)
     for path in run_dir.iterdir():
         text = path.read_text()
+        if path.name == "findings.gw9.jsonl":  # evidence is never rewritten; the reports say it holds a key
+            assert text.encode() == dumped
+            continue
         assert secret not in text and secondary not in text, path.name
     assert "response echoed ***" in (run_dir / "summary.md").read_text()
+    assert any(w.startswith("findings.gw9.jsonl holds an API key") and "left unchanged" in w
+               for w in summary["warnings"])
 
 
 def test_killed_run_with_a_truncated_line_builds_and_says_so(tmp_path):
