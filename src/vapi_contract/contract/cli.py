@@ -87,27 +87,45 @@ def run_command(args) -> int:
                 given += [row["name"], str(value)]
         argv = pytest_argv(args, suite)
         return int(pytest.main(argv[:1] + given + argv[1:]))
-    ctx, twin = prepare(options, owner="cli")
-    path = install(ctx)
-    rc = None
-    interrupted = False
+    lock = _claim_report_dir(options.report_dir)
     try:
-        import pytest
-
-        rc = int(pytest.main(pytest_argv(args, suite)))
-        interrupted = rc == 2
-    except KeyboardInterrupt:
-        interrupted = True
-        rc = 2
-    finally:
+        ctx, twin = prepare(options, owner="cli")
+        path = install(ctx)
+        rc = None
+        interrupted = False
         try:
-            code = finish(ctx, twin, pytest_rc=rc, interrupted=interrupted)
+            import pytest
+
+            rc = int(pytest.main(pytest_argv(args, suite)))
+            interrupted = rc == 2
+        except KeyboardInterrupt:
+            interrupted = True
+            rc = 2
         finally:
-            path.unlink(missing_ok=True)
-            os.environ.pop(CONTEXT_ENV, None)
+            try:
+                code = finish(ctx, twin, pytest_rc=rc, interrupted=interrupted)
+            finally:
+                path.unlink(missing_ok=True)
+                os.environ.pop(CONTEXT_ENV, None)
+    finally:
+        if lock is not None:
+            lock.release()
     if rc == 5:  # nothing collected: the selection matched no operation
         print("vapi-contract: no test ran (does --operations match any operation?)", file=sys.stderr)
     return code
+
+
+def _claim_report_dir(report_dir: str | None):
+    """A given --report-dir never mixes two runs: a previous run there is cleared (said in one line), a folder
+    holding anything else is refused (exit 2). Returns the lock held for the run (None for a new default dir)."""
+    if not report_dir:
+        return None  # reports/<run-id>/ is new by construction
+    from ..report.writer import claim_run_dir
+
+    lock, note = claim_run_dir(report_dir)
+    if note:
+        print(f"vapi-contract: {note}", file=sys.stderr)
+    return lock
 
 
 def plan_command(args) -> int:

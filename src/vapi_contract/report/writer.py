@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import re
 import secrets as _random
 import threading
 import time
@@ -18,6 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ..errors import UsageError, VapiContractError
 from ..fsutil import atomic_write
 from .redact import Redactor
 
@@ -42,9 +44,80 @@ def default_worker() -> str | None:
     return os.environ.get("PYTEST_XDIST_WORKER") or None
 
 
+class EvidenceWriteError(VapiContractError):
+    """The run dir stopped accepting evidence (read-only, full disk): the run could not record, so it could not
+    test (exit 3), and what was written so far stays readable."""
+
+    exit_code = 3
+
+
+def write_failure(path: Path | str, exc: OSError) -> str:
+    """`cannot write PATH: No space left on device`: the one line every output error shows."""
+    return f"cannot write {path}: {exc.strerror or exc}"
+
+
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write `text` to `path` atomically and durably (see `vapi_contract.fsutil.atomic_write`)."""
-    atomic_write(path, text)
+    """Write `text` to `path` atomically and durably (see `vapi_contract.fsutil.atomic_write`); a folder that
+    refuses the write (read-only, full disk) is a one-line UsageError and the old file is left as it was."""
+    try:
+        atomic_write(path, text)
+    except OSError as exc:
+        raise UsageError(write_failure(path, exc)) from None
+
+
+LOCK_NAME = ".vapi-contract.lock"
+# Every file a run writes into its run dir: anything else means the folder is not (only) a previous run.
+_RUN_FILE = re.compile(r"^(run\.json|(findings|operations|resources|coverage|spec-issues)(\.[\w-]+)?\.jsonl"
+                       r"|summary\.json|junit\.xml|summary\.md|index\.html|\..+\.tmp|" + re.escape(LOCK_NAME) + ")$")
+
+
+def claim_run_dir(run_dir: Path | str) -> tuple[Any, str | None]:
+    """Make `run_dir` ready for a new run: an absent or empty folder is used as is; one that holds only a previous
+    run's files is cleared (a rerun into the same `--report-dir` must not mix two runs' evidence); anything else
+    (foreign files, subfolders, another run still writing there) is refused with a one-line UsageError.
+
+    Returns (held lock, one-line note or None). Keep the lock until the run ends: a second run into the same
+    folder is refused while it is held.
+    """
+    from filelock import FileLock, Timeout
+
+    run_dir = Path(run_dir)
+    if run_dir.exists() and not run_dir.is_dir():
+        raise UsageError(f"--report-dir {run_dir} is a file, not a directory")
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(run_dir / LOCK_NAME))
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise UsageError(f"--report-dir {run_dir}: another run is writing there; choose another directory") from None
+    except OSError as exc:
+        raise UsageError(f"--report-dir {run_dir}: cannot write there ({exc.strerror or exc})") from None
+    entries = [p for p in run_dir.iterdir() if p.name != LOCK_NAME]
+    if not entries:
+        return lock, None
+    foreign = sorted(p.name for p in entries if p.is_dir() or not _RUN_FILE.match(p.name))
+    if foreign or not (run_dir / "run.json").exists() and not any(p.suffix == ".jsonl" for p in entries):
+        lock.release()
+        shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        raise UsageError(f"--report-dir {run_dir} is not empty and is not a run directory (holds {shown}); "
+                         "choose a new or empty directory")
+    previous = _previous_run_id(run_dir)
+    try:
+        for path in entries:
+            path.unlink(missing_ok=True)
+    except OSError as exc:
+        lock.release()
+        raise UsageError(f"--report-dir {run_dir}: cannot clear the previous run ({exc.strerror or exc})") from None
+    return lock, (f"--report-dir {run_dir} held a previous run ({previous}); its {len(entries)} file(s) were removed, "
+                  "this run starts clean")
+
+
+def _previous_run_id(run_dir: Path) -> str:
+    try:
+        meta = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+        return f"run {meta['run_id']}" if isinstance(meta, dict) and meta.get("run_id") else "run id unknown"
+    except (OSError, ValueError):
+        return "run id unknown"
 
 
 def _deep_merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
@@ -80,7 +153,10 @@ class RunWriter:
         fsync_interval: float = 0.2,
     ):
         self.run_dir = Path(run_dir)
-        self.run_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.run_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise EvidenceWriteError(write_failure(self.run_dir, exc)) from None
         self.redactor = Redactor(secrets)
         self.worker = worker if worker is not None else default_worker()
         self.fsync = fsync
@@ -134,7 +210,10 @@ class RunWriter:
 
     def _write_meta(self, meta: dict[str, Any]) -> None:
         clean = self.redactor.value(meta)
-        atomic_write_text(self.run_json, self.redactor.dumps(clean, indent=2, sort_keys=False) + "\n")
+        try:
+            atomic_write(self.run_json, json.dumps(clean, ensure_ascii=False, indent=2) + "\n")
+        except OSError as exc:
+            raise EvidenceWriteError(write_failure(self.run_json, exc)) from None
         self._meta = clean
 
     # -- evidence streams -----------------------------------------------------------------------------
@@ -169,28 +248,38 @@ class RunWriter:
             raise TypeError(f"{kind} record must be a dict, got {type(record).__name__}")
         line = (self.redactor.dumps(record, separators=(",", ":")) + "\n").encode("utf-8")
         with self._lock:
-            fd = self._fds.get(kind)
-            if fd is None:
-                fd = os.open(self.path_for(kind), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-                self._fds[kind] = fd
-            written = os.write(fd, line)
-            while written < len(line):  # only on a full disk or a signal; keep the line whole if we can
-                written += os.write(fd, line[written:])
-            if self.fsync:
-                now = time.monotonic()
-                if now - self._synced_at.get(kind, float("-inf")) >= self.fsync_interval:
-                    os.fsync(fd)
-                    self._synced_at[kind] = now
-                    self._dirty.discard(kind)
-                else:
-                    self._dirty.add(kind)
+            try:
+                self._write_line(kind, line)
+            except OSError as exc:
+                raise EvidenceWriteError(write_failure(self.path_for(kind), exc)) from None
+
+    def _write_line(self, kind: str, line: bytes) -> None:
+        """One whole line on the O_APPEND descriptor (caller holds the lock)."""
+        fd = self._fds.get(kind)
+        if fd is None:
+            fd = os.open(self.path_for(kind), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            self._fds[kind] = fd
+        written = os.write(fd, line)
+        while written < len(line):  # only on a full disk or a signal; keep the line whole if we can
+            written += os.write(fd, line[written:])
+        if self.fsync:
+            now = time.monotonic()
+            if now - self._synced_at.get(kind, float("-inf")) >= self.fsync_interval:
+                os.fsync(fd)
+                self._synced_at[kind] = now
+                self._dirty.discard(kind)
+            else:
+                self._dirty.add(kind)
 
     # -- lifecycle ------------------------------------------------------------------------------------
     def sync(self) -> None:
         """fsync every stream written since its last fsync (called by `finish()` and `close()`)."""
         with self._lock:
             for kind in list(self._dirty):
-                os.fsync(self._fds[kind])
+                try:
+                    os.fsync(self._fds[kind])
+                except OSError as exc:
+                    raise EvidenceWriteError(write_failure(self.path_for(kind), exc)) from None
                 self._synced_at[kind] = time.monotonic()
             self._dirty.clear()
 

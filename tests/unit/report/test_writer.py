@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from vapi_contract.errors import UsageError
 from vapi_contract.report.writer import RunWriter, atomic_write_text, new_run_id
 
 SECRET = "sk-live-0f9e8d7c-6b5a-4321-9876-abcdefabcdef"
@@ -68,7 +69,7 @@ def test_atomic_write_keeps_old_file_when_serialisation_fails(tmp_path, monkeypa
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(UsageError, match="cannot write .*summary.json: disk full"):
         atomic_write_text(target, "new")
     assert target.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.json"]
