@@ -109,7 +109,7 @@ def parse(data: Any, name: str) -> list[Approval]:
         raise ApprovalsError(f"{name}: expected a mapping with an 'approved' list")
     unknown_top = set(data) - {"approved"}
     if unknown_top:
-        raise ApprovalsError(f"{name}: unknown top-level key {min(unknown_top)!r} (expected 'approved')")
+        raise ApprovalsError(f"{name}: unknown top-level key {min(unknown_top, key=str)!r} (expected 'approved')")
     approvals: list[Approval] = []
     seen: dict[tuple, int] = {}
     for index, entry in enumerate(data.get("approved") or [], start=1):
@@ -118,7 +118,7 @@ def parse(data: Any, name: str) -> list[Approval]:
             raise ApprovalsError(f"{where}: expected a mapping, got {type(entry).__name__}")
         unknown = set(entry) - ALLOWED
         if unknown:
-            raise ApprovalsError(f"{where}: unknown key {min(unknown)!r}")
+            raise ApprovalsError(f"{where}: unknown key {min(unknown, key=str)!r}")
         for key in REQUIRED:
             if not isinstance(entry.get(key), str) or not entry[key].strip():
                 raise ApprovalsError(f"{where}: missing or empty {key!r}")
@@ -147,20 +147,14 @@ def parse(data: Any, name: str) -> list[Approval]:
 
 def load(path: Path | str) -> list[Approval]:
     """Read and validate an approvals file (YAML or JSON)."""
-    path = Path(path)
-    if not path.exists():
-        raise ApprovalsError(f"approvals file not found: {path}")
-    import yaml  # YAML is a superset of JSON, so one parser reads both
+    from ..report.yamlfile import load_yaml, read_text
 
+    path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise ApprovalsError(f"{path}: not UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark else ""
-        raise ApprovalsError(f"{path}: invalid YAML{line}: {getattr(exc, 'problem', exc)}") from None
-    return parse(data, str(path))
+        text = read_text(path, "approvals file", ApprovalsError)
+    except FileNotFoundError:
+        raise ApprovalsError(f"approvals file not found: {path}") from None
+    return parse(load_yaml(text, str(path), ApprovalsError), str(path))
 
 
 def apply(changes: Iterable[Any], approvals: list[Approval], today: dt.date | None = None) -> ApprovalOutcome:

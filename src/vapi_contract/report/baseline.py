@@ -37,6 +37,7 @@ from typing import Any
 from vapi_contract.errors import UsageError
 
 from .patterns import AcceptedPattern, parse_pattern
+from .yamlfile import load_yaml, read_text
 
 DEFAULT_NAME = "accepted-findings.yaml"
 FINGERPRINT = re.compile(r"^[0-9a-fA-F]{16,}$")
@@ -130,7 +131,7 @@ def _entry(raw: Any, where: str) -> Accepted:
     for key in ("operation", "check"):
         if raw.get(key) is not None and not isinstance(raw[key], str):
             raise UsageError(f"{where}: {key!r} must be a string")
-    unknown = sorted(set(raw) - set(REQUIRED) - set(OPTIONAL))
+    unknown = sorted(set(raw) - set(REQUIRED) - set(OPTIONAL), key=str)
     if unknown:
         raise UsageError(f"{where}: unknown key(s) {', '.join(map(repr, unknown))}")
     extra = {k: raw[k] for k in OPTIONAL if k in raw and k not in ("operation", "check") and raw[k] is not None}
@@ -148,20 +149,12 @@ def _entry(raw: Any, where: str) -> Accepted:
 
 
 def parse(text: str, where: str = "baseline") -> Baseline:
-    import yaml
-
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise UsageError(f"{where}: not valid YAML{at}: {problem}") from None
+    data = load_yaml(text, where)
     if data is None:
         return Baseline(None, [])
     if not isinstance(data, dict) or not isinstance(data.get("accepted", []), (list, type(None))):
         raise UsageError(f"{where}: expected a mapping with an 'accepted' list")
-    unknown = sorted(set(data) - {"accepted"})
+    unknown = sorted(set(data) - {"accepted"}, key=str)
     if unknown:
         raise UsageError(f"{where}: unknown top-level key(s) {', '.join(map(repr, unknown))}")
     entries: list[Accepted] = []
@@ -184,13 +177,11 @@ def load(path: Path | str, *, missing_ok: bool = False) -> Baseline:
     """Parse and validate the baseline file; any problem is a one-line `UsageError` (exit 2)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, "baseline")
     except FileNotFoundError:
         if missing_ok:
             return Baseline(path, [])
         raise UsageError(f"baseline {path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"baseline {path}: cannot read ({exc})") from None
     baseline = parse(text, where=f"baseline {path}")
     baseline.path = path
     return baseline
@@ -231,15 +222,42 @@ def accept(
     check: str | None = None,
     today: _dt.date | None = None,
 ) -> Accepted:
-    """Add (or renew, when already listed) an accepted entry and rewrite the file atomically."""
+    """Add (or renew, when already listed) an accepted entry and rewrite the file atomically.
+
+    Read, change and write happen under a lock beside the file, so concurrent accepts never lose an entry.
+    """
+    from filelock import FileLock, Timeout
+
     path = Path(path)
-    baseline = load(path, missing_ok=True)
     today = today or _dt.date.today()
     raw = {"fingerprint": fingerprint, "reason": reason, "owner": owner, "expires": expires,
            "operation": operation, "check": check, "added": today.isoformat()}
     entry = _entry({k: v for k, v in raw.items() if v is not None}, f"accept {fingerprint}")
     if entry.expired(today):
         raise UsageError(f"accept {fingerprint}: expires {entry.expires} is already in the past")
+    if path.is_dir():
+        raise UsageError(f"baseline {path}: is a folder, not a file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(lock_path(path)), timeout=LOCK_TIMEOUT_S):
+            return _accept_locked(path, entry)
+    except Timeout:
+        raise UsageError(f"baseline {path}: still locked by another writer after {LOCK_TIMEOUT_S:.0f} s "
+                         f"({lock_path(path)})") from None
+    except OSError as exc:  # the lock file itself cannot be created: read-only folder, full disk
+        raise UsageError(f"baseline {path}: cannot write there ({exc.strerror or exc})") from None
+
+
+LOCK_TIMEOUT_S = 60.0
+
+
+def lock_path(path: Path) -> Path:
+    """`.accepted-findings.yaml.lock` beside the baseline (every writer of that file takes it)."""
+    return path.with_name(f".{path.name}.lock")
+
+
+def _accept_locked(path: Path, entry: Accepted) -> Accepted:
+    baseline = load(path, missing_ok=True)
     entries = [e for e in baseline.entries if e.fingerprint != entry.fingerprint]
     old = baseline.get(entry.fingerprint)
     if old is not None:  # renewing keeps the original position and informative fields

@@ -63,7 +63,7 @@ class Match:
     def parse(cls, raw: Any, where: str) -> Match:
         if not isinstance(raw, dict) or not raw:
             raise UsageError(f"{where}: 'match' must be a mapping of {', '.join(MATCH_KEYS)}")
-        unknown = sorted(set(raw) - set(MATCH_KEYS))
+        unknown = sorted(set(raw) - set(MATCH_KEYS), key=str)
         if unknown:
             raise UsageError(f"{where}: unknown match key(s) {', '.join(map(repr, unknown))}; "
                              f"known: {', '.join(MATCH_KEYS)}")
@@ -152,7 +152,7 @@ def parse_pattern(raw: dict[str, Any], where: str, parse_date) -> AcceptedPatter
     misplaced = sorted({"operation", "check", "classification", "status", "cause"} & set(raw))
     if misplaced:
         raise UsageError(f"{where}: {', '.join(map(repr, misplaced))} belong(s) inside 'match' in a pattern entry")
-    unknown = sorted(set(raw) - set(ENTRY_KEYS))
+    unknown = sorted(set(raw) - set(ENTRY_KEYS), key=str)
     if unknown:
         raise UsageError(f"{where}: unknown key(s) {', '.join(map(repr, unknown))}")
     missing = [k for k in ("reason", "owner", "expires") if raw.get(k) in (None, "")]
