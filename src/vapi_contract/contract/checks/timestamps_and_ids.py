@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import unquote
 
 import schemathesis
 
@@ -49,6 +50,10 @@ def id_problem(case, body: Any) -> str | None:
     if not (last.startswith("{") and last.endswith("}")):
         return None
     requested = (case.path_parameters or {}).get(last[1:-1])
+    # schemathesis keeps generated path parameters percent-encoded (as they go on the wire); the server
+    # compares the decoded value, so must we: 'P%C3%A6k' asked for is the object 'Pæk'
+    if isinstance(requested, str):
+        requested = unquote(requested)
     if requested is not None and str(body["id"]) != str(requested):
         return f"asked for id {requested!r}, got an object with id {body['id']!r}"
     return None

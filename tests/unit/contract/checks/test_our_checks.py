@@ -84,6 +84,16 @@ def test_timestamps_and_ids(make_case, make_response):
         timestamps_and_ids(None, make_response(200, {**GOOD, "id": "b2"}), case)
 
 
+def test_ids_are_compared_as_the_server_reads_them(make_case, make_response):
+    # generated path parameters stay percent-encoded in the case: the server answers the decoded id
+    # (2024-11-11T1745 against the twin: "asked for id 'P%C3%A6k...', got an object with id 'Pæk...'")
+    case = make_case("GET /assistant/{id}", path_parameters={"id": "P%C3%A6k%20%F0%9F%98%80"})
+    assert timestamps_and_ids(None, make_response(200, {**GOOD, "id": "P\u00e6k \U0001f600"}), case) is None
+    with pytest.raises(AssertionError, match="asked for id 'P\u00e6k', got an object with id 'P%C3%A6k'"):
+        timestamps_and_ids(None, make_response(200, {**GOOD, "id": "P%C3%A6k"}),
+                           make_case("GET /assistant/{id}", path_parameters={"id": "P%C3%A6k"}))
+
+
 def test_latency_budget():
     assert percentile([], 95) is None
     assert percentile([1, 2, 3, 4, 100], 50) == 3
