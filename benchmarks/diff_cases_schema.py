@@ -98,7 +98,15 @@ SCHEMA_CONCEPTS: dict[str, tuple[str, dict, dict, list[str]]] = {
     "type-changed": ("core", S, I, ALL),
     "type-generalized": ("core", I, N, ALL),
     "type-specialized": ("core", N, I, ALL),
-    "type-compatible": ("core", S, I, XML),
+    # XML, text and forms carry every value as text: a value that becomes a string is still read the same way
+    "type-compatible": ("core", S, I, ["response-body-xml", "response-property-xml"]),
+    "type-compatible/request": ("core", I, S, ["request-body-xml", "request-property-xml"]),
+    "type-changed/xml-request": ("core", S, I, ["request-body-xml", "request-property-xml"]),
+    "type-changed/xml-response": ("core", I, S, ["response-body-xml", "response-property-xml"]),
+    "type-generalized/format": ("core", {**I, "format": "int32"}, {**I, "format": "int64"},
+                                ["request-property", "request-parameter"]),
+    "type-changed/format": ("core", {**I, "format": "int32"}, {**I, "format": "int64"}, ["response-property"]),
+    "type-specialized/format": ("core", {**S, "format": "date-time"}, {**S, "format": "date"}, ["response-property"]),
     "became-nullable": ("core", S, {**S, "nullable": True}, ALL),
     "became-not-nullable": ("core", {**S, "nullable": True}, S, ALL),
     "became-enum": ("core", S, {**S, "enum": ["a", "b"]}, ALL),
@@ -203,10 +211,12 @@ ID_OVERRIDES = {("response-body", "enum-value-removed"): "response-mediatype-enu
 def schema_cases(levels: dict[str, str]) -> list[Case]:
     """One case per (concept, placement) that has a catalogue id; components the concepts refer to included."""
     cases: list[Case] = []
+    used: set[str] = set()
     for concept, (tier, old, new, placements) in SCHEMA_CONCEPTS.items():
         for placement in placements:
             prefix, place = PLACEMENTS[placement]
-            rule = ID_OVERRIDES.get((placement, concept), f"{prefix}-{concept}")
+            concept_id, _, variant = concept.partition("/")
+            rule = ID_OVERRIDES.get((placement, concept), f"{prefix}-{concept_id}")
             if rule not in levels:
                 continue
             version = "3.1.0" if tier == "oas31" else "3.0.3"
@@ -215,6 +225,8 @@ def schema_cases(levels: dict[str, str]) -> list[Case]:
                 refs = RENAMED if doc is revision and concept == "discriminator-property-name-changed" else REFS
                 doc["components"]["schemas"] = copy.deepcopy(refs) if "discriminator" in concept else {}
                 place(doc, copy.deepcopy(schema))
-            cases.append((tier, rule, base, revision, {rule}, {}))
+            name = f"{rule}--{variant}" if rule in used else rule  # the first pair of a rule is named after it
+            used.add(name)
+            cases.append((tier, name, base, revision, {rule}, {}))
     return cases
 

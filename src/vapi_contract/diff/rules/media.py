@@ -25,6 +25,8 @@ def covers(wide: str, narrow: str) -> bool:
     return wide == "*/*" or (minor == "*" and narrow.startswith(major + "/"))
 
 
-def is_json(media: str) -> bool:
+def strongly_typed(media: str) -> bool:
+    """JSON tells 1 from "1"; text, XML and forms do not (oasdiff's reading). Parameters and headers ("") count
+    as strongly typed."""
     media = base(media)
-    return media == "application/json" or media.endswith("+json") or media == "*/*" or not media
+    return not media or media == "application/json" or media.endswith("+json")

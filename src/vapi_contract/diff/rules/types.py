@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..engine import SchemaPair
 from ..registry import rule_ids, schema_rule
 from ..schemas import nullable, types_of
-from .media import is_json
+from .media import strongly_typed
 
 IDS = rule_ids(__name__, """
     request-body-type-changed request-body-type-generalized request-body-type-compatible
@@ -66,21 +66,44 @@ def type_and_format(pair: SchemaPair) -> None:
         if new_types < old_types:
             pair.report("list-of-types-narrowed", f"list of types narrowed: {text}")
             return
-    same_format_or_dropped = new_fmt is None or new_fmt == old_fmt
-    widened = (old_types == new_types and new_fmt is None) or (
-        old_types != new_types and _contains(new_types, old_types) and same_format_or_dropped)
-    narrowed = (old_types == new_types and old_fmt is None) or (
-        old_types != new_types and _contains(old_types, new_types) and (old_fmt is None or new_fmt == old_fmt))
-    media = pair.walk.media
-    if widened:
-        pair.report("type-generalized", text)
-    elif narrowed and pair.rule_id("type-specialized"):
-        pair.report("type-specialized", text)
-    elif media and not is_json(media) and "string" in old_types | new_types and pair.rule_id("type-compatible"):
-        # XML, forms and text carry every value as text: a swap with string changes no byte on the wire
-        pair.report("type-compatible", f"{text} ({media} is not strongly typed)")
+    request = pair.walk.direction == "request"
+    # evaluate toward what the receiver of the value must accept: the server for a request, the client for a
+    # response (responses are the same check with old and new swapped)
+    before, after = (old_types, new_types) if request else (new_types, old_types)
+    fmt_before, fmt_after = (old_fmt, new_fmt) if request else (new_fmt, old_fmt)
+    strong = strongly_typed(pair.walk.media)
+    type_ok = before == after or _contains(after, before) or (not strong and after == frozenset({"string"}))
+    format_ok = fmt_before == fmt_after or fmt_after is None or _format_contains(after, fmt_after, fmt_before)
+    breaking = not (type_ok and format_ok)
+    if breaking:
+        widened = old_types != new_types and _contains(new_types, old_types)
+        narrowed = old_types != new_types and _contains(old_types, new_types)
+        if widened and not request:
+            pair.report("type-generalized", text)
+        elif narrowed and request and pair.rule_id("type-specialized"):
+            pair.report("type-specialized", text)  # only parameter properties have this id (an error)
+        else:
+            pair.report("type-changed", text)
+    elif request:
+        loose = old_types != new_types and not _contains(new_types, old_types)
+        pair.report("type-compatible" if loose else "type-generalized", text)
     else:
-        pair.report("type-changed", text)
+        loose = old_types != new_types and not _contains(old_types, new_types)
+        if loose:
+            pair.report("type-compatible", text)
+        elif pair.rule_id("type-specialized"):
+            pair.report("type-specialized", text)
+        else:
+            pair.report("type-changed", text)
+
+
+# (type, wider format) -> narrower formats it contains (oasdiff's lattice)
+_FORMATS = {("number", "double"): {"float"}, ("integer", "int64"): {"int32"}, ("integer", "bigint"): {"int32", "int64"},
+            ("string", "date-time"): {"date", "time"}}
+
+
+def _format_contains(types: frozenset[str], wide, narrow) -> bool:
+    return len(types) == 1 and narrow in _FORMATS.get((next(iter(types)), wide), set())
 
 
 @schema_rule
