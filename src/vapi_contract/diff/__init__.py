@@ -24,11 +24,11 @@ def compare(old_doc: dict[str, Any], new_doc: dict[str, Any], *, old_label: str 
     return _compare(old_doc, new_doc, old_label=old_label, new_label=new_label, policy=policy)
 
 
-def render(result: DiffResult, fmt: str = "text") -> str:
-    """text | markdown | json | junit | html"""
+def render(result: DiffResult, fmt: str = "text", *, spec_file: str | None = None) -> str:
+    """text | markdown | json | junit | html | githubactions"""
     from .renderers import render as _render
 
-    return _render(result, fmt)
+    return _render(result, fmt, spec_file=spec_file)
 
 
 def __getattr__(name: str):

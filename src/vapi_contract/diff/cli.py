@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 LEVEL_CHOICES = ("error", "warning")
-FORMATS = ("text", "markdown", "json", "junit", "html")
+FORMATS = ("text", "markdown", "json", "junit", "html", "githubactions")
 
 
 def register(subparsers) -> None:
@@ -20,6 +20,17 @@ def register(subparsers) -> None:
     diff.add_argument("--fail-on", choices=LEVEL_CHOICES, default=None)
     diff.add_argument("--store", default=None, help="snapshot store for snapshot ids (default VAPI_CONTRACT_STORE)")
     diff.add_argument("--output", "-o", default=None, help="write the report here instead of stdout")
+    diff.add_argument("--severity", action="append", default=[], metavar="RULE=LEVEL",
+                      help="override a rule's level (error, warning, info, none); repeatable")
+    diff.add_argument("--severity-levels", default=None, metavar="FILE",
+                      help="file of `rule-id level` lines (or a YAML mapping) overriding levels")
+    diff.add_argument("--approvals", default=None, metavar="FILE",
+                      help="reviewed approvals (rule, operation, location, reason, approver, expires): "
+                           "approved changes leave the verdict")
+    diff.add_argument("--deprecation-days-beta", type=int, default=0,
+                      help="days a deprecated beta element must live before its x-sunset (default 0)")
+    diff.add_argument("--deprecation-days-stable", type=int, default=0,
+                      help="days a deprecated stable element must live before its x-sunset (default 0)")
     diff.set_defaults(handler=run_diff)
 
     changelog = subparsers.add_parser(
@@ -69,13 +80,25 @@ def _label(loaded) -> str:
 
 @_os_errors_as_one_line
 def run_diff(args) -> int:
+    from ..errors import UsageError
     from ..spec.sources import load
     from . import compare, render
+    from .policy import Policy
+    from .review import apply_approvals, apply_overrides, load_approvals, parse_overrides
 
+    if args.deprecation_days_beta < 0 or args.deprecation_days_stable < 0:
+        raise UsageError("--deprecation-days-beta/--deprecation-days-stable must be 0 or more")
+    overrides = parse_overrides(args.severity, args.severity_levels)  # bad input fails before any loading
+    entries = load_approvals(args.approvals) if args.approvals else None
     old = load(args.old, store=args.store)
     new = load(args.new, store=args.store)
-    result = compare(old.document, new.document, old_label=_label(old), new_label=_label(new))
-    text = render(result, args.format)
+    policy = Policy(beta_days=args.deprecation_days_beta, stable_days=args.deprecation_days_stable)
+    result = compare(old.document, new.document, old_label=_label(old), new_label=_label(new), policy=policy)
+    result = apply_overrides(result, overrides)
+    if entries is not None:
+        result = apply_approvals(result, entries)
+    spec_file = args.new if Path(args.new).is_file() else None
+    text = render(result, args.format, spec_file=spec_file)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"{args.output}: {sum(result.summary().values())} changes", file=sys.stderr)

@@ -44,6 +44,10 @@ class DiffResult:
     new_label: str = "new"
     old_counts: dict[str, int] = field(default_factory=dict)
     new_counts: dict[str, int] = field(default_factory=dict)
+    # set by review.apply_approvals: (change, approval) pairs taken out of `changes`, and changes still counted
+    # because their only approval expired
+    approved: list = field(default_factory=list)
+    expired_approvals: list = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
         counted = Counter(change.level for change in self.changes)
@@ -61,4 +65,15 @@ class DiffResult:
         return bool(fail_on) and bool(self.at_least(fail_on))
 
     def to_json(self) -> dict[str, Any]:
-        return {"changes": [c.to_json() for c in self.changes], "summary": self.summary()}
+        data: dict[str, Any] = {"changes": [c.to_json() for c in self.changes], "summary": self.summary()}
+        if self.approved:
+            data["approved"] = [{**c.to_json(), "approval": _approval_json(a)} for c, a in self.approved]
+        if self.expired_approvals:
+            data["expired_approvals"] = [{**c.to_json(), "approval": _approval_json(a)}
+                                         for c, a in self.expired_approvals]
+        return data
+
+
+def _approval_json(approval) -> dict[str, Any]:
+    return {"approver": approval.approver, "reason": approval.reason,
+            "expires": approval.expires.isoformat() if approval.expires else None}

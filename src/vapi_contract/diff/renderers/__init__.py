@@ -1,5 +1,6 @@
 """Renderers for a DiffResult: text (terminal), markdown (PR comments, alerts), json (machines), junit (CI test
-reports: one failing test case per error-level change), html (a self-contained page)."""
+reports: one failing test case per error-level change), html (a self-contained page), githubactions (workflow
+annotations on the spec file)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import json
 
 from ..model import DiffResult
 
-FORMATS = ("text", "markdown", "json", "junit", "html")
+FORMATS = ("text", "markdown", "json", "junit", "html", "githubactions")
 
 
-def render(result: DiffResult, fmt: str = "text") -> str:
+def render(result: DiffResult, fmt: str = "text", *, spec_file: str | None = None) -> str:
+    """SPEC_FILE: the new spec's path, for the githubactions annotations (default: the new label)."""
     if fmt == "json":
         return json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
     if fmt == "text":
@@ -25,6 +27,10 @@ def render(result: DiffResult, fmt: str = "text") -> str:
         from .junit import render_junit
 
         return render_junit(result)
+    if fmt == "githubactions":
+        from .githubactions import render_githubactions
+
+        return render_githubactions(result, spec_file)
     if fmt == "html":
         from .html import render_html
 
