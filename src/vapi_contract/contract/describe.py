@@ -36,7 +36,7 @@ def describe(document: dict[str, Any], options: RunOptions) -> tuple[Plan, list[
     rows = []
     for op in iter_operations(document):
         label = op.label
-        verdict = safety.classify(op.method, op.path, op.operation_id)
+        verdict = safety.classify(op.method, op.path, op.operation_id, document.get("paths") or {})
         kind = {"read": "read", "mutating": "write", "cost": "cost"}[verdict.kind]
         if label in plan.unselected:
             rows.append(Row(label, kind, "not selected", "not matched by --operations"))

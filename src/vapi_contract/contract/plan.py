@@ -249,6 +249,7 @@ def creates_deletable(document: dict[str, Any], collection: str) -> bool:
 def build(document: dict[str, Any], options: RunOptions) -> Plan:
     plan = Plan()
     live = not options.is_twin
+    paths = document.get("paths") or {}  # default-deny: a write is judged by its shape among the spec's paths
     candidates: list[tuple[str, int]] = []
     for op in iter_operations(document):
         label = op.label
@@ -259,16 +260,16 @@ def build(document: dict[str, Any], options: RunOptions) -> Plan:
         plan.weights[label] = weight
         reason = safety.exclusion_reason(op.method, op.path, op.operation_id, live=live,
                                          allow_cost=options.allow_cost, profile=options.profile,
-                                         deletable=creates_deletable(document, op.path))
+                                         paths=paths, deletable=creates_deletable(document, op.path))
         if reason:
             plan.excluded[label] = reason
         else:
             candidates.append((label, weight))
-        verdict = safety.classify(op.method, op.path, op.operation_id)
+        verdict = safety.classify(op.method, op.path, op.operation_id, paths)
         costly = verdict.is_cost and not options.allow_cost
         # live: an unauthenticated create is not sent (a server that ignores auth would create an untagged object);
         # mutations addressed to a random id are harmless either way
-        risky = live and verdict.kind == "mutating" and "{" not in op.path
+        risky = live and (verdict.kind == "mutating" or not verdict.recognised) and "{" not in op.path
         if requires_bearer(document, op.definition) and not costly and not risky:
             plan.auth_operations.append(label)
     families = []
