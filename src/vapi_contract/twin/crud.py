@@ -10,10 +10,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .routing import Route, segments, strip_version
+from .formats import now_iso
+from .routing import Route, shape
 from .state import Served, TwinState
 from .store import Record, parse_time
-from .synth import now_iso
 
 SERVER_FIELDS = ("id", "orgId", "createdAt", "updatedAt")
 FAULT_COLLECTION = "/assistant"  # `--fault server-error` breaks this create (else the spec's first one)
@@ -40,6 +40,11 @@ def _non_ascii(value: Any) -> bool:
     return False
 
 
+def _noun(collection: str) -> str:
+    """`Assistant` for `/assistant`, `Pronunciation dictionary` for `/provider/cartesia/pronunciation-dictionary`."""
+    return collection.rstrip("/").split("/")[-1].replace("-", " ").capitalize() or "Object"
+
+
 def not_found(what: str) -> Response:
     return _json({"message": f"{what} not found", "error": "Not Found", "statusCode": 404}, 404)
 
@@ -57,10 +62,14 @@ class Call:
             self.collection = self.collection.replace("{" + name + "}", path_values[name])
 
     def run(self) -> Response:
-        if self.route.parent and self._parent_missing():
-            return not_found(self.route.parent.split("/")[-2].replace("-", " ").capitalize())
+        missing = self._missing_ancestor()
+        if missing is not None:
+            return not_found(missing)
         kind = self.route.kind
-        if kind != "action" and self.route.collection not in self.served.creatable:
+        if kind in ("get", "update", "delete") and self.route.collection not in self.served.creatable and \
+                self._stored_ancestors():
+            return not_found(self._label())  # children exist only when created, and this family cannot be
+        if kind not in ("action", "list") and self.route.collection not in self.served.creatable:
             kind = "action"  # a family the spec never lets clients create: answer what is documented
         if self.state.fault == "non-ascii-500" and kind in ("create", "update") and _non_ascii(self.body):
             return _json({"message": "Internal server error", "error": "Internal Server Error", "statusCode": 500}, 500)
@@ -72,19 +81,11 @@ class Call:
         return self.served.item_schema.get(self.route.collection)
 
     def _conformed(self, obj: dict[str, Any]) -> dict[str, Any]:
-        """The object as its item schema documents it: fields the schema does not list are dropped (server
-        fields a family lacks, like `updatedAt` on eval runs, or form parts like `file`), then it is made valid."""
-        documented = self.served.book.property_names(self.served.book.at(self.item_ptr)) if self.item_ptr else None
-        if documented is not None:
-            # `id` stays on a family addressed by it (`GET /x/{id}`) even when a broken schema forgets it
-            # (May 2025 specs document `Assistant` as a workflow node): without it no client could use the object
-            keep = documented | ({"id"} if self.addressable() else set())
-            obj = {k: v for k, v in obj.items() if k in keep}
-        result = self.served.conform_to(obj, self.item_ptr)
+        """The object as its item schema documents it, made valid: properties the schema does not list are
+        dropped at every depth (server fields a family lacks, like `updatedAt` on eval runs, form parts like
+        `file`, or whatever else a client sent), even `id` where a broken schema forgets it (May 2025)."""
+        result = self.served.documented(obj, self.item_ptr)
         return result if isinstance(result, dict) else obj
-
-    def addressable(self) -> bool:
-        return any(r.kind == "get" and r.collection == self.route.collection for r in self.served.routes)
 
     def _shape(self, record: Record, listed: bool = False) -> Any:
         """The record as this operation documents it (or as a list item), with the active fault applied."""
@@ -94,7 +95,7 @@ class Call:
         obj = record.obj
         target = self.item_ptr if listed else self.route.response_ptr
         if not listed and not self.served.same_schema(target, self.item_ptr):
-            obj = self.served.conform_to(obj, target)
+            obj = self.served.documented(obj, target)
         return obj if listed else self._fault(obj, target, record)
 
     def _fault(self, obj: Any, ptr: str | None, record: Record | None = None) -> Any:
@@ -125,7 +126,7 @@ class Call:
         return _json(self._shape(record), self.route.status)
 
     def _label(self) -> str:
-        return self.route.collection.rstrip("/").split("/")[-1].replace("-", " ").capitalize() or "Object"
+        return _noun(self.collection)
 
     def store_new(self, body: Any, stamp: str | None = None, seeded: bool = False) -> Record:
         """Store a new object made from a create body: what `create` answers, and how seeded objects are made."""
@@ -191,28 +192,18 @@ class Call:
         window = records[(page - 1) * cut: page * cut]
         items = [self._shape(r, listed=True) for r in window]
         schema = self.served.book.resolve(self.served.book.at(self.route.response_ptr or "") or {})
-        items = self._listed_as_documented(items, schema)
         if isinstance(schema, dict) and "results" in (schema.get("properties") or {}):
             meta_schema = self.served.book.resolve((schema.get("properties") or {}).get("metadata") or {})
             payload: Any = {"results": items, "metadata": self._page_meta(meta_schema, limit, page, len(records))}
         else:
             payload = items
-        payload = self.served.conform_to(payload, self.route.response_ptr)
+        # items cut to the list's own item schema, which may document less than a single get (a list of
+        # `Insight` has no `queries`, a get of `BarInsight` has)
+        payload = self.served.documented(payload, self.route.response_ptr)
         listed = payload.get("results") if isinstance(payload, dict) else payload
         if isinstance(listed, list) and self.state.fault:
             listed[:] = [self._fault(item, self.item_ptr) for item in listed]
         return _json(payload, self.route.status)
-
-    def _listed_as_documented(self, items: list[Any], schema: Any) -> list[Any]:
-        """Items cut to the list's own item schema, which may document less than a single get (a list of
-        `Insight` has no `queries`, a get of `BarInsight` has)."""
-        book = self.served.book
-        if isinstance(schema, dict) and "results" in (schema.get("properties") or {}):
-            schema = book.resolve(schema["properties"]["results"])
-        names = book.property_names(schema.get("items")) if isinstance(schema, dict) and "items" in schema else None
-        if names is None:
-            return items
-        return [{k: v for k, v in item.items() if k in names} if isinstance(item, dict) else item for item in items]
 
     def _page_meta(self, schema: Any, limit: int, page: int, total: int) -> dict[str, Any]:
         """Only the pagination fields this spec version documents (`PaginationMeta` grew `itemsBeyondRetention`
@@ -249,20 +240,20 @@ class Call:
                 payload = self.served.synthesize(self.route.response_ptr)
         return _json(payload, self.route.status)
 
-    def _parent_missing(self) -> bool:
-        """Whether the item this route hangs under (e.g. the insight of `.../insight/{id}/run`) is unknown."""
-        parent = next((r for r in self.served.routes if r.kind == "get" and strip_version(r.op.path) == self.route.parent
-                       and r.collection in self.served.creatable), None)
-        if parent is None:
-            return False
-        parts = segments(self.request.scope["path"])
-        depth = len(segments(self.route.op.path)) - len(segments(strip_version(self.route.op.path)))
-        concrete = "/" + "/".join(parts[depth:depth + len(segments(parent.op.path))])
-        values = parent.match(concrete)
-        if values is None:
-            return True
-        collection = parent.collection
-        for name, value in values.items():
-            if name != parent.id_param:
-                collection = collection.replace("{" + name + "}", value)
-        return self.state.store.get(self.org, collection, values.get(parent.id_param, "")) is None
+    def _concrete(self, template: str) -> str:
+        for name, value in self.path_values.items():
+            template = template.replace("{" + name + "}", value)
+        return template
+
+    def _stored_ancestors(self) -> list[tuple[str, str]]:
+        return [(c, p) for c, p in self.route.ancestors if shape(c) in self.served.stored]
+
+    def _missing_ancestor(self) -> str | None:
+        """What to call the first item this route hangs under (outermost first) that does not exist, if any:
+        the insight of `/reporting/insight/{id}/run`, the suite of `/v2/suite/{suiteId}/test/{id}`. Only families
+        whose objects the twin stores are checked; the others are answered as documented."""
+        for collection, param in self._stored_ancestors():
+            concrete = self._concrete(collection)
+            if self.state.store.get(self.org, concrete, self.path_values.get(param, "")) is None:
+                return _noun(concrete)
+        return None

@@ -35,6 +35,9 @@ class Route:
     redirect: bool = False
     parent: str | None = None  # item it hangs under: `/reporting/insight/{id}` for `.../{id}/run`, `/test-suite/{id}`
     groups: dict[str, str] = field(default_factory=dict)  # regex group -> spec parameter name
+    # every item the route hangs under, outermost first, as (its collection in this route's names, its id
+    # parameter here): `/v2/a/{aId}/b/{bId}/run` -> [("/a", "aId"), ("/a/{aId}/b", "bId")]
+    ancestors: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -124,6 +127,19 @@ def _parameters(op: Operation) -> list[dict[str, Any]]:
     return [p for p in merged.values() if "$ref" not in p]
 
 
+def _ancestors(bare: str, kind: str, collection: str, item_shapes: dict[str, str]) -> list[tuple[str, str]]:
+    """Items of other families a route's path runs through, by position in its own (version-stripped) path, so
+    a version prefix, other parameter names or two levels of nesting change nothing."""
+    parts = segments(collection if kind in ("get", "update", "delete") else bare)
+    last = len(parts) if kind in ("get", "update", "delete", "create", "list") else len(parts) - 1
+    found = []
+    for cut in range(2, last + 1):
+        name = param_name(parts[cut - 1])
+        if name and shape("/" + "/".join(parts[:cut])) in item_shapes:
+            found.append(("/" + "/".join(parts[:cut - 1]), name))
+    return found
+
+
 def build_routes(document: dict[str, Any]) -> list[Route]:
     ops = list(iter_operations(document))
     by_template: dict[str, set[str]] = {}
@@ -147,18 +163,15 @@ def build_routes(document: dict[str, Any]) -> list[Route]:
         elif bare in items and op.method in ("GET", "PATCH", "PUT", "DELETE"):
             collection, id_param = items[bare]
             kind = {"GET": "get", "PATCH": "update", "PUT": "update", "DELETE": "delete"}[op.method]
-        parts = segments(bare if kind == "action" else collection)
-        for cut in range(len(parts) - 1, 0, -1):  # the item this route hangs under, if any
-            parent = item_shapes.get(shape("/" + "/".join(parts[:cut])))
-            if parent:
-                break
+        ancestors = _ancestors(bare, kind, collection, item_shapes)
+        parent = "/" + "/".join(segments(ancestors[-1][0]) + ["{" + ancestors[-1][1] + "}"]) if ancestors else None
         preferred = ("201", "200") if kind == "create" else ("200", "201")
         status, response_ptr, redirect = _success(op, preferred)
         request_ptr, body_required, form = _request(op)
         regex, groups = compile_template(op.path)
         routes.append(
             Route(op, kind, regex, collection, id_param, status, response_ptr, request_ptr, body_required, form,
-                  _parameters(op), redirect, parent, groups)
+                  _parameters(op), redirect, parent, groups, ancestors)
         )
     routes.sort(key=lambda r: specificity(r.op.path), reverse=True)
     return routes

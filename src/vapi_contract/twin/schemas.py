@@ -15,6 +15,7 @@ from urllib.parse import quote
 import jsonschema_rs
 
 from ..spec.model import resolve_pointer
+from .formats import validator_class, validator_options
 
 SPEC_URI = "urn:vapi-twin-spec"
 JSON = "application/json"
@@ -106,6 +107,12 @@ class SchemaBook:
         self._inline: dict[int, Any] = {}
         self._lock = threading.Lock()
 
+    def compile(self, schema: dict[str, Any], **kwargs: Any) -> Any:
+        """The one validator configuration of the twin (requests, responses, parameters, conformance): the
+        spec's draft, formats checked, `uuid` & co. taught to Draft 4 (formats.py)."""
+        cls = validator_class(self.draft)
+        return cls(schema, registry=self._registry, **validator_options(self.draft), **kwargs)
+
     def at(self, ptr: str) -> Any:
         return resolve_pointer(self.document, ptr)
 
@@ -128,11 +135,7 @@ class SchemaBook:
             if ptr in self._validators or ptr in self._broken:
                 return self._validators.get(ptr)
             try:
-                compiled = jsonschema_rs.validator_for(
-                    {"$ref": uri(ptr)}, registry=self._registry, base_uri=SPEC_URI + "/root"
-                ) if self.draft != 4 else jsonschema_rs.Draft4Validator(
-                    {"$ref": uri(ptr)}, registry=self._registry, base_uri=SPEC_URI + "/root"
-                )
+                compiled = self.compile({"$ref": uri(ptr)}, base_uri=SPEC_URI + "/root")
             except (ValueError, jsonschema_rs.ReferencingError, jsonschema_rs.ValidationError) as exc:
                 self._broken[ptr] = str(exc).splitlines()[0]
                 return None
@@ -183,8 +186,7 @@ class SchemaBook:
 
             text = json.dumps(schema).replace('"$ref": "#/', f'"$ref": "{SPEC_URI}#/')
             try:
-                cls = jsonschema_rs.Draft4Validator if self.draft == 4 else jsonschema_rs.Draft202012Validator
-                validator = cls(json.loads(text), registry=self._registry)
+                validator = self.compile(json.loads(text))
             except (ValueError, jsonschema_rs.ReferencingError, jsonschema_rs.ValidationError):
                 validator = False
             self._inline[key] = (validator, schema)  # keep the schema alive so its id stays unique

@@ -7,7 +7,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from .routing import Route, build_routes, param_name, segments
+from .documented import documented_only
+from .routing import Route, build_routes, param_name, segments, shape
 from .schemas import SchemaBook
 from .store import Store
 from .synth import MISSING, Conformer
@@ -34,6 +35,7 @@ class Served:
     creatable: set[str]  # collection templates with a create operation
     conform: Conformer
     generation: int
+    stored: set[str] = field(default_factory=set)  # shapes of the collections whose items are stored and read back
     _same: dict[tuple[str | None, str | None], bool] = field(default_factory=dict)
 
     @property
@@ -70,8 +72,9 @@ class Served:
         conform = Conformer(book.resolve, book.schema_valid)
         is_json = raw is not None and raw.lstrip()[:1] == b"{"
         encoded = raw if is_json else json.dumps(document, separators=(",", ":")).encode()
+        stored = {shape(r.collection) for r in routes if r.kind == "get" and r.collection in creatable}
         return cls(document, encoded, book, routes, by_shape,
-                   item_schema, creatable, conform, generation)
+                   item_schema, creatable, conform, generation, stored)
 
     def pointers(self) -> list[str]:
         return [p for r in self.routes for p in (r.request_ptr, r.response_ptr) if p]
@@ -98,6 +101,17 @@ class Served:
         if ptr is None or self.book.is_valid(ptr, value):
             return value
         return self.conform(value, self.book.at(ptr))
+
+    def documented(self, value: Any, ptr: str | None) -> Any:
+        """`value` made valid for the schema at `ptr` and cut to the properties it documents, at every depth."""
+        if ptr is None:
+            return value
+        schema = self.book.at(ptr)
+        for _ in range(2):  # a cut can drop what a branch needed; conforming again only adds documented names
+            value = documented_only(self.book, self.conform_to(value, ptr), schema)
+            if self.book.is_valid(ptr, value):
+                break
+        return value
 
     def synthesize(self, ptr: str | None) -> Any:
         return None if ptr is None else self.conform(MISSING, self.book.at(ptr))

@@ -86,15 +86,6 @@ def _alternatives(book, schema: Any) -> list[dict[str, Any]] | None:
     return found
 
 
-def _names(value: Any) -> set[str]:
-    """Every property name anywhere in a value (what the client sent, which the twin may store and echo)."""
-    if isinstance(value, dict):
-        return set(value) | {n for v in value.values() for n in _names(v)}
-    if isinstance(value, list):
-        return {n for v in value for n in _names(v)}
-    return set()
-
-
 def undocumented(book, value: Any, schema: Any, sent: set[str], where: str = "") -> list[str]:
     """Properties of `value` its schema does not document and the client did not send: fields the twin invented."""
     if isinstance(value, list):
@@ -117,15 +108,6 @@ def undocumented(book, value: Any, schema: Any, sent: set[str], where: str = "")
         elif len(candidates) == 1:
             problems += undocumented(book, sub, candidates[0], sent, f"{where}.{name}")
     return problems
-
-
-def _forgotten_id(served: Served, route: Route) -> set[str]:
-    """`id` when the family is addressed by id but its item schema does not list it (a spec bug of May 2025:
-    `Assistant` names a workflow node): the twin keeps ids there, as the real API does."""
-    ptr = served.item_schema.get(route.collection)
-    names = served.book.property_names(served.book.at(ptr)) if ptr else None
-    addressed = any(r.kind == "get" and r.collection == route.collection for r in served.routes)
-    return {"id"} if addressed and names is not None and "id" not in names else set()
 
 
 def exercise(client: httpx.Client, served: Served) -> list[Outcome]:
@@ -169,8 +151,8 @@ def call(client: httpx.Client, served: Served, route: Route, ids: dict[str, str]
             problems.append(f"response schema does not compile: {served.book.broken.get(route.response_ptr)}")
         else:
             problems += served.book.errors(route.response_ptr, response.json(), limit=5)
-            invented = undocumented(served.book, response.json(), served.book.at(route.response_ptr),
-                                    _names(body) | _forgotten_id(served, route))
+            # strict: a property the client sent but the schema does not list must not be echoed either
+            invented = undocumented(served.book, response.json(), served.book.at(route.response_ptr), set())
             problems += [f"undocumented property {name}" for name in invented]
     if route.kind == "create" and response.status_code == route.status:
         created = response.json()
@@ -232,9 +214,16 @@ def test_nested_collections_version(shared_twin, spec_history):
 
 
 def test_version_whose_assistant_schema_forgets_id(shared_twin, spec_history):
-    """2025-05-01 documents `Assistant` as a workflow node without `id`: the twin keeps the id it is addressed by."""
-    failures = _check_version(shared_twin, spec_history / "2025-05-01T0823-b26a40e.json.gz")
-    assert not failures, "\n".join(failures)
+    """2025-05-01 documents `Assistant` as a workflow node without `id`. The twin answers only what is documented,
+    so a created assistant carries no id and cannot be addressed: its item operations answer 404, and every other
+    operation answers as documented."""
+    path = spec_history / "2025-05-01T0823-b26a40e.json.gz"
+    failures = _check_version(shared_twin, path)
+    unaddressable = [f for f in failures if f.split(":")[0] in ("GET /assistant/{id}", "PATCH /assistant/{id}",
+                                                                "DELETE /assistant/{id}") and "status 404" in f]
+    assert len(unaddressable) == 3 and failures == unaddressable, "\n".join(failures)
+    created = httpx.post(f"{shared_twin.base_url}/assistant", json={}, headers=shared_twin.headers(), timeout=30)
+    assert created.status_code == 201 and "id" not in created.json()
 
 
 @pytest.mark.slow
