@@ -7,12 +7,16 @@ import gzip
 import json
 import os
 import shutil
+import socket
 import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import tomllib
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 REPO = Path(__file__).resolve().parents[3]
 SECRET_KEY = "sk-live-0123456789abcdef"
@@ -22,8 +26,9 @@ pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make is no
 
 
 def make(*args: str, env: dict[str, str] | None = None, dry: bool = False) -> subprocess.CompletedProcess:
-    # -o: never rebuild the venv from a test, whatever the timestamps say
-    command = ["make", "--no-print-directory", "-o", ".venv/.installed-stamp", *(["-n"] if dry else []), *args]
+    # STAMP + -o: never rebuild the venv from a test, whatever the lock says
+    command = ["make", "--no-print-directory", "STAMP=.venv/.test-stamp", "-o", ".venv/.test-stamp",
+               *(["-n"] if dry else []), *args]
     return subprocess.run(command, check=False, cwd=REPO, capture_output=True, text=True, timeout=120,
                           env={**os.environ, **(env or {})})
 
@@ -36,6 +41,65 @@ def test_echoed_commands_never_contain_secrets(target):
     assert "vapi-contract " + target.split()[0] in result.stdout
     assert SECRET_KEY not in result.stdout + result.stderr
     assert "very-secret-token" not in result.stdout + result.stderr
+
+
+def test_a_failing_job_names_its_own_exit_code_and_the_cli_returns_it(tmp_path, newest_spec_path):
+    """make can only exit 2; its line names the command's code (3: target unreachable), and the command CI calls
+    (.venv/bin/vapi-contract, after `make setup`) returns that code itself."""
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {"VAPI_API_KEY": SECRET_KEY, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    args = [f"TARGET=http://127.0.0.1:{port}", f"SPEC={newest_spec_path}", f"REPORT_DIR={tmp_path / 'run'}"]
+    through_make = make("run", *args, env=env)
+    assert through_make.returncode == 2 and "vapi-contract exited 3" in through_make.stderr
+    direct = subprocess.run([str(REPO / ".venv" / "bin" / "vapi-contract"), "run", "--target", f"http://127.0.0.1:{port}",
+                             "--spec", str(newest_spec_path), "--report-dir", str(tmp_path / "run2")],
+                            check=False, cwd=REPO, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, **env})
+    assert direct.returncode == 3, direct.stderr
+    assert SECRET_KEY not in through_make.stdout + through_make.stderr + direct.stderr
+
+
+def _lock_pins() -> dict[str, tuple[str, int]]:
+    """requirements.lock as {canonical name: (exact version, number of hashes)}."""
+    pins: dict[str, tuple[str, int]] = {}
+    name = None
+    for line in (REPO / "requirements.lock").read_text().splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("--hash=sha256:"):
+            version, hashes = pins[name]
+            pins[name] = (version, hashes + 1)
+            continue
+        requirement = stripped.rstrip("\\ ").split(";")[0].strip()
+        assert "==" in requirement, f"not an exact pin in requirements.lock: {stripped}"
+        raw, version = requirement.split("==")
+        name = canonicalize_name(raw)
+        pins[name] = (version.strip(), 0)
+    return pins
+
+
+def test_the_lock_pins_every_dependency_exactly_within_pyprojects_ranges():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    declared = [Requirement(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]]
+    pins = _lock_pins()
+    assert all(hashes for _, hashes in pins.values()), "a pin without --hash: pip --require-hashes refuses the lock"
+    for requirement in declared:
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{requirement} is declared but not in requirements.lock: run make lock"
+        version = pins[name][0]
+        assert requirement.specifier.contains(version, prereleases=True), (
+            f"requirements.lock pins {name}=={version}, outside pyproject's {requirement.specifier}: run make lock")
+
+
+def test_setup_installs_the_lock_then_the_project_without_resolving():
+    # -n -B: print (never run) the install recipe even when the venv is current
+    recipe = subprocess.run(["make", "--no-print-directory", "-n", "-B", "setup"], cwd=REPO, capture_output=True,
+                            text=True, timeout=60, check=True).stdout
+    assert "--require-hashes -r requirements.lock" in recipe and "--no-deps -e ." in recipe
+    assert "-e '.[dev]'" not in recipe and "-e .[dev]" not in recipe
 
 
 def test_gate_without_candidate_is_a_usage_error():
