@@ -6,15 +6,25 @@ and raises `SpecSourceError` (one line, exit 2) for anything unusable.
 
 from __future__ import annotations
 
-import gzip
 import json
 import sys
-import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SpecSourceError
+from .limits import (
+    Limits,
+    check_json_text,
+    check_shape,
+    check_yaml_text,
+    inflate,
+    is_gzip,
+    read_file,
+    too_large,
+)
+from .urls import has_credentials, redact_url
 
 if TYPE_CHECKING:
     from .fetch import FetchOptions
@@ -33,23 +43,17 @@ class LoadedSpec:
     unchanged: bool = False  # HTTP 304: the server confirmed the remembered snapshot is current
 
 
-def read_bytes(path: Path) -> bytes:
-    """Bytes of a local spec file, gunzipped when it ends in `.gz`."""
-    if not path.exists():
-        raise SpecSourceError(f"spec file not found: {path}")
-    if path.is_dir():
-        raise SpecSourceError(f"spec source is a directory, not a file: {path}")
-    data = path.read_bytes()
-    if path.suffix == ".gz" or data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise SpecSourceError(f"{path}: corrupt or truncated gzip ({exc})") from None
-    return data
+def read_bytes(path: Path, limits: Limits | None = None) -> bytes:
+    """Bytes of a local spec file, gunzipped when it is gzip; never more than the byte cap (limits.py)."""
+    return read_file(Path(path), limits or Limits.from_env())
 
 
-def parse_document(data: bytes, name: str) -> dict[str, Any]:
-    """Parse JSON or YAML bytes into an OpenAPI 3.x document, or say in one line why it is not one."""
+def parse_document(data: bytes, name: str, limits: Limits | None = None) -> dict[str, Any]:
+    """Parse JSON or YAML bytes into an OpenAPI 3.x document, or say in one line why it is not one.
+    Size, value count and depth are bounded before and after parsing (limits.py)."""
+    limits = limits or Limits.from_env()
+    if len(data) > limits.max_bytes:
+        raise too_large(name, limits)
     if not data.strip():
         raise SpecSourceError(f"{name}: empty document")
     try:
@@ -59,20 +63,28 @@ def parse_document(data: bytes, name: str) -> dict[str, Any]:
     stripped = text.lstrip()
     if stripped[:1] == "<":
         raise SpecSourceError(f"{name}: got an HTML/XML page, not an OpenAPI document")
+    too_deep = f"{name}: nested deeper than {limits.max_depth} levels (VAPI_SPEC_MAX_DEPTH)"
     if stripped[:1] in "{[":
+        check_json_text(data, name, limits)
         try:
             document = json.loads(text)
         except json.JSONDecodeError as exc:
             raise SpecSourceError(f"{name}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        except RecursionError:
+            raise SpecSourceError(too_deep) from None
     else:
         import yaml
 
         try:
+            check_yaml_text(text, name, limits, _yaml_loader())
             document = yaml.load(text, Loader=_yaml_loader())
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}" if mark else ""
             raise SpecSourceError(f"{name}: invalid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+        except RecursionError:
+            raise SpecSourceError(too_deep) from None
+    check_shape(document, name, limits)
     return check_openapi(document, name)
 
 
@@ -110,17 +122,21 @@ def check_openapi(document: Any, name: str) -> dict[str, Any]:
 
 
 def load_file(path: str | Path) -> LoadedSpec:
-    path = Path(path)
-    raw = read_bytes(path)
-    return LoadedSpec(document=parse_document(raw, str(path)), raw=raw, origin=f"file:{path}")
+    path, limits = Path(path), Limits.from_env()
+    raw = read_bytes(path, limits)
+    return LoadedSpec(document=parse_document(raw, str(path), limits), raw=raw, origin=f"file:{path}")
 
 
 def newest_in_mirror(mirror: Path) -> Path:
     """Newest published version in a mirror folder: by `index.json` dates when present, else by file name."""
     index = mirror / "index.json"
     if index.exists():
-        versions = json.loads(index.read_text()).get("versions", [])
-        dated = sorted((v["published"], v["file"]) for v in versions if (mirror / v["file"]).exists())
+        try:
+            versions = json.loads(read_file(index, Limits.from_env())).get("versions", [])
+            dated = sorted((str(v["published"]), str(v["file"])) for v in versions
+                           if (mirror / str(v["file"])).is_file())
+        except (ValueError, TypeError, KeyError, AttributeError):
+            raise SpecSourceError(f"spec mirror index {index} is not a list of versions") from None
         if dated:
             return mirror / dated[-1][1]
     candidates = sorted(p for p in mirror.iterdir() if p.name.endswith((".json", ".json.gz", ".yaml", ".yml")))
@@ -135,32 +151,68 @@ def announce(message: str) -> None:
     print(f"vapi-contract: {message}", file=sys.stderr)
 
 
-def load_url(url: str, *, store: SnapshotStore | None = None, options: FetchOptions | None = None) -> LoadedSpec:
-    """Download a spec. When the store remembers an ETag for this URL (and still holds the snapshot it
-    belonged to) the GET is conditional, and a 304 returns that snapshot marked `unchanged`."""
+def key_for(url: str, key_hosts: Iterable[str] = ()) -> str | None:
+    """VAPI_API_KEY when URL is on an allowed origin (urls.key_allowed), else None, said in one line."""
     from .. import config
+    from .urls import KEY_HOSTS_ENV, key_allowed, origin
+
+    key = config.api_key()
+    if not key:
+        return None
+    if has_credentials(url):
+        announce(f"VAPI_API_KEY not sent to {redact_url(url)}: the URL carries its own credentials")
+        return None
+    if not key_allowed(url, key_hosts):
+        scheme, host, port = origin(url) or ("?", "?", 0)
+        announce(f"VAPI_API_KEY not sent to {scheme}://{host}:{port}: not the spec host or the target "
+                 f"(allow it with {KEY_HOSTS_ENV})")
+        return None
+    return key
+
+
+def load_url(
+    url: str,
+    *,
+    store: SnapshotStore | None = None,
+    options: FetchOptions | None = None,
+    key_hosts: Iterable[str] = (),
+) -> LoadedSpec:
+    """Download a spec. When the store remembers an ETag for this URL (and still holds the snapshot it
+    belonged to) the GET is conditional, and a 304 returns that snapshot marked `unchanged`. The URL is
+    kept and shown redacted; the key goes only where `key_for` allows (KEY_HOSTS: a caller's targets)."""
     from .fetch import fetch
 
-    remembered = store.etag_for(url) if store is not None else None
-    result = fetch(url, etag=remembered[0] if remembered else None, api_key=config.api_key(), options=options)
+    shown = redact_url(url)
+    limits = Limits.from_env()
+    remembered = store.etag_for(shown) if store is not None else None
+    result = fetch(url, etag=remembered[0] if remembered else None, api_key=key_for(url, key_hosts),
+                   options=options, limits=limits)
     if result.status == 304 and remembered:
         loaded = load_snapshot(store, remembered[1])
-        loaded.origin, loaded.etag, loaded.unchanged = url, remembered[0], True
+        loaded.origin, loaded.etag, loaded.unchanged = shown, remembered[0], True
         loaded.notes.append(f"unchanged since snapshot {remembered[1]} (HTTP 304)")
         return loaded
     raw = result.body
-    if raw[:2] == b"\x1f\x8b":  # a .json.gz served as-is
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise SpecSourceError(f"{url}: corrupt or truncated gzip ({exc})") from None
-    return LoadedSpec(document=parse_document(raw, url), raw=raw, origin=url, etag=result.etag)
+    if is_gzip(raw):  # a .json.gz served as-is (possibly inside a Content-Encoding too)
+        raw = inflate(raw, shown, limits)
+    return LoadedSpec(document=parse_document(raw, shown, limits), raw=raw, origin=shown, etag=result.etag)
 
 
 def load_snapshot(store: SnapshotStore, id_or_latest: str) -> LoadedSpec:
+    """A stored snapshot, held to the same bounds as any source: a store filled before the bounds existed
+    (or by hand) must not crash the walkers that read it."""
     entry = store.get(id_or_latest)
     raw = store.read_canonical(entry)
-    document = json.loads(raw)
+    name = f"snapshot {entry.id}"
+    limits = Limits.from_env()
+    try:
+        document = json.loads(raw)
+    except RecursionError:
+        raise SpecSourceError(f"{name}: nested deeper than {limits.max_depth} levels (VAPI_SPEC_MAX_DEPTH)") from None
+    except ValueError as exc:
+        raise SpecSourceError(f"{name}: stored document is not JSON ({exc})") from None
+    check_shape(document, name, limits)
+    check_openapi(document, name)
     return LoadedSpec(
         document=document,
         raw=raw,
@@ -187,10 +239,12 @@ def load(
     *,
     store: SnapshotStore | str | Path | None = None,
     fetch_options: FetchOptions | None = None,
+    key_hosts: Iterable[str] = (),
 ) -> LoadedSpec:
     """Load a spec from SOURCE: an http(s) URL, a file path, a snapshot id or `latest` (from STORE, default
     `config.store_dir()`). Without SOURCE: the live URL (`config.spec_url()`), falling back to the newest
-    snapshot in the store, then to the newest version in VAPI_SPEC_MIRROR; each fallback is announced."""
+    snapshot in the store, then to the newest version in VAPI_SPEC_MIRROR; each fallback is announced.
+    KEY_HOSTS: further URLs/hosts VAPI_API_KEY may be sent to (a job's --target); see `key_for`."""
     from .fetch import is_url
 
     snapshots = open_store(store)
@@ -198,7 +252,7 @@ def load(
         return load_default(snapshots, fetch_options)
     source = str(source)
     if is_url(source):
-        return load_url(source, store=snapshots, options=fetch_options)
+        return load_url(source, store=snapshots, options=fetch_options, key_hosts=key_hosts)
     if source == "latest":
         return load_snapshot(snapshots, "latest")
     path = Path(source)

@@ -97,7 +97,10 @@ def isolated_env(tmp_path, monkeypatch):
     monkeypatch.setenv("VAPI_SPEC_RETRIES", "0")
     monkeypatch.setenv("VAPI_SPEC_TIMEOUT", "5")
     monkeypatch.delenv("VAPI_API_KEY", raising=False)
-    monkeypatch.delenv("VAPI_SPEC_MIRROR", raising=False)
+    monkeypatch.setenv("VAPI_SPEC_MIRROR", "")  # empty: no mirror (unset would find ../shared)
+    for name in ("VAPI_API_KEY_HOSTS", "VAPI_BASE_URL", "VAPI_SPEC_MAX_BYTES", "VAPI_SPEC_MAX_NODES",
+                 "VAPI_SPEC_MAX_DEPTH", "VAPI_SPEC_BACKOFF"):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture
@@ -125,3 +128,72 @@ def reference():
         sys.modules[name] = module
         spec.loader.exec_module(module)
     return sys.modules[name]
+
+
+class TrickleServer:
+    """A server that never finishes: each connection gets one byte every `interval` seconds, of the status
+    line and headers too when `slow_headers`, else of the body after prompt headers. Records requests."""
+
+    def __init__(self, interval: float, slow_headers: bool = False):
+        import socket
+
+        self.interval, self.slow_headers = interval, slow_headers
+        self.stop = threading.Event()
+        self.requests: list[bytes] = []
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.1)
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def url(self, path: str = "/api-json") -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}{path}"
+
+    def _accept(self):
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn):
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
+        try:
+            conn.settimeout(2)
+            self.requests.append(conn.recv(65536))
+            if not self.slow_headers:
+                conn.sendall(head + b'{"openapi": "3.0.0", "x": "')
+            pending = iter(head) if self.slow_headers else iter(())
+            while not self.stop.wait(self.interval):
+                byte = next(pending, ord(" "))
+                conn.sendall(bytes([byte]))
+        except OSError:
+            pass  # the client gave up: what the test wants
+        finally:
+            conn.close()
+
+    def close(self):
+        self.stop.set()
+        self.sock.close()
+        self.thread.join(timeout=2)
+
+
+@pytest.fixture
+def trickle():
+    servers: list[TrickleServer] = []
+
+    def start(interval: float, slow_headers: bool = False) -> TrickleServer:
+        servers.append(TrickleServer(interval, slow_headers))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+@pytest.fixture
+def spec_bytes_min() -> bytes:
+    """The smallest document every loader accepts."""
+    return b'{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}'

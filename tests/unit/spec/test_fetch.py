@@ -28,6 +28,7 @@ def _fails(url, match, **kwargs) -> str:
 def test_plain_fetch_sends_bearer_token(spec_server, spec_bytes, monkeypatch, fast_fetch):
     monkeypatch.setenv("VAPI_API_KEY", "test-key-123")
     url = spec_server.route("/api-json", spec_server.Reply(200, spec_bytes, {"ETag": '"v1"'}))
+    monkeypatch.setenv("VAPI_SPEC_URL", url)  # the configured spec host gets the key
     loaded = load(url, fetch_options=fast_fetch)
     assert loaded.document["openapi"] == "3.1.0" and loaded.origin == url and loaded.etag == '"v1"'
     assert spec_server.hits("/api-json")[0]["headers"]["Authorization"] == "Bearer test-key-123"
@@ -45,10 +46,17 @@ def test_http_404_is_not_retried(spec_server, fast_fetch):
     assert len(spec_server.hits("/api-json")) == 1
 
 
-def test_http_500_is_retried_then_reported(spec_server, fast_fetch):
-    url = spec_server.route("/api-json", spec_server.Reply(500, b"boom"))
-    message = _fails(url, "HTTP 500", fetch_options=fast_fetch)
+def test_http_503_is_retried_then_reported(spec_server, fast_fetch):
+    url = spec_server.route("/api-json", spec_server.Reply(503, b"busy"))
+    message = _fails(url, "HTTP 503", fetch_options=fast_fetch)
     assert "after 3 attempts" in message and len(spec_server.hits("/api-json")) == 3
+
+
+def test_http_500_is_an_answer_not_retried(spec_server, fast_fetch):
+    """The project's one retry policy (retry.py) retries infrastructure statuses only: 429/502/503/504."""
+    url = spec_server.route("/api-json", spec_server.Reply(500, b"boom"))
+    _fails(url, "HTTP 500", fetch_options=fast_fetch)
+    assert len(spec_server.hits("/api-json")) == 1
 
 
 def test_5xx_then_success(spec_server, spec_bytes, fast_fetch):
@@ -68,12 +76,14 @@ def test_429_honours_retry_after(spec_server, spec_bytes):
     assert len(spec_server.hits("/api-json")) == 2
 
 
-def test_retry_after_is_capped(spec_server, spec_bytes):
+def test_retry_after_beyond_the_cap_gives_up_at_once(spec_server, spec_bytes):
+    """A Retry-After longer than max_delay is not shortened (that would come back before we are allowed)."""
     R = spec_server.Reply
     url = spec_server.route("/api-json", R(429, b"", {"Retry-After": "3600"}), R(200, spec_bytes))
     started = time.monotonic()
-    load(url, fetch_options=FetchOptions(timeout=2, retries=1, backoff=0.0, max_delay=0.1))
-    assert time.monotonic() - started < 5
+    message = _fails(url, "HTTP 429", fetch_options=FetchOptions(timeout=2, retries=1, backoff=0.0, max_delay=0.1))
+    assert "Retry-After 3600s exceeds" in message
+    assert time.monotonic() - started < 5 and len(spec_server.hits("/api-json")) == 1
 
 
 def test_retry_after_formats():

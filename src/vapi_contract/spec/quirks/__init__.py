@@ -47,7 +47,12 @@ def normalize(document: dict[str, Any], *, lenient_oneof: bool = True) -> Normal
     from vapi_contract.spec.quirks.issues import NormalizedSpec
 
     ctx = Context(document, lenient_oneof=lenient_oneof)
-    fixed = walker.document(document, ctx)
+    try:
+        fixed = walker.document(document, ctx)
+    except RecursionError:  # sources.load bounds depth (VAPI_SPEC_MAX_DEPTH); a document built elsewhere may not
+        from vapi_contract.errors import SpecSourceError
+
+        raise SpecSourceError("spec nested too deeply to read its quirks (see VAPI_SPEC_MAX_DEPTH)") from None
     return NormalizedSpec(fixed, ctx.issues)
 
 
