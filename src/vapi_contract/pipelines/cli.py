@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 
@@ -34,7 +35,7 @@ def register(subparsers) -> None:
     nightly.add_argument("--max-examples", type=int, help="passed to the contract run")
     nightly.add_argument("--workers", help="passed to the contract run")
     nightly.add_argument("--seed", help="passed to the contract run")
-    nightly.add_argument("--time-budget", type=float, help="stop the contract run after this many seconds")
+    nightly.add_argument("--time-budget", type=seconds, help="stop the contract run after this many seconds")
     nightly.set_defaults(handler=_nightly)
 
     gate = subparsers.add_parser(
@@ -58,9 +59,20 @@ def register(subparsers) -> None:
     gate.add_argument("--skip-contract", action="store_true", help="spec checks only (no contract run)")
     gate.add_argument("--max-examples", type=int, help="passed to the contract run")
     gate.add_argument("--seed", help="passed to the contract run")
-    gate.add_argument("--time-budget", type=float, default=270.0,
+    gate.add_argument("--time-budget", type=seconds, default=270.0,
                       help="stop the contract run after this many seconds (default 270: the gate fits in 5 min)")
     gate.set_defaults(handler=_gate)
+
+
+def seconds(text: str) -> float:
+    """A time budget: a finite number of seconds above zero (nan, inf and negatives are usage errors, exit 2)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number of seconds above 0")
+    return value
 
 
 def _run_args(args: argparse.Namespace) -> list[str]:

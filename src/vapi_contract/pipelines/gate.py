@@ -22,6 +22,7 @@ from typing import Any
 from ..report.summary import pass_rate_text
 from . import approvals as approvals_mod
 from . import contract_stage, spec_stage
+from .outputs import make_out_dir, write_output
 from .text import one_line
 from .verdict import (
     ERROR,
@@ -61,8 +62,7 @@ def run(options: GateOptions) -> Verdict:
     from ..spec import sources
     from ..spec.store import SnapshotStore
 
-    out = options.out or Path("reports/gate") / dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    out.mkdir(parents=True, exist_ok=True)
+    out = make_out_dir(options.out or Path("reports/gate") / dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ"))
     store = SnapshotStore(options.store)
     # Bad input ends the gate before anything runs: unusable candidate or approvals file -> exit 2.
     candidate = sources.load(options.candidate, store=store)
@@ -195,11 +195,10 @@ def check_contract(outcome: contract_stage.ContractOutcome, target: str) -> Chec
 
 
 def write(verdict: Verdict, out: Path) -> None:
-    for name, text in (("verdict.md", render_markdown(verdict)), ("junit.xml", render_junit(verdict)),
-                       ("verdict.json", json.dumps(verdict.to_dict(), indent=1, default=str) + "\n")):
-        tmp = out / (name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out / name)
+    rendered = {"verdict.md": render_markdown(verdict), "junit.xml": render_junit(verdict),
+                "verdict.json": json.dumps(verdict.to_dict(), indent=1, default=str) + "\n"}
+    for name, text in rendered.items():
+        write_output(out / name, text)
     say(f"gate verdict written to {out}/verdict.md, junit.xml, verdict.json")
 
 

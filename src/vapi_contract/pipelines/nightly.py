@@ -18,6 +18,7 @@ from typing import Any
 
 from ..report.summary import pass_rate_text
 from . import contract_stage, history, spec_stage
+from .outputs import make_out_dir, write_output
 
 
 @dataclass
@@ -44,8 +45,8 @@ def _now() -> dt.datetime:
 def run(options: NightlyOptions) -> int:
     started, clock = _now(), time.monotonic()
     night = options.night or started.date().isoformat()
-    out = options.out or Path("reports/nightly") / night
-    out.mkdir(parents=True, exist_ok=True)
+    out = make_out_dir(options.out or Path("reports/nightly") / night)
+    history.read(options.history_file)  # a broken history fails now, not after the contract run
     known = options.known_errors or spec_stage.default_known_errors(options.store)
     accepted = options.accepted_findings or contract_stage.default_accepted(options.store)
 
@@ -169,20 +170,17 @@ def history_entry(night: dict[str, Any]) -> dict[str, Any]:
 
 
 def _write_json(path: Path, data: Any) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True, default=str) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    write_output(path, json.dumps(data, indent=1, sort_keys=True, default=str) + "\n")
 
 
 def write_reports(out: Path, night: dict[str, Any], nights: list[dict[str, Any]]) -> None:
     from .dashboard import render_html, render_markdown
 
+    rendered = {"index.html": render_html(night, history.charts(nights), len(nights)),
+                "summary.md": render_markdown(night)}  # rendered first: nothing is written if one fails
     _write_json(out / "nightly.json", night)
-    for name, text in (("index.html", render_html(night, history.charts(nights), len(nights))),
-                       ("summary.md", render_markdown(night))):
-        tmp = out / (name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out / name)
+    for name, text in rendered.items():
+        write_output(out / name, text)
 
 
 def terminal_summary(night: dict[str, Any], out: Path) -> str:

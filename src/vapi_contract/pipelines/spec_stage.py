@@ -91,11 +91,9 @@ def validate(document: dict[str, Any], known_errors: Path | None) -> ValidationS
 
 def write_spec_file(document_bytes: bytes, path: Path) -> Path:
     """The exact spec the contract run tests (canonical bytes from the store), next to the reports."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(gzip.compress(document_bytes, compresslevel=6, mtime=0))
-    tmp.replace(path)
-    return path
+    from .outputs import write_output
+
+    return write_output(path, gzip.compress(document_bytes, compresslevel=6, mtime=0))
 
 
 def run(source: str | None, store_root: Path, known_errors: Path | None, spec_file: Path | None) -> SpecStage:

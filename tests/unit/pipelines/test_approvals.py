@@ -83,7 +83,7 @@ def test_unused_entries_are_listed_as_stale():
         (("approved:\n  - rule: x\n    operation: GET /a\n    reason: r\n    approver: me\n"
          "  - rule: x\n    operation: GET /a\n    reason: again\n    approver: you\n"), "entry 2: duplicates entry 1"),
         ("approved:\n  - just a string\n", "entry 1: expected a mapping"),
-        ("approved: [\n", "invalid YAML at line"),
+        ("approved: [\n", "not valid YAML at line"),
     ],
 )
 def test_bad_files_fail_with_one_line_naming_the_entry(tmp_path, text, message):

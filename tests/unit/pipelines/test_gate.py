@@ -23,7 +23,7 @@ from vapi_contract.spec.store import SnapshotStore
 def _offline(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("VAPI_SPEC_URL", "off")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))
-    monkeypatch.delenv("VAPI_SPEC_MIRROR", raising=False)
+    monkeypatch.setenv("VAPI_SPEC_MIRROR", "")  # empty: no mirror (unset means ../shared when present)
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ FINDING_FP = "a1b2c3d4e5f60718"
 def _offline(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("VAPI_SPEC_URL", "off")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))
-    monkeypatch.delenv("VAPI_SPEC_MIRROR", raising=False)
+    monkeypatch.setenv("VAPI_SPEC_MIRROR", "")  # empty: no mirror (unset means ../shared when present)
 
 
 @pytest.fixture

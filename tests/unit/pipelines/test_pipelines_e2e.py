@@ -26,7 +26,7 @@ def _offline(monkeypatch, tmp_path_factory):
     pytest.importorskip("vapi_contract.contract.cli", reason="contract suite (issue 5) not built yet")
     monkeypatch.setenv("VAPI_SPEC_URL", "off")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))
-    monkeypatch.delenv("VAPI_SPEC_MIRROR", raising=False)
+    monkeypatch.setenv("VAPI_SPEC_MIRROR", "")  # empty: no mirror (unset means ../shared when present)
     monkeypatch.delenv("VAPI_API_KEY", raising=False)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -162,3 +163,20 @@ def test_a_rerun_into_the_same_report_dir_reports_only_itself(tmp_path, newest_s
     operations = {o["operation"] for o in summary["operations"]}
     assert operations and not any("scorecard" in label for label in operations), operations
     assert json.loads((run_dir / "run.json").read_text())["spec"]["operations"] == 2
+
+
+def test_report_build_on_a_full_disk_is_one_line_and_leaves_evidence_and_old_reports(full_dir, fill_disk, nightly_dir,
+                                                                                     capsys):
+    from vapi_contract.cli import main
+
+    run_dir = full_dir / "run"
+    shutil.copytree(nightly_dir, run_dir)
+    assert main(["report", "build", str(run_dir)]) == 0
+    before = {p.name: p.read_bytes() for p in run_dir.iterdir()}
+    capsys.readouterr()
+    fill_disk(full_dir)
+    assert main(["report", "build", str(run_dir)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("vapi-contract: error: cannot write ")
+    assert "No space left on device" in err
+    assert {p.name: p.read_bytes() for p in run_dir.iterdir()} == before  # no temp file, nothing half-written
