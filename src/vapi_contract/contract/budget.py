@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import os
 import signal
+import struct
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
+from pathlib import Path
 
 TICK_S = 0.25
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
@@ -28,6 +31,11 @@ class OperationCut(BaseException):
 
 # Requests kept aside from a request budget for what is not fuzzing: per lifecycle, per auth-probed operation.
 LIFECYCLE_REQUESTS, AUTH_REQUESTS = 40, 4
+
+
+class RequestBudgetExhausted(OperationCut):
+    """The run's request budget is spent: like a time budget, it stops the operation (a BaseException, so
+    hypothesis does not try to shrink it) and the operation is reported as not fully tested."""
 
 
 class ShareSpent(BaseException):
@@ -105,3 +113,90 @@ def paused():
     finally:
         if remaining[0] or remaining[1]:
             signal.setitimer(signal.ITIMER_REAL, remaining[0] or TICK_S, remaining[1] or TICK_S)
+
+
+_STATE = struct.Struct("<dq")  # next free send slot (monotonic seconds), requests granted so far
+LIMITS_FILE = ".request-limits"  # in the run dir: the schedule every worker of the run draws from
+
+
+def requests_sent(path: str | Path) -> int | None:
+    """Requests a run's workers sent under its limits (None: the run had no budget or rate limit)."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError:
+        return None
+    return _STATE.unpack(raw)[1] if len(raw) == _STATE.size else None
+
+
+class RequestLimits:
+    """A request budget and a rate limit that hold for the whole run, whatever the number of processes.
+
+    Every request takes the next send slot of one schedule (slots 1/rate apart, never in the past) and one unit
+    of the budget. With `path`, the schedule lives in a 16-byte file under a file lock, so all xdist workers of a
+    run draw from the same bucket (CLOCK_MONOTONIC is system-wide); without it, in this process only. The wait
+    for a slot happens outside the lock. A CI shard gets its share of budget and rate in `RunOptions`.
+    """
+
+    def __init__(self, budget: int = 0, rate: float = 0.0, path: str | Path | None = None, *,
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
+        self.budget = max(0, int(budget))
+        self.interval = 1.0 / rate if rate and rate > 0 else 0.0
+        self.path = Path(path) if path else None
+        self.clock, self.sleep = clock, sleep
+        self.granted = 0  # by this process
+        self._local = [0.0, 0]
+        self._thread_lock = threading.Lock()
+        self._file_lock = None
+        self._fd: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.budget or self.interval)
+
+    def acquire(self) -> None:
+        """Wait for this request's slot; raise RequestBudgetExhausted when the run's budget is spent."""
+        if not self.active:
+            self.granted += 1
+            return
+        with self._locked() as state:
+            next_slot, sent = state
+            if self.budget and sent >= self.budget:
+                raise RequestBudgetExhausted(f"request budget of {self.budget} requests (whole run) exhausted")
+            now = self.clock()
+            slot = max(now, next_slot) if self.interval else now
+            state[:] = [slot + self.interval, sent + 1]
+        self.granted += 1
+        if slot > now:
+            self.sleep(slot - now)
+
+    def sent(self) -> int:
+        """Requests granted so far by every process of the run."""
+        if not self.active:
+            return self.granted
+        with self._locked() as state:
+            return int(state[1])
+
+    @contextmanager
+    def _locked(self):
+        if self.path is None:
+            with self._thread_lock:
+                yield self._local
+            return
+        if self._file_lock is None:
+            from filelock import FileLock
+
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._file_lock = FileLock(str(self.path) + ".lock")
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        with self._thread_lock, self._file_lock:
+            raw = os.pread(self._fd, _STATE.size, 0)
+            state = list(_STATE.unpack(raw)) if len(raw) == _STATE.size else [0.0, 0]
+            before = list(state)
+            yield state
+            if state != before:
+                os.pwrite(self._fd, _STATE.pack(float(state[0]), int(state[1])), 0)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None

@@ -220,6 +220,9 @@ def _public_options(options: RunOptions) -> dict[str, Any]:
     data = asdict(options)
     data["shard"] = f"{options.shard[0]}/{options.shard[1]}" if options.shard else None
     data["latency_budget_ms"] = options.latency_budget_ms
+    budget, rate = options.limits()  # what this run enforces across its workers (a shard: its 1/N)
+    data["limits"] = {"request_budget": budget, "rate_limit": round(rate, 4),
+                      "scope": f"shard {data['shard']}" if options.shard else "whole run"}
     return data
 
 
@@ -280,8 +283,11 @@ def finish(ctx: RunContext, twin: Any, *, pytest_rc: int | None, interrupted: bo
     infra_failure = pytest_rc not in (0, 1, 5, None)  # 2 interrupted, 3 internal error, 4 usage error
     if infra_failure and not interrupted:
         status = "error"
+    from .budget import LIMITS_FILE, requests_sent
+
     writer.finish({"spec_issues": issues, "timings": timings, "status": status,
-                   "exit_code": 3 if infra_failure else None})
+                   "exit_code": 3 if infra_failure else None,
+                   "requests_sent": requests_sent(run_dir / LIMITS_FILE)})  # under a budget or rate limit
     writer.close()
     baseline = ctx.options.get("baseline")
     if baseline is None and (config.store_dir() / "accepted-findings.yaml").exists():

@@ -73,8 +73,7 @@ class Engine:
         self.schema = schemathesis.openapi.from_dict(self.document, config=config)
         self.schema_load_s = time.perf_counter() - started
         self.collection_s = collection_s
-        self.client = Client(ctx.base_url, request_budget=self._worker_budget(),
-                             rate_limit=self.options.rate_limit)
+        self.client = Client.for_run(ctx)  # budget and rate held across every worker of the run
         self.primary, self.secondary = ctx.keys()
         self.secrets = ctx.secrets()
         api_key_not_echoed.configure(self.secrets)
@@ -92,7 +91,8 @@ class Engine:
         self.objects = ObjectPool(self)
 
     def _worker_budget(self) -> int:
-        budget = self.options.request_budget
+        """This worker's part of the run's budget, for sizing operation shares (the cap itself is run-wide)."""
+        budget = self.options.limits()[0]
         return max(1, budget // max(1, self.options.workers)) if budget else 0
 
     def operation_share(self) -> int:

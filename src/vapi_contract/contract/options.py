@@ -19,8 +19,8 @@ class Profile:
     modes: tuple[str, ...]  # "positive", "negative"
     coverage_cases: int  # cap on coverage-phase cases per operation (schemathesis ignores max-examples there)
     op_budget_s: float  # wall-clock budget per operation: cut and reported, never hangs
-    request_budget: int  # total requests a run may send (0 = unlimited)
-    rate_limit: float  # requests per second per worker (0 = unlimited)
+    request_budget: int  # requests the whole run may send, all workers and shards together (0 = unlimited)
+    rate_limit: float  # requests per second of the whole run, all workers and shards together (0 = unlimited)
     lifecycle: bool = True
     auth: bool = True
 
@@ -54,8 +54,8 @@ OPTIONS: list[dict] = [
     {"name": "--op-budget", "default": None, "type": float, "help": "seconds per operation before it is cut"},
     {"name": "--memory-cap", "default": 1500, "type": int, "help": "MB of RSS per worker before an operation is cut"},
     {"name": "--latency-budget", "default": 2000.0, "type": float, "help": "p95 latency budget per operation, ms"},
-    {"name": "--request-budget", "default": None, "type": int, "help": "max requests in the run (0 = unlimited)"},
-    {"name": "--rate-limit", "default": None, "type": float, "help": "max requests per second per worker (0 = off)"},
+    {"name": "--request-budget", "default": None, "type": int, "help": "max requests of the whole run, all workers; a CI shard gets 1/N (0 = unlimited)"},
+    {"name": "--rate-limit", "default": None, "type": float, "help": "max requests per second of the whole run, all workers; a CI shard gets 1/N (0 = off)"},
     {"name": "--coverage-cases", "default": None, "type": int, "help": "cap on coverage-phase cases per operation"},
     {"name": "--no-lifecycle", "action": "store_true", "default": False, "help": "skip the CRUD lifecycle tests"},
     {"name": "--twin-fault", "default": None, "help": "start the twin with a deliberate fault (suite self-tests)"},
@@ -112,6 +112,18 @@ class RunOptions:
     def is_twin(self) -> bool:
         return self.target == "twin"
 
+    def limits(self) -> tuple[int, float]:
+        """(request budget, rate limit) this run enforces across its workers: the configured ones, or under
+        `--shard I/N` this shard's 1/N of each (budget remainder to the first shards), so N shards running at once
+        stay within what was configured for the night."""
+        if not self.shard:
+            return self.request_budget, self.rate_limit
+        index, count = self.shard
+        budget = self.request_budget // count + (1 if index <= self.request_budget % count else 0)
+        if self.request_budget:
+            budget = max(1, budget)
+        return budget, self.rate_limit / count
+
 
 def parse_shard(value: str | None) -> tuple[int, int] | None:
     if not value:
@@ -148,6 +160,8 @@ def resolve(raw: dict) -> RunOptions:
     op_budget = pick("op_budget", profile.op_budget_s)
     if op_budget <= 0:
         raise UsageError("--op-budget must be positive")
+    if pick("request_budget", 0) < 0 or pick("rate_limit", 0) < 0:
+        raise UsageError("--request-budget and --rate-limit take 0 (off) or a positive number")
     ops = tuple(p.strip() for p in (raw.get("operations") or "").split(",") if p.strip())
     return RunOptions(
         target=target, spec=raw.get("spec"), profile=profile_name, max_examples=max_examples, modes=modes,
