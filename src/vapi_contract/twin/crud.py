@@ -251,9 +251,15 @@ class Call:
     def _missing_ancestor(self) -> str | None:
         """What to call the first item this route hangs under (outermost first) that does not exist, if any:
         the insight of `/reporting/insight/{id}/run`, the suite of `/v2/suite/{suiteId}/test/{id}`. Only families
-        whose objects the twin stores are checked; the others are answered as documented."""
-        for collection, param in self._stored_ancestors():
+        whose objects the twin stores are checked (and their child families that nobody can create, whose items
+        never exist); the others are answered as documented."""
+        under_stored = False
+        for collection, param in self.route.ancestors:
             concrete = self._concrete(collection)
-            if self.state.store.get(self.org, concrete, self.path_values.get(param, "")) is None:
+            if shape(collection) in self.served.stored:
+                if self.state.store.get(self.org, concrete, self.path_values.get(param, "")) is None:
+                    return _noun(concrete)
+                under_stored = True
+            elif under_stored:  # a child family clients cannot create: none of its items exists
                 return _noun(concrete)
         return None

@@ -72,13 +72,13 @@ def validator_options(draft: int) -> dict[str, Any]:
     """Keyword arguments every jsonschema_rs validator the twin compiles gets: formats always checked (Draft
     2020-12 treats them as annotations by default), and Draft 4 taught the formats it does not know."""
     options: dict[str, Any] = {"validate_formats": True}
-    if draft == 4:
+    if draft == jsonschema_rs.Draft4:
         options["formats"] = {fmt: _borrowed(fmt) for fmt in BORROWED}
     return options
 
 
 def validator_class(draft: int) -> Any:
-    return jsonschema_rs.Draft4Validator if draft == 4 else jsonschema_rs.Draft202012Validator
+    return jsonschema_rs.Draft4Validator if draft == jsonschema_rs.Draft4 else jsonschema_rs.Draft202012Validator
 
 
 def example(fmt: Any) -> str | None:

@@ -100,7 +100,7 @@ class SchemaBook:
     def __init__(self, document: dict[str, Any]):
         normalized, self.issues = normalize(document)
         self.document = as_json_schema(normalized)
-        self.draft = 202012 if str(self.document.get("openapi", "")).startswith("3.1") else 4
+        self.draft = jsonschema_rs.Draft202012 if str(self.document.get("openapi", "")).startswith("3.1") else jsonschema_rs.Draft4
         self._registry = jsonschema_rs.Registry([(SPEC_URI, self.document)], draft=self.draft)
         self._validators: dict[str, Any] = {}
         self._broken: dict[str, str] = {}  # pointer -> why its schema does not compile (reported, not hidden)

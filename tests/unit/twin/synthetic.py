@@ -47,6 +47,15 @@ class Family:
     action: str | None = None
     action_returns_item: bool = False
     paged: bool = False
+    creatable: bool = True  # False: a read-only family (no POST): its items never exist, its list is empty
+    put: bool = False  # updates are PUT, not PATCH
+    summary_delete: bool = False  # DELETE answers a smaller schema than GET ({id, deleted})
+    summary_list: bool = False  # list items are a smaller schema than GET ({id, createdAt})
+    bulk: bool = False  # a collection-level action, `POST /x/bulk`
+
+    @property
+    def update_method(self) -> str:
+        return "PUT" if self.put else "PATCH"
 
     @property
     def schema(self) -> str:
@@ -129,6 +138,9 @@ def families(draw) -> list[Family]:
             id_param=draw(st.sampled_from(["id", name + "Id"])), uuid_ids=draw(st.booleans()),
             fields=chosen, required=required, variants=variants, action=action,
             action_returns_item=draw(st.booleans()), paged=draw(st.booleans()),
+            creatable=parent is None or draw(st.integers(0, 4)) > 0, put=draw(st.integers(0, 3)) == 0,
+            summary_delete=draw(st.integers(0, 3)) == 0, summary_list=draw(st.integers(0, 3)) == 0,
+            bulk=draw(st.integers(0, 3)) == 0,
         ))
     return made
 
@@ -195,33 +207,47 @@ def build_spec(fams: list[Family]) -> dict[str, Any]:
     schemas["PaginationMeta"] = {"type": "object", "properties": {
         "itemsPerPage": {"type": "number"}, "totalItems": {"type": "number"}, "currentPage": {"type": "number"}},
         "required": ["itemsPerPage", "totalItems", "currentPage"]}
+    schemas["Summary"] = {"type": "object", "properties": {"id": SERVER["id"], "createdAt": SERVER["createdAt"]},
+                          "required": ["id"]}
+    schemas["Deleted"] = {"type": "object", "properties": {"id": SERVER["id"], "deleted": {"type": "boolean"}},
+                          "required": ["id", "deleted"]}
+    schemas["Bulk"] = {"type": "object", "properties": {"accepted": {"type": "integer", "minimum": 0}},
+                       "required": ["accepted"]}
     paths: dict[str, Any] = {}
     for fam in fams:
         schemas.update(_schemas(fam))
         item_ref = _ref(fam.schema)
-        listed: dict[str, Any] = {"type": "array", "items": item_ref}
+        listed: dict[str, Any] = {"type": "array", "items": _ref("Summary") if fam.summary_list else item_ref}
         if fam.paged:
             schemas[f"{fam.schema}Paginated"] = {"type": "object", "properties": {
                 "results": listed, "metadata": _ref("PaginationMeta")}, "required": ["results", "metadata"]}
             listed = _ref(f"{fam.schema}Paginated")
         limit = {"name": "limit", "in": "query", "required": False, "schema": {"type": "number", "minimum": 0,
                                                                                 "maximum": 1000}}
-        list_op = {"operationId": f"{fam.name}List", "parameters": _params(fam, False) + [limit],
+        owner = {"name": "ownerId", "in": "query", "required": False, "schema": {"type": "string", "format": "uuid"}}
+        list_op = {"operationId": f"{fam.name}List", "parameters": _params(fam, False) + [limit, owner],
                    "responses": _answer("200", listed)}
-        paths[fam.base()] = {
-            "post": {"operationId": f"{fam.name}Create", "parameters": _params(fam, False),
-                     "requestBody": _body(_ref(f"Create{fam.schema}DTO")), "responses": _answer("201", item_ref)},
-            "get": list_op,
-        }
+        paths[fam.base()] = {"get": list_op}
+        if fam.creatable:
+            paths[fam.base()]["post"] = {
+                "operationId": f"{fam.name}Create", "parameters": _params(fam, False),
+                "requestBody": _body(_ref(f"Create{fam.schema}DTO")), "responses": _answer("201", item_ref)}
+        if fam.bulk:
+            paths[fam.base() + "/bulk"] = {"post": {
+                "operationId": f"{fam.name}Bulk", "parameters": _params(fam, False),
+                "requestBody": _body({"type": "object", "properties": {"ids": {
+                    "type": "array", "items": {"type": "string", "format": "uuid"}}}, "required": ["ids"]}),
+                "responses": _answer("200", _ref("Bulk"))}}
         if fam.version == "list":
             paths[fam.base(versioned=True)] = {"get": {**list_op, "operationId": f"{fam.name}ListV2"}}
         item_params = _params(fam, True)
         paths[fam.item()] = {
             "get": {"operationId": f"{fam.name}Get", "parameters": item_params, "responses": _answer("200", item_ref)},
-            "patch": {"operationId": f"{fam.name}Update", "parameters": item_params,
-                      "requestBody": _body(_ref(f"Update{fam.schema}DTO")), "responses": _answer("200", item_ref)},
+            fam.update_method.lower(): {
+                "operationId": f"{fam.name}Update", "parameters": item_params,
+                "requestBody": _body(_ref(f"Update{fam.schema}DTO")), "responses": _answer("200", item_ref)},
             "delete": {"operationId": f"{fam.name}Delete", "parameters": item_params,
-                       "responses": _answer("200", item_ref)},
+                       "responses": _answer("200", _ref("Deleted") if fam.summary_delete else item_ref)},
         }
         if fam.action:
             answer = item_ref if fam.action_returns_item else {

@@ -66,8 +66,10 @@ class Honesty:
             return None
         return strict((answer.get("content") or {}).get(JSON, {}).get("schema"))
 
-    def send(self, method: str, template: str, path: str, body: Any = None, expect: int | str = "2xx") -> Any:
-        response = self.loop.run_until_complete(self.client.request(method, path, json=body))
+    def send(self, method: str, template: str, path: str, body: Any = None, expect: int | str = "2xx",
+             params: dict[str, Any] | None = None) -> Any:
+        request = self.client.request(method, path, json=body, params=params)
+        response = self.loop.run_until_complete(request)
         label = f"{method} {path} ({template})"
         status = response.status_code
         try:
@@ -129,9 +131,16 @@ def _exercise(run: Honesty, case: Case) -> list[str]:
         body, base = case.bodies[fam.name], fam.base()
         if fam.parent is not None:  # a collection under a parent that was never created
             stranger = {**ids, fam.parent.name: str(uuid.uuid4())}
-            run.send("POST", base, run.concrete(fam, base, stranger), body, expect=404)
+            if fam.creatable:
+                run.send("POST", base, run.concrete(fam, base, stranger), body, expect=404)
             run.send("GET", base, run.concrete(fam, base, stranger), expect=404)
+            if fam.parent.name not in ids:  # its parent cannot be created: nothing more to reach
+                continue
         path = run.concrete(fam, base, ids)
+        check_collection(run, fam, path)
+        if not fam.creatable:  # read-only: its items never exist, its list is empty
+            check_never_created(run, fam, ids)
+            continue
         for wrong in fam.fields:  # one invalid field at a time
             run.send("POST", base, path, {**body, wrong.name: wrong.invalid}, expect=400)
         for name in fam.required:
@@ -152,6 +161,30 @@ def _exercise(run: Honesty, case: Case) -> list[str]:
         run.send("GET", item, run.concrete(fam, item, ids, ids[fam.name]), expect=404)
         run.send("DELETE", item, run.concrete(fam, item, ids, ids[fam.name]), expect=404)
     return run.problems
+
+
+def check_collection(run: Honesty, fam: Family, path: str) -> None:
+    """The list's uuid filter and the collection-level action, before anything is created."""
+    base = fam.base()
+    run.send("GET", base, path, params={"ownerId": "not-a-uuid"}, expect=400)
+    listed = run.send("GET", base, path, params={"ownerId": str(uuid.uuid4()), "limit": 5})
+    found = listed.get("results") if isinstance(listed, dict) else listed
+    if found:
+        run.problems.append(f"GET {base}: lists {found!r} before anything was created"[:300])
+    if fam.bulk:
+        run.send("POST", base + "/bulk", path + "/bulk", {"ids": [str(uuid.uuid4())]})
+        run.send("POST", base + "/bulk", path + "/bulk", {"ids": ["not-a-uuid"]}, expect=400)
+
+
+def check_never_created(run: Honesty, fam: Family, ids: dict[str, str]) -> None:
+    item, stranger = fam.item(), str(uuid.uuid4())
+    run.send("GET", item, run.concrete(fam, item, ids, stranger), expect=404)
+    run.send(fam.update_method, item, run.concrete(fam, item, ids, stranger), run.case.updates[fam.name],
+             expect=404)
+    run.send("DELETE", item, run.concrete(fam, item, ids, stranger), expect=404)
+    if fam.action:
+        action = item + "/" + fam.action
+        run.send("POST", action, run.concrete(fam, action, ids, stranger), {}, expect=404)
 
 
 def check_reads(run: Honesty, fam: Family, ids: dict[str, str], created: dict[str, Any]) -> None:
@@ -178,8 +211,8 @@ def check_writes(run: Honesty, fam: Family, ids: dict[str, str]) -> None:
     path = run.concrete(fam, item, ids, own)
     update = run.case.updates[fam.name]
     for wrong in fam.fields:
-        run.send("PATCH", item, path, {**update, wrong.name: wrong.invalid}, expect=400)
-    updated = run.send("PATCH", item, path, with_extras(update))
+        run.send(fam.update_method, item, path, {**update, wrong.name: wrong.invalid}, expect=400)
+    updated = run.send(fam.update_method, item, path, with_extras(update))
     if isinstance(updated, dict):
         changed = {k: v for k, v in update.items() if updated.get(k) != v}
         if changed:
@@ -187,7 +220,7 @@ def check_writes(run: Honesty, fam: Family, ids: dict[str, str]) -> None:
         reread = run.send("GET", item, path)
         if reread is not None and reread != updated:
             run.problems.append(f"PATCH {item}: GET afterwards differs from the PATCH answer")
-    run.send("PATCH", item, run.concrete(fam, item, ids, str(uuid.uuid4())), update, expect=404)
+    run.send(fam.update_method, item, run.concrete(fam, item, ids, str(uuid.uuid4())), update, expect=404)
     if fam.action:
         action = item + "/" + fam.action
         run.send("POST", action, run.concrete(fam, action, ids, own), {})
