@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import SpecSourceError
-from .limits import Inflater, Limits, mb
+from .limits import Inflater, Limits, SpecConfigError, mb
 from .urls import redact_text, redact_url
 
 USER_AGENT = "vapi-contract (spec fetch)"
@@ -36,11 +36,11 @@ class FetchOptions:
         for name in ("timeout", "backoff", "max_delay", "max_total"):
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-                raise SpecSourceError(f"spec fetch {name} must be a finite number >= 0, not {value!r}")
+                raise SpecConfigError(f"spec fetch {name} must be a finite number >= 0, not {value!r}")
         if self.timeout <= 0:
-            raise SpecSourceError(f"spec fetch timeout must be > 0 seconds, not {self.timeout!r}")
+            raise SpecConfigError(f"spec fetch timeout must be > 0 seconds, not {self.timeout!r}")
         if not isinstance(self.retries, int) or self.retries < 0:
-            raise SpecSourceError(f"spec fetch retries must be a whole number >= 0, not {self.retries!r}")
+            raise SpecConfigError(f"spec fetch retries must be a whole number >= 0, not {self.retries!r}")
 
     @classmethod
     def from_env(cls) -> FetchOptions:
@@ -54,10 +54,10 @@ class FetchOptions:
             try:
                 values[name] = kind(text)
             except ValueError:
-                raise SpecSourceError(f"{env}={text!r} is not a {'whole ' if kind is int else ''}number") from None
+                raise SpecConfigError(f"{env}={text!r} is not a {'whole ' if kind is int else ''}number") from None
             bad = not math.isfinite(values[name]) or values[name] < 0 or (name == "timeout" and values[name] == 0)
             if bad:
-                raise SpecSourceError(f"{env}={text!r} must be a finite number {'> 0' if name == 'timeout' else '>= 0'}")
+                raise SpecConfigError(f"{env}={text!r} must be a finite number {'> 0' if name == 'timeout' else '>= 0'}")
         return cls(**values)
 
 

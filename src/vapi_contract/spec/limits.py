@@ -25,6 +25,10 @@ HARD_MAX_DEPTH = 200  # beyond ~250 levels the twin's schema compiler and pickli
 READ_CHUNK = 1024 * 1024
 
 
+class SpecConfigError(SpecSourceError):
+    """A spec setting in the environment is impossible: an error of its own, never a reason to fall back."""
+
+
 @dataclass(frozen=True)
 class Limits:
     max_bytes: int = DEFAULT_MAX_BYTES
@@ -48,10 +52,10 @@ def _env_int(name: str, default: int, low: int, high: int | None) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise SpecSourceError(f"{name}={text!r} is not a whole number") from None
+        raise SpecConfigError(f"{name}={text!r} is not a whole number") from None
     if value < low or (high is not None and value > high):
         bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise SpecSourceError(f"{name}={text!r} must be {bounds}")
+        raise SpecConfigError(f"{name}={text!r} must be {bounds}")
     return value
 
 
@@ -64,7 +68,7 @@ def _env_size(name: str, default: int) -> int:
         return default
     match = _SIZE.match(text)
     if not match or int(match.group(1)) == 0:
-        raise SpecSourceError(f"{name}={text!r} is not a size (e.g. 33554432, 32M, 1G)")
+        raise SpecConfigError(f"{name}={text!r} is not a size (e.g. 33554432, 32M, 1G)")
     return int(match.group(1)) * 1024 ** " kmg".index(match.group(2).lower() or " ")
 
 

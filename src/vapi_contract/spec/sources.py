@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import SpecSourceError
 from .limits import (
     Limits,
+    SpecConfigError,
     check_json_text,
     check_shape,
     check_yaml_text,
@@ -263,13 +264,18 @@ def load(
 
 def load_default(snapshots: SnapshotStore, fetch_options: FetchOptions | None = None) -> LoadedSpec:
     from .. import config
+    from .fetch import FetchOptions
+
+    Limits.from_env()  # impossible settings fail here, whichever source is used in the end
 
     url = (config.spec_url() or "").strip()
     if url.lower() in ("", "off", "none"):
         why = "no live spec URL (VAPI_SPEC_URL is off)"
     else:
         try:
-            return load_url(url, store=snapshots, options=fetch_options)
+            return load_url(url, store=snapshots, options=fetch_options or FetchOptions.from_env())
+        except SpecConfigError:
+            raise  # a broken setting is the user's to fix, not a reason to serve an older spec
         except SpecSourceError as exc:
             why = f"live spec unavailable ({_one_line(str(exc))})"
     latest = snapshots.latest()

@@ -166,3 +166,20 @@ def test_options_refuse_impossible_values():
     for bad in ({"timeout": float("nan")}, {"timeout": -1}, {"retries": -2}, {"backoff": float("inf")}):
         with pytest.raises(SpecSourceError):
             FetchOptions(**bad)
+
+
+def test_a_bad_setting_is_an_error_not_a_fallback(spec_server, spec_bytes_min, fixtures, tmp_path, monkeypatch):
+    """With a snapshot to fall back on, an impossible VAPI_SPEC_TIMEOUT must still stop the default resolution
+    (nightly, drift): serving an older spec would hide the broken setting."""
+    from vapi_contract.spec.sources import load_file
+    from vapi_contract.spec.store import SnapshotStore
+
+    store = SnapshotStore(tmp_path / "store")
+    store.add(load_file(fixtures / "openapi31.json"), validate=False)
+    monkeypatch.setenv("VAPI_SPEC_URL", spec_server.route("/api-json", spec_server.Reply(200, spec_bytes_min)))
+    for env, value in (("VAPI_SPEC_TIMEOUT", "nan"), ("VAPI_SPEC_MAX_DEPTH", "100000")):
+        monkeypatch.setenv(env, value)
+        with pytest.raises(SpecSourceError, match=env):
+            load(store=store)
+        monkeypatch.delenv(env)
+    assert load(store=store).document["openapi"] == "3.0.3"
