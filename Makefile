@@ -50,8 +50,9 @@ lock: ## refresh requirements.lock from pyproject.toml: make lock [LOCK_ARGS=--u
 test: $(STAMP) ## run the project's own tests (fast suite; slow property-based runs are in bench targets)
 	$(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not slow" --ignore=tests/contract tests
 
-lint: $(STAMP) ## static checks
+lint: $(STAMP) ## static checks: ruff, and zizmor over the CI workflows (no finding above low)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/zizmor --offline --min-severity medium --quiet .github/
 
 bench: $(STAMP) ## every benchmark under benchmarks/ (prints medians and ratios against named peers)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit $$?; done
