@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report.summary import pass_rate_text
+from ..spec.urls import redact_url
 from . import approvals as approvals_mod
 from . import contract_stage, spec_stage
 from .outputs import make_out_dir, write_output
@@ -65,7 +66,8 @@ def run(options: GateOptions) -> Verdict:
     out = make_out_dir(options.out or Path("reports/gate") / dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ"))
     store = SnapshotStore(options.store)
     # Bad input ends the gate before anything runs: unusable candidate or approvals file -> exit 2.
-    candidate = sources.load(options.candidate, store=store)
+    hosts = spec_stage.key_hosts(options.target)
+    candidate = sources.load(options.candidate, store=store, key_hosts=hosts)
     approvals_path = options.approvals or approvals_mod.default_path(options.store)
     approved = approvals_mod.load(approvals_path) if approvals_path else []
     spec_file = spec_stage.write_spec_file(_canonical(candidate.document), out / "candidate.json.gz")
@@ -73,7 +75,7 @@ def run(options: GateOptions) -> Verdict:
     running = None
     if not options.skip_contract:
         target = options.target or "twin"
-        say(f"gate: contract run (gate profile) against {target} started in the background")
+        say(f"gate: contract run (gate profile) against {redact_url(target)} started in the background")
         running = contract_stage.start_contract(
             spec=spec_file, target=target, profile="gate", report_dir=out / "contract",
             baseline=options.accepted_findings or contract_stage.default_accepted(options.store),
@@ -84,11 +86,11 @@ def run(options: GateOptions) -> Verdict:
         verdict.checks.append(check_validation(candidate.document, options.known_errors
                                                or spec_stage.default_known_errors(options.store)))
         verdict.checks.append(check_breaking(candidate, options.baseline, store, approved, approvals_path,
-                                             options.fail_on))
+                                             options.fail_on, hosts))
         if running is None:
             verdict.checks.append(Check("contract run", SKIPPED, "skipped (--skip-contract)"))
         else:
-            verdict.checks.append(check_contract(running.wait(), options.target or "twin (candidate spec)"))
+            verdict.checks.append(check_contract(running.wait(), redact_url(options.target or "twin (candidate spec)")))
     except BaseException:
         if running is not None and running.process.poll() is None:
             contract_stage._stop(running.process)
@@ -118,13 +120,13 @@ def check_validation(document: dict[str, Any], known_errors: Path | None) -> Che
     return check
 
 
-def _production(baseline: str | None, store) -> Any:
+def _production(baseline: str | None, store, key_hosts: tuple[str, ...] = ()) -> Any:
     """The production spec: BASELINE, else the latest snapshot, else the newest mirror version (announced)."""
     from .. import config
     from ..spec import sources
 
     if baseline:
-        return sources.load(baseline, store=store)
+        return sources.load(baseline, store=store, key_hosts=key_hosts)
     if store.latest() is not None:
         return sources.load("latest", store=store)
     mirror = config.spec_mirror()
@@ -136,13 +138,13 @@ def _production(baseline: str | None, store) -> Any:
 
 
 def check_breaking(candidate, baseline: str | None, store, approved: list, approvals_path: Path | None,
-                   fail_on: str) -> Check:
+                   fail_on: str, key_hosts: tuple[str, ...] = ()) -> Check:
     from ..diff import compare
     from ..errors import SpecSourceError
 
     clock = time.monotonic()
     try:
-        production = _production(baseline, store)
+        production = _production(baseline, store, key_hosts)
     except SpecSourceError as exc:
         return Check("breaking changes", ERROR, f"production spec unavailable: {exc}")
     if production is None:

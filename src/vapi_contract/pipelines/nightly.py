@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report.summary import pass_rate_text
+from ..spec.urls import redact_url
 from . import contract_stage, history, spec_stage
 from .outputs import make_out_dir, write_output
 
@@ -51,7 +52,7 @@ def run(options: NightlyOptions) -> int:
     accepted = options.accepted_findings or contract_stage.default_accepted(options.store)
 
     say(f"nightly {night}: spec")
-    spec = spec_stage.run(options.source, options.store, known, out / "spec.json.gz")
+    spec = spec_stage.run(options.source, options.store, known, out / "spec.json.gz", target=options.target)
     spec_json = spec.to_json()
     _write_json(out / "spec-stage.json", spec_json)
     say(_spec_line(spec))
@@ -64,13 +65,13 @@ def run(options: NightlyOptions) -> int:
         contract = contract_stage.from_run_dirs(options.contract_dirs, out / "contract", accepted)
     else:
         profile = options.profile or ("nightly" if options.target == "twin" else None)
-        say(f"nightly {night}: contract run ({profile or 'safe-live'} profile) against {options.target}")
+        say(f"nightly {night}: contract run ({profile or 'safe-live'} profile) against {redact_url(options.target)}")
         contract = contract_stage.run_contract(
             spec=spec.spec_file, target=options.target, profile=profile, report_dir=out / "contract",
             baseline=accepted, extra=options.run_args, time_budget_s=options.time_budget_s,
         )
 
-    night_record = assemble(night, started, options.target, spec_json, contract, out)
+    night_record = assemble(night, started, redact_url(options.target), spec_json, contract, out)
     night_record["duration_s"] = round(time.monotonic() - clock, 1)
     nights = history.append(options.history_file, history_entry(night_record))
     write_reports(out, night_record, nights)

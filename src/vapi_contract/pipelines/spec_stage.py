@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..spec import model
+from ..spec.urls import redact_text
 
 
 @dataclass
@@ -55,7 +56,7 @@ class SpecStage:
                 "title": (self.loaded.document.get("info") or {}).get("title"),
                 "version": (self.loaded.document.get("info") or {}).get("version"),
                 **stats,
-                "notes": self.notes,
+                "notes": [redact_text(n) for n in self.notes],
                 "file": str(self.spec_file) if self.spec_file else None,
                 "validation": self.validation.to_json(),
             },
@@ -96,14 +97,20 @@ def write_spec_file(document_bytes: bytes, path: Path) -> Path:
     return write_output(path, gzip.compress(document_bytes, compresslevel=6, mtime=0))
 
 
-def run(source: str | None, store_root: Path, known_errors: Path | None, spec_file: Path | None) -> SpecStage:
+def key_hosts(target: str | None) -> tuple[str, ...]:
+    """A live target's own host may receive VAPI_API_KEY when the spec is fetched from it (spec.urls)."""
+    return (target,) if target and target != "twin" else ()
+
+
+def run(source: str | None, store_root: Path, known_errors: Path | None, spec_file: Path | None,
+        target: str | None = None) -> SpecStage:
     """Load SOURCE (None: live URL -> store -> mirror, announced), validate, snapshot, diff vs the previous one."""
     from ..diff import compare
     from ..spec import sources
     from ..spec.store import SnapshotStore
 
     store = SnapshotStore(store_root)
-    loaded = sources.load(source, store=store)
+    loaded = sources.load(source, store=store, key_hosts=key_hosts(target))
     validation = validate(loaded.document, known_errors)
     entry, created = store.add(loaded)  # its validation summary hits the cache just filled
     previous = store.previous(entry)

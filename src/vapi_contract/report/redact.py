@@ -1,7 +1,8 @@
 """Secret redaction applied to every string the run writes and every report built from it.
 
 Redaction works on parsed values (strings inside dicts and lists), never on serialized JSON text, so it cannot
-corrupt a record: numbers, booleans and the structure are left alone whatever the secret is. A "secret" shorter
+corrupt a record: numbers, booleans and the structure are left alone whatever the secret is. Credentials in URLs
+(`http://user:secret@host`, `?api_key=...`) are masked by the spec layer's `redact_text`, in every string. A "secret" shorter
 than MIN_SECRET_LENGTH is ignored (and reported once): `VAPI_API_KEY=0` or `=assistant` is not a key, and
 masking it would rewrite unrelated text such as operation names.
 """
@@ -14,6 +15,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
+
+from vapi_contract.spec.urls import redact_text
 
 MASK = "***"
 MIN_SECRET_LENGTH = 16  # Vapi keys are UUIDs (36); the twin's default tokens are 16
@@ -42,6 +45,8 @@ class Redactor:
     def text(self, value: str, *, bearer: bool = True) -> str:
         if self._pattern is not None:
             value = self._pattern.sub(MASK, value)
+        if "://" in value:  # credentials in URLs (user:secret@, ?api_key=): the spec layer's one rule
+            value = redact_text(value)
         return _BEARER.sub(lambda m: m.group(1) + MASK, value) if bearer else value
 
     def contains_secret(self, text: str) -> bool:
