@@ -11,6 +11,7 @@ from typing import Any
 from vapi_contract.errors import UsageError
 
 from .evidence import COVERAGE, EVIDENCE_KINDS, Evidence, evidence_files, load_evidence
+from .redact import Redactor, env_secrets
 from .writer import atomic_write_text, new_run_id
 
 _SHARD = re.compile(r"^(\d+)/(\d+)$")
@@ -121,6 +122,7 @@ def merge(
         listed = ", ".join(f"{name}={sha[:12]}" for sha, name in shas.items())
         raise UsageError(f"cannot merge runs of different specs (spec sha256 differ: {listed})")
     meta = merged_meta(shards)
+    redactor = Redactor(env_secrets())  # a raw key in a shard's evidence is not copied into the merged run
     out.mkdir(parents=True, exist_ok=True)
     for kind in EVIDENCE_KINDS:  # coverage records are summed by the report, so shards' records just concatenate
         if kind == COVERAGE and not any(e.files.get(kind) for e in shards):
@@ -129,10 +131,10 @@ def merge(
         lines = []
         for evidence in shards:
             label = evidence.meta.get("shard") or evidence.run_dir.name
-            lines += [json.dumps({**r, "shard": r.get("shard", label)}, ensure_ascii=False, separators=(",", ":"))
+            lines += [redactor.dumps({**r, "shard": r.get("shard", label)}, separators=(",", ":"))
                       for r in getattr(evidence, kind)]
         atomic_write_text(out / f"{kind}.jsonl", "".join(line + "\n" for line in lines))
-    atomic_write_text(out / "run.json", json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+    atomic_write_text(out / "run.json", redactor.dumps(meta, indent=2) + "\n")
     return build(out, baseline)
 
 

@@ -100,3 +100,21 @@ def test_build_reads_evidence_and_never_rewrites_it(tmp_path, monkeypatch):
     assert [w for w in summary["warnings"] if "holds an API key" in w] == [
         ("findings.gw0.jsonl holds an API key written around the run's redactor: the reports mask it, the evidence "
          "file is left unchanged (redact or delete it before sharing the run dir)")]
+
+
+def test_merge_never_copies_a_raw_key_from_a_shard(tmp_path, monkeypatch):
+    from vapi_contract.report import merge
+
+    shard = tmp_path / "shard"
+    _write_run(shard, [])
+    with open(shard / "findings.gw0.jsonl", "a") as fh:  # a raw key written around the shard's writer
+        fh.write(json.dumps({"operation": "GET /assistant", "fingerprint": "fedcba9876543210",
+                             "message": f"echoed {KEY}", "count": 0}) + "\n")
+    shard_bytes = (shard / "findings.gw0.jsonl").read_bytes()
+    monkeypatch.setenv("VAPI_API_KEY", KEY)
+    merge([shard], tmp_path / "merged")
+    for path in (tmp_path / "merged").iterdir():
+        assert KEY not in path.read_text(), path.name
+    merged = [json.loads(line) for line in (tmp_path / "merged" / "findings.jsonl").read_text().splitlines()]
+    assert {f["message"] for f in merged} == {"status 500 for 10 cases", "echoed ***"}
+    assert (shard / "findings.gw0.jsonl").read_bytes() == shard_bytes  # the shard itself is left alone
