@@ -10,11 +10,6 @@ LOCK_TOOLS := .venv-lock
 # content of the lock and pyproject.toml (a venv restored from CI's cache is used as it is, not reinstalled).
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) 2>/dev/null | cksum | cut -d' ' -f1)
 
-# Offline spec source: the shared history of published versions, when it sits beside the clone.
-ifneq ($(wildcard ../shared/vapi-spec-history/index.json),)
-export VAPI_SPEC_MIRROR ?= $(abspath ../shared/vapi-spec-history)
-endif
-
 PYTEST_WORKERS ?= 2
 
 .PHONY: setup test lint bench clean help nightly gate drift run twin lock

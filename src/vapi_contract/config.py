@@ -8,6 +8,8 @@ from pathlib import Path
 DEFAULT_SPEC_URL = "https://api.vapi.ai/api-json"
 DEFAULT_BASE_URL = "https://api.vapi.ai"
 DEFAULT_STORE = Path("specs/vapi")
+# The shared history of published versions, when it sits beside the checkout (or beside the current folder).
+DEFAULT_MIRROR = Path("..") / "shared" / "vapi-spec-history"
 
 
 def spec_url() -> str:
@@ -27,8 +29,18 @@ def secondary_api_key() -> str | None:
 
 
 def spec_mirror() -> Path | None:
+    """VAPI_SPEC_MIRROR when set (empty: no mirror), else `../shared/vapi-spec-history` beside the current folder
+    or beside this checkout when it holds an index.json, so `pytest tests/contract` and `vapi-contract run` find
+    it without `make`."""
     value = os.environ.get("VAPI_SPEC_MIRROR")
-    return Path(value) if value else None
+    if value is not None:
+        return Path(value) if value else None
+    checkout = Path(__file__).resolve().parents[2]  # src/vapi_contract/config.py -> the checkout (editable install)
+    for base in (Path.cwd(), checkout):
+        candidate = (base / DEFAULT_MIRROR).resolve()
+        if (candidate / "index.json").is_file():
+            return candidate
+    return None
 
 
 def store_dir() -> Path:
