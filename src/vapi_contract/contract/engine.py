@@ -16,7 +16,7 @@ from . import checks as our_checks
 from . import triage
 from .budget import AUTH_REQUESTS, LIFECYCLE_REQUESTS, OperationCut, ShareSpent, paused, rss_mb, watch
 from .case_cache import CaseCache
-from .checks import api_key_not_echoed, undocumented_properties
+from .checks import api_key_not_echoed
 from .checks.latency_budget import latency_budget, summary
 from .context import RunContext, load_normalized
 from .coverage import Coverage
@@ -37,6 +37,8 @@ class OperationOutcome:
     label: str
     status: str = "passed"  # passed | failed | skipped | error | timeout
     cases: int = 0
+    # per generation mode, so "fixed" can require a re-check by a case of the accepted finding's kind
+    cases_by_mode: dict[str, int] = field(default_factory=dict)
     reason: str | None = None
     findings: list[Finding] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)
@@ -191,7 +193,8 @@ class Engine:
     def execute(self, case, outcome: OperationOutcome) -> None:
         headers = self.headers_for(case)
         outcome.cases += 1
-        undocumented_properties.remember_sent(case.body)
+        mode = _mode(case) or "other"
+        outcome.cases_by_mode[mode] = outcome.cases_by_mode.get(mode, 0) + 1
         try:
             response = self.client.call(case, headers)
         except OperationCut:
@@ -368,6 +371,7 @@ class Engine:
         with paused():
             self.writer.operation({
                 "operation": outcome.label, "status": outcome.status, "cases": outcome.cases,
+                "cases_by_mode": dict(outcome.cases_by_mode),
                 "duration_s": round(outcome.duration_s, 3), "latency_ms": summary(outcome.latencies_ms),
                 "checks": checks or [c.__name__ for c in self.checks] + list(our_checks.AGGREGATE),
                 "reason": outcome.reason, "generation_s": round(outcome.generation_s, 3),

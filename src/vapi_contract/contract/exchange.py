@@ -48,10 +48,6 @@ def send(engine, label: str, method: str, path: str, *, params: dict[str, Any] |
         return response
     engine.coverage.saw(label, source, response.status_code)
     engine.exchange_latency.setdefault(label, []).append(response.elapsed.total_seconds() * 1000.0)
-    if json is not None:
-        from .checks import undocumented_properties
-
-        undocumented_properties.remember_sent(json)
     checked = _checked(response)
     for name, failure in engine.run_checks(case, checked, sent_headers, checks=battery(engine)):
         _report(engine, label, method, path, case, checked, sent_headers, name, failure, source,
