@@ -51,6 +51,12 @@ def register(subparsers) -> None:
     drift.add_argument("--fail-on", choices=LEVEL_CHOICES, default=None)
     drift.add_argument("--alert-dir", default=None, help="where alerts go (default STORE/alerts)")
     drift.add_argument("--webhook-retries", type=int, default=3, help="extra attempts after a failed POST")
+    drift.add_argument("--debounce-minutes", type=float, default=None,
+                       help="alert a change once it has lasted this long (default 1440: the longest partial "
+                            "publish in the history lasted 22 h); 0 turns the time criterion off")
+    drift.add_argument("--debounce-fetches", type=int, default=None,
+                       help="... or once this many consecutive fetches saw it (default 0: off); "
+                            "both 0 = alert at once")
     drift.set_defaults(handler=run_drift)
 
 
@@ -139,18 +145,35 @@ def run_changelog(args) -> int:
 def run_drift(args) -> int:
     from .. import config
     from ..errors import UsageError
+    from ..spec.urls import redact_url
+    from .debounce import DEFAULT_FETCHES, DEFAULT_MINUTES, Debounce
     from .drift import check_drift
 
     source = args.source or config.spec_url()
     store = Path(args.store) if args.store else config.store_dir()
     if args.webhook_retries < 0:
         raise UsageError("--webhook-retries must be 0 or more")
+    debounce = Debounce(fetches=DEFAULT_FETCHES if args.debounce_fetches is None else args.debounce_fetches,
+                        minutes=DEFAULT_MINUTES if args.debounce_minutes is None else args.debounce_minutes)
     outcome = check_drift(source, store, webhook=args.webhook, fail_on=args.fail_on, alert_dir=args.alert_dir,
-                          webhook_retries=args.webhook_retries)
+                          webhook_retries=args.webhook_retries, debounce=debounce)
+    shown = redact_url(source)
     if outcome.status == "unchanged":
-        print(f"no change: {source} matches snapshot {outcome.snapshot_id}")
+        print(f"no change: {shown} matches snapshot {outcome.previous_id}")
     elif outcome.status == "baseline":
-        print(f"store was empty: recorded {source} as baseline snapshot {outcome.snapshot_id}")
+        print(f"store was empty: recorded {shown} as baseline snapshot {outcome.snapshot_id}")
+    elif outcome.status == "pending":
+        from .renderers import headline
+
+        pending = outcome.pending
+        print(f"pending: {outcome.previous_id} -> {outcome.snapshot_id}: {headline(outcome.result)}; seen in "
+              f"{pending.fetches} fetch(es) since {pending.since}, alerted once it persists "
+              f"({debounce.fetches or 'no'} fetch limit, {debounce.minutes:g} min)")
+    elif outcome.status == "flap":
+        print(f"flap: the contract is back to snapshot {outcome.previous_id} after {outcome.pending.fetches} "
+              f"fetch(es); recorded, not alerted")
+        for path in outcome.files:
+            print(f"  wrote {path}")
     else:
         from .renderers import headline
 

@@ -47,3 +47,71 @@ def test_unreachable_webhook_is_a_failed_delivery_not_an_exception(local_server)
     hook.close()
     delivery = post_webhook(url, {"text": "x"}, retries=1, timeout=2, sleep=lambda s: None)
     assert not delivery.ok and delivery.attempts == 2 and "Connect" in delivery.detail
+
+
+HOSTILE_PATH = "/call/<!channel>/<http://evil.example|docs>/<img src=x onerror=alert(1)>/[here](javascript:x)"
+
+
+def _hostile() -> DiffResult:
+    change = Change("api-removed-without-deprecation", "error", f"GET {HOSTILE_PATH}", (f"GET {HOSTILE_PATH}",),
+                    "operation", f"GET {HOSTILE_PATH}: operation removed without deprecation & more")
+    return DiffResult([change], "old<b>", "new`x`")
+
+
+def test_slack_payload_cannot_ping_or_disguise_links():
+    payload = slack_payload(_hostile(), source="https://u:hunter2@spec.example/api-json?api_key=k1&v=2",
+                            snapshot_id="snap")
+    text = json.dumps(payload)
+    assert "<!channel>" not in text and "<http" not in text and "<img" not in text
+    assert "&lt;!channel&gt;" in text and "&lt;http://evil.example|docs&gt;" in text and "&amp; more" in text
+    assert "hunter2" not in text and "k1" not in text and "spec.example" in text
+
+
+def test_markdown_alert_and_report_carry_no_raw_html_or_links():
+    from vapi_contract.diff.renderers import render
+
+    for text in (alert_markdown(_hostile(), source="http://u:pw@h/x", snapshot_id="snap"), render(_hostile(), "markdown")):
+        assert "<img" not in text and "<!channel>" not in text and "<http" not in text and "<b>" not in text
+        assert "](javascript" not in text.replace("\\]", "") or "\\[here\\]" in text
+        assert ":pw@" not in text
+
+
+def test_webhook_uses_the_retry_policy_and_never_shows_its_secret_url(local_server):
+    hook = local_server()
+    hook.routes["/services/T0/B0/s3cr3t"] = (500, b"boom", "text/plain")
+    failed = post_webhook(hook.url("/services/T0/B0/s3cr3t"), {"text": "x"}, retries=3, sleep=lambda s: None)
+    assert (failed.ok, failed.attempts, failed.detail) == (False, 1, "HTTP 500")  # an answer, not retried
+    hook.close()
+    gone = post_webhook(hook.url("/services/T0/B0/s3cr3t"), {"text": "x"}, retries=1, timeout=2, sleep=lambda s: None)
+    assert not gone.ok and gone.attempts == 2 and "s3cr3t" not in gone.detail
+
+
+def test_webhook_honours_retry_after(local_server):
+    import http.server
+    import threading
+
+    answers = [(429, {"Retry-After": "2"}), (200, {})]
+    waits: list[float] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            status, headers = answers.pop(0)
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        delivery = post_webhook(f"http://127.0.0.1:{server.server_address[1]}/h", {"text": "x"}, retries=3,
+                                sleep=waits.append)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert delivery.ok and delivery.attempts == 2 and waits == [2.0]

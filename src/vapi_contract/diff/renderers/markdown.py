@@ -11,12 +11,12 @@ def _operations(change, limit: int = 5) -> str:
     ops = list(change.operations) or ([change.operation] if change.operation else [])
     if not ops:
         return "(document)"
-    shown = "<br>".join(md_code(op) for op in ops[:limit])
+    shown = "<br>".join(md_text(op) for op in ops[:limit])  # spec paths: escaped text, not code
     return shown + (f"<br>+{len(ops) - limit} more" if len(ops) > limit else "")
 
 
 def render_markdown(result: DiffResult, heading: str = "##") -> str:
-    lines = [f"{heading} API changes: {md_code(result.old_label)} → {md_code(result.new_label)}", "",
+    lines = [f"{heading} API changes: {md_text(result.old_label)} → {md_text(result.new_label)}", "",
              f"**{headline(result)}**", ""]
     for level in ("error", "warning", "info"):
         changes = [c for c in result.changes if c.level == level]

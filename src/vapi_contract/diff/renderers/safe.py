@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]()#!|~>])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # emphasis, code, links/images ([...]), tables, strikethrough
 
 
 def md_text(text: str) -> str:
@@ -16,9 +16,11 @@ def md_text(text: str) -> str:
 
 
 def md_code(text: str) -> str:
-    """A Markdown code span: nothing inside is interpreted, so only a backtick (which would end it) and line
-    breaks are taken out."""
-    return "`" + str(text).replace("`", "'").replace("\r", " ").replace("\n", " ").replace("|", "\\|") + "`"
+    """A Markdown code span, for our own identifiers (rule ids, snapshot ids). Nothing inside is interpreted, but
+    a renderer that is not CommonMark might, so `<` and `>` become look-alikes and a backtick (which would end
+    the span) a quote."""
+    text = str(text).replace("`", "'").replace("<", "‹").replace(">", "›").replace("\r", " ").replace("\n", " ")
+    return "`" + text.replace("|", "\\|") + "`"
 
 
 def slack_text(text: str) -> str:
