@@ -60,6 +60,12 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except Exception:  # noqa: BLE001 -- a bug, not a verdict: exit 1 would read as "something new" (README)
+        import traceback
+
+        traceback.print_exc()
+        print("vapi-contract: internal error (traceback above): no verdict, exit 3", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

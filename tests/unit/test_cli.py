@@ -48,3 +48,29 @@ def test_output_piped_into_a_closed_reader_is_not_a_traceback():
     )
     assert "Traceback" not in proc.stderr, proc.stderr
     assert proc.returncode == 141
+
+
+CRASHING_CLI = """
+import sys
+from vapi_contract import cli
+
+def crash(args):
+    raise TypeError("a bug")
+
+original = cli.build_parser
+
+def build():
+    parser = original()
+    parser._subparsers._group_actions[0].add_parser("crash").set_defaults(handler=crash)
+    return parser
+
+cli.build_parser = build
+sys.exit(cli.main(["crash"]))
+"""
+
+
+def test_a_crash_is_exit_3_never_1():
+    """1 means "something new" (README: exit codes); a bug gives no verdict: 3, with its traceback."""
+    proc = subprocess.run([sys.executable, "-c", CRASHING_CLI], capture_output=True, text=True, check=False)
+    assert proc.returncode == 3
+    assert "TypeError: a bug" in proc.stderr and "internal error" in proc.stderr.splitlines()[-1]
