@@ -192,6 +192,45 @@ def test_a_negated_body_that_still_matches_its_schema_is_not_invalid():
     assert really_invalid(document, negative({"b": "ok"}, ParameterLocation.QUERY))  # other parts: trusted
 
 
+def test_a_negated_form_body_is_judged_as_it_travels():
+    """Multipart has no types: `files: 0` goes out as one part "0", a one-file upload the schema accepts."""
+    import schemathesis
+    from schemathesis.core.parameters import ParameterLocation
+    from schemathesis.generation import GenerationMode
+    from schemathesis.generation.meta import (
+        CaseMetadata,
+        ComponentInfo,
+        FuzzingPhaseData,
+        GenerationInfo,
+        PhaseInfo,
+        TestPhase,
+    )
+
+    from vapi_contract.contract.negation import really_invalid
+
+    schema = {"type": "object", "required": ["name", "files"], "properties": {
+        "name": {"type": "string"}, "count": {"type": "integer"},
+        "files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}
+    document = {"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {"/clone": {"post": {
+        "requestBody": {"content": {"multipart/form-data": {"schema": schema}}},
+        "responses": {"201": {"description": "ok"}}}}}}
+    operation = schemathesis.openapi.from_dict(document)["/clone"]["POST"]
+
+    def negative(body):
+        meta = CaseMetadata(generation=GenerationInfo(time=0.0, mode=GenerationMode.NEGATIVE),
+                            components={ParameterLocation.BODY: ComponentInfo(mode=GenerationMode.NEGATIVE)},
+                            phase=PhaseInfo(name=TestPhase.FUZZING, data=FuzzingPhaseData(None, None, None, None)))
+        case = operation.Case(body=body, media_type="multipart/form-data", _meta=meta)
+        case.freeze_metadata()
+        return case
+
+    assert not really_invalid(document, negative({"name": "", "files": 0}))
+    assert not really_invalid(document, negative({"name": None, "files": [1, True], "count": "7"}))
+    assert really_invalid(document, negative({"name": "x"}))  # a required part missing stays invalid
+    assert really_invalid(document, negative({"name": "x", "files": []}))  # no part sent: files is absent
+    assert really_invalid(document, negative({"name": "x", "files": ["a"], "count": "seven"}))
+
+
 def test_plan_command_says_what_a_live_night_does_without_sending_anything(newest_spec_path, capsys):
     from vapi_contract.cli import main
 
