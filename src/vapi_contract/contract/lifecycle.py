@@ -170,6 +170,13 @@ class Lifecycle(Probe):
     def created(self, fam: CrudFamily, response, curl: str, name: str | None) -> str | None:
         data = body_json(response)
         rid = data.get("id") if isinstance(data, dict) else None
+        if not rid and not documents_id(self.engine.document, fam.create, response.status_code):
+            # The spec's own answer has no `id` (a broken DTO): the object cannot be followed, and saying
+            # so is a spec issue, not a server bug.
+            self.engine.spec_issue("lifecycle-untrackable", fam.create,
+                                   f"{fam.create}: the documented {response.status_code} answer has no `id`, "
+                                   "so the created object cannot be read, listed or deleted by the lifecycle")
+            return None
         if not rid:
             self.fail(fam.create, "lifecycle_create", "create answered 2xx without an `id`", response, curl)
             return None
@@ -342,3 +349,21 @@ class Lifecycle(Probe):
                 self.fail(fam.list, "lifecycle_deleted_listed", f"list still shows objects after their DELETE"
                           f"\n{len(listed)} of {len(gone)}", response, curl,
                           replay=lambda: any(i in ids_of(self.step(fam.list, params=params)[0]) for i in gone))
+
+
+def documents_id(document: dict[str, Any], label: str, status: int) -> bool:
+    """Whether the operation's documented answer for `status` lists an `id` (free-form answers may hold one)."""
+    from .checks._schema import deref
+    from .checks.undocumented_properties import documented_names
+
+    method, path = label.split(" ", 1)
+    operation = ((document.get("paths") or {}).get(path) or {}).get(method.lower()) or {}
+    responses = operation.get("responses") or {}
+    answer = deref(document, responses.get(str(status)) or responses.get(f"{str(status)[0]}XX")
+                   or responses.get("default")) or {}
+    content = answer.get("content") or {}
+    media = next((m for m in content if "json" in m), None)
+    if media is None:
+        return True  # nothing documented to judge by: keep asking for an id
+    names = documented_names(document, (content.get(media) or {}).get("schema"))
+    return names is None or "id" in names

@@ -117,3 +117,17 @@ def test_nested_families_of_an_older_spec(spec_history):
     families = {f.name: f for f in find_families(document)}
     test = families["/test-suite/{testSuiteId}/test"]
     assert (test.parent, test.parent_param) == ("/test-suite", "testSuiteId")
+
+
+def test_a_create_whose_documented_answer_has_no_id_is_a_spec_issue_not_a_server_bug():
+    from vapi_contract.contract.lifecycle import documents_id
+
+    def doc(schema):
+        return {"paths": {"/a": {"post": {"responses": {"201": {"content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/A"}}}}}}}}, "components": {"schemas": {"A": schema}}}
+
+    assert not documents_id(doc({"type": "object", "properties": {"name": {"type": "string"}}}), "POST /a", 201)
+    assert documents_id(doc({"type": "object", "properties": {"id": {"type": "string"}}}), "POST /a", 201)
+    assert documents_id(doc({"allOf": [{"properties": {"id": {}}}, {"properties": {"name": {}}}]}), "POST /a", 201)
+    assert documents_id(doc({"type": "object"}), "POST /a", 201)  # free-form: may hold an id
+    assert documents_id({"paths": {}}, "POST /a", 201)  # nothing documented: still expect one
