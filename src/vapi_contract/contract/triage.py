@@ -13,8 +13,11 @@ import re
 import shlex
 from typing import Any
 
+from ..retry import RETRY_STATUSES
+
 SERVER_BUG, SPEC_GAP, INFRA = "server-bug", "spec-gap", "infra"
-INFRA_STATUS = frozenset({429, 502, 503, 504})
+# What the target may answer when it is not answering usefully: the statuses the one retry policy retries.
+INFRA_STATUS = RETRY_STATUSES
 
 ALWAYS_SPEC_GAP = frozenset({"undocumented_properties"})
 STATUS_CHECKS = frozenset({"status_code_conformance", "undocumented_status_code", "positive_data_acceptance"})

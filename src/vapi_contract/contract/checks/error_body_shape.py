@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import schemathesis
 
+from ..triage import INFRA_STATUS
 from ._schema import response_json
 
 
@@ -24,7 +25,7 @@ def shape_problem(status: int, body) -> str | None:
 
 @schemathesis.check
 def error_body_shape(ctx, response, case):
-    if response.status_code < 400 or response.status_code in (429, 502, 503, 504):
+    if response.status_code < 400 or response.status_code in INFRA_STATUS:
         return
     problem = shape_problem(response.status_code, response_json(response))
     if problem:

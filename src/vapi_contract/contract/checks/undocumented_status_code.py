@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import schemathesis
 
+from ..triage import INFRA_STATUS
 from ._schema import documented_response
 
 # Answers any HTTP server may give without the spec saying so; reported as infra, not as contract findings.
-TRANSPORT_CODES = frozenset({429, 502, 503, 504})
+TRANSPORT_CODES = INFRA_STATUS
 # Implied by a security requirement (OpenAPI: an operation that requires auth may answer 401/403).
 AUTH_CODES = frozenset({401, 403})
 
