@@ -21,8 +21,8 @@ from .checks.latency_budget import latency_budget, summary
 from .context import RunContext, load_normalized
 from .coverage import Coverage
 from .findings import Finding
-from .generation import release_memory
 from .negation import really_invalid
+from .patches import key_database_entry, release_memory
 from .transport import Client, InfraError, RequestBudgetExhausted
 
 # check -> the check that reports the same cause more precisely (reported instead, never both)
@@ -55,9 +55,9 @@ class Engine:
         import schemathesis
         from schemathesis.config import SchemathesisConfig
 
-        from . import generation
+        from . import patches
 
-        generation.install()
+        patches.install()
 
         from ..report.writer import RunWriter
 
@@ -343,8 +343,7 @@ class Engine:
             test = test_settings(test)
             if self.options.seed is not None:
                 test = hyp_seed(self.options.seed)(test)
-            # keys the hypothesis database entry per operation and mode (every test shares `body`'s source)
-            test._hypothesis_internal_add_digest = f"{operation.label} {mode.value}".encode()
+            key_database_entry(test, f"{operation.label} {mode.value}")
             test()
 
     def latency_finding(self, label: str, samples_ms: list[float]) -> Finding | None:

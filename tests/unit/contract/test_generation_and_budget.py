@@ -55,11 +55,11 @@ def test_release_memory_empties_the_generation_caches_a_heavy_operation_filled(n
     from hypothesis.strategies._internal import utils as strategy_utils
     from schemathesis.core import jsonschema
 
-    from vapi_contract.contract import generation
+    from vapi_contract.contract import patches
     from vapi_contract.contract.budget import rss_mb
     from vapi_contract.spec.quirks import normalize
 
-    generation.install()
+    patches.install()
     schema = schemathesis.openapi.from_dict(normalize(copy.deepcopy(newest_spec)).document)
     operation = schema["/tool"]["POST"]
 
@@ -73,6 +73,6 @@ def test_release_memory_empties_the_generation_caches_a_heavy_operation_filled(n
     assert len(strategy_utils._STRATEGY_CACHE) > 0
     gc.collect()
     before = rss_mb()
-    generation.release_memory()
+    patches.release_memory()
     assert len(strategy_utils._STRATEGY_CACHE) == 0 and not jsonschema.validator_cache._data
     assert rss_mb() <= before

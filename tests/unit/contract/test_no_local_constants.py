@@ -1,5 +1,5 @@
 """Generated data never carries literals of this project's own code (the twin's org tokens, test keys):
-hypothesis mixes literals of local modules into ~5% of generated values unless `generation.install()` stops it,
+hypothesis mixes literals of local modules into ~5% of generated values unless `patches.install()` stops it,
 and a key put in a request body is stored by the API and read back, which `api_key_not_echoed` then (rightly)
 reports as an echo."""
 
@@ -11,7 +11,7 @@ import sys
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
-from vapi_contract.contract import generation
+from vapi_contract.contract import patches
 
 # Only this literal fits the strategy below (16 characters from "qx"; hypothesis pools literals up to 20): a pool
 # that contains it hands it out in ~5% of draws; the seeded random draws never produce it (checked below).
@@ -43,7 +43,7 @@ def drawn(count: int) -> list[str]:
 def test_generation_never_draws_literals_of_local_modules(tmp_path):
     module = load_local_module_with_a_token(tmp_path)
     try:
-        generation.install()
+        patches.install()
         values = drawn(300)
         assert len(values) >= 100
         assert TOKEN not in values
@@ -57,7 +57,7 @@ def test_the_token_would_be_drawn_without_it(tmp_path, monkeypatch):
 
     module = load_local_module_with_a_token(tmp_path)
     try:
-        original = getattr(generation, "_original_local_constants", None) or providers._get_local_constants
+        original = getattr(patches, "_original_local_constants", None) or providers._get_local_constants
         monkeypatch.setattr(providers, "_get_local_constants", original)
         providers.CONSTANTS_CACHE.cache.clear()
         assert TOKEN in drawn(300)
