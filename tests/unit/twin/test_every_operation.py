@@ -114,8 +114,10 @@ def exercise(client: httpx.Client, served: Served) -> list[Outcome]:
     ids: dict[str, str] = {}
     outcomes = []
     for phase in PHASES:
-        ordered = sorted(served.routes, key=lambda r: -len(segments(r.op.path))) if phase == "delete" else served.routes
-        for route in ordered:  # children are deleted before the items they hang under
+        # parents are made before their children and deleted after them, whatever the paths' prefixes
+        depth = {"create": lambda r: len(r.ancestors), "delete": lambda r: -len(r.ancestors)}.get(phase)
+        ordered = sorted(served.routes, key=depth) if depth else served.routes
+        for route in ordered:
             kind = route.kind if route.collection in served.creatable or route.kind == "action" else "action"
             if kind != phase:
                 continue
