@@ -1,6 +1,6 @@
 """Every request of the suite goes out through httpx: fuzzed cases, replays, lifecycle and behaviour requests,
-harvesting reads, teardown, the janitor, and the probes schemathesis' own checks send (`ignored_auth`, content-type
-controls). Each one first takes a slot of the run-wide rate limit and a unit of the run-wide request budget
+harvesting reads, auth probes, teardown, the janitor, and the control requests schemathesis' checks send with our
+session. Each one first takes a slot of the run-wide rate limit and a unit of the run-wide request budget
 (budget.RequestLimits, shared by every xdist worker), and infrastructure trouble is retried under the project's
 one policy (vapi_contract.retry) before anything is concluded.
 
@@ -9,6 +9,10 @@ runs its hooks, metadata freezing and same-host redirect rule around that. We ke
 `case.call` with a `requests.Session` on which `HttpxAdapter` is mounted: requests only prepares the bytes (URL,
 headers, body, cookies), httpx sends them. The environment is honoured like any httpx client: HTTP(S)_PROXY,
 ALL_PROXY, NO_PROXY, SSL_CERT_FILE/SSL_CERT_DIR, and REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE for CI set up for requests.
+
+Not through here: the no-auth/invalid-auth re-sends of schemathesis' `ignored_auth` check, which drops the
+session on purpose (no credential of ours may ride along) and sends with a fresh requests session of its own.
+That check runs per case on the twin only; on a live target our own auth probes (through here) replace it.
 """
 
 from __future__ import annotations
@@ -101,9 +105,10 @@ class HttpxAdapter(BaseAdapter):
         self.trust_env = trust_env
         self._clients: dict[tuple, httpx.Client] = {}
 
-    def client(self, verify=True, cert=None) -> httpx.Client:
+    def client(self, verify=True, cert=None, proxy: str | None = None) -> httpx.Client:
+        """The client for these TLS settings; `proxy` is an explicit one (schemathesis' config), else the env's."""
         key = (verify if isinstance(verify, (bool, str)) else id(verify), cert if not isinstance(cert, list) else
-               tuple(cert))
+               tuple(cert), proxy)
         client = self._clients.get(key)
         if client is None:
             if verify is True and self.trust_env and ca_bundle():
@@ -111,7 +116,8 @@ class HttpxAdapter(BaseAdapter):
             elif isinstance(verify, str):
                 verify = (ssl.create_default_context(capath=verify) if Path(verify).is_dir()
                           else ssl.create_default_context(cafile=verify))
-            client = httpx.Client(verify=verify, cert=cert, trust_env=self.trust_env, follow_redirects=False,
+            client = httpx.Client(verify=verify, cert=cert, proxy=proxy, trust_env=self.trust_env,
+                                  follow_redirects=False,
                                   timeout=TIMEOUT_S, limits=httpx.Limits(max_keepalive_connections=8))
             self._clients[key] = client
         return client
@@ -120,7 +126,8 @@ class HttpxAdapter(BaseAdapter):
              proxies=None) -> requests.Response:
         if self.before_send is not None:
             self.before_send()
-        client = self.client(verify, cert)
+        proxies = proxies or {}
+        client = self.client(verify, cert, proxies.get("all") or proxies.get(request.url.split(":", 1)[0]))
         outgoing = client.build_request(request.method, request.url, headers=_wire_headers(request.headers),
                                         content=_body(request.body), timeout=_timeout(timeout))
         answer = client.send(outgoing, stream=True)

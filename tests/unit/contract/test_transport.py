@@ -8,6 +8,7 @@ import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
@@ -205,6 +206,13 @@ def test_http_proxy_from_the_environment_carries_the_traffic(relay, no_proxy_env
     assert len(proxy.records) == 2
 
 
+def test_a_proxy_configured_for_schemathesis_is_used_too(relay, no_proxy_env):
+    target, proxy = relay(), relay(proxy=True)
+    client = Client(target.url, trust_env=False)
+    client.session.get(f"{target.url}/configured", proxies={"all": proxy.url}, timeout=5)
+    assert [r["target"] for r in proxy.records] == [f"{target.url}/configured"]
+
+
 def test_a_ca_bundle_named_for_requests_is_used(tmp_path, no_proxy_env, monkeypatch):
     """REQUESTS_CA_BUNDLE is read when httpx' own SSL_CERT_FILE is not set (a missing file fails loudly)."""
     from vapi_contract.contract import transport
@@ -224,3 +232,34 @@ def test_target_host_and_proxy_host_are_what_the_proxy_saw(relay, no_proxy_env, 
     seen = proxy.records[0]
     assert urlsplit(seen["target"]).netloc == f"127.0.0.1:{target.port}"
     assert seen["headers"]["Authorization"] == "Bearer k" and seen["body"] == b'{"a": 1}'
+
+
+@pytest.mark.slow
+def test_a_whole_contract_run_goes_through_the_proxy(tmp_path, relay, newest_spec_path, no_proxy_env):
+    """HTTP_PROXY set for `vapi-contract run` (2 workers, lifecycles, auth probes, teardown): the proxy sees every
+    request the target sees, and the target sees only requests the proxy forwarded."""
+    import os
+    import subprocess
+    import sys
+
+    from vapi_contract.twin.server import start_twin
+
+    with start_twin(spec=newest_spec_path, seed_objects=1) as twin:
+        target, proxy = relay(upstream=twin.base_url), relay(proxy=True)
+        report = tmp_path / "run"
+        env = {**os.environ, "HTTP_PROXY": proxy.url, "VAPI_API_KEY": twin.tokens["org-a"],
+               "VAPI_API_KEY_SECONDARY": twin.tokens["org-b"], "XDG_CACHE_HOME": str(tmp_path / "cache")}
+        env.pop("VAPI_CONTRACT_CONTEXT", None)
+        done = subprocess.run(
+            [sys.executable, "-m", "vapi_contract.cli", "run", "--spec", str(newest_spec_path), "--target",
+             target.url, "--profile", "nightly", "--workers", "2", "--max-examples", "3", "--seed", "3", "-q",
+             "--rate-limit", "0", "--report-dir", str(report), "--operations",
+             "GET /assistant,GET /assistant/{id},POST /tool,PATCH /tool/{id},DELETE /tool/{id},GET /file"],
+            cwd=Path(__file__).resolve().parents[3], env=env, capture_output=True, text=True, timeout=900,
+            check=False)
+    assert done.returncode in (0, 1), done.stdout[-3000:] + done.stderr[-3000:]
+    through_proxy = [r["target"].split(str(target.port), 1)[1] for r in proxy.records]
+    print(f"HTTP_PROXY set: {len(proxy.records)} requests through the proxy, {len(target.records)} at the target")
+    assert len(target.records) > 50
+    assert sorted(through_proxy) == sorted(r["target"] for r in target.records)
+    assert all(r["target"].startswith(target.url) for r in proxy.records)
