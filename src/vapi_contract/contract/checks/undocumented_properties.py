@@ -15,9 +15,17 @@ from ._schema import deref, documented_response, json_schema_of, response_json, 
 MAX_REPORTED = 8
 
 
+def _could_be_object(schema: Any) -> bool:
+    """A `oneOf`/`anyOf` branch an object may match: a `{"type": "string"}` branch documents no names, but it
+    does not make an object free-form either."""
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    return kind is None or kind == "object" or (isinstance(kind, list) and "object" in kind)
+
+
 def documented_names(doc: dict[str, Any], schema: Any, depth: int = 0) -> set[str] | None:
-    """Property names a schema documents (through allOf/oneOf/anyOf); None when it is free-form (no
-    `properties` anywhere, or `additionalProperties` with a schema), in which case nothing is undocumented."""
+    """Property names a schema documents (through allOf/oneOf/anyOf, every branch: the check does not pick the
+    branch a body matched); None when it is free-form (no `properties` anywhere, `additionalProperties` true or
+    a schema, or an object branch of a oneOf/anyOf that is), in which case nothing is undocumented."""
     schema = deref(doc, schema)
     if not isinstance(schema, dict) or depth > 20:
         return None
@@ -30,6 +38,9 @@ def documented_names(doc: dict[str, Any], schema: Any, depth: int = 0) -> set[st
         return None
     for key in ("allOf", "oneOf", "anyOf"):
         for branch in schema.get(key) or []:
+            branch = deref(doc, branch)
+            if key != "allOf" and not _could_be_object(branch):
+                continue
             sub = documented_names(doc, branch, depth + 1)
             if sub is None and key != "allOf":
                 return None
@@ -39,19 +50,31 @@ def documented_names(doc: dict[str, Any], schema: Any, depth: int = 0) -> set[st
     return names if found else None
 
 
-def property_schema(doc: dict[str, Any], schema: Any, name: str, depth: int = 0) -> Any:
+def _collect(doc: dict[str, Any], schema: Any, pick, depth: int = 0) -> list[Any]:
+    """`pick(schema)` of a schema and of every allOf/oneOf/anyOf branch under it."""
     schema = deref(doc, schema)
     if not isinstance(schema, dict) or depth > 20:
-        return None
-    props = schema.get("properties")
-    if isinstance(props, dict) and name in props:
-        return props[name]
+        return []
+    found = [] if pick(schema) is None else [pick(schema)]
     for key in ("allOf", "oneOf", "anyOf"):
         for branch in schema.get(key) or []:
-            found = property_schema(doc, branch, name, depth + 1)
-            if found is not None:
-                return found
-    return None
+            found += _collect(doc, branch, pick, depth + 1)
+    return found
+
+
+def _one_of(found: list[Any]) -> Any:
+    return None if not found else found[0] if len(found) == 1 else {"anyOf": found}
+
+
+def property_schema(doc: dict[str, Any], schema: Any, name: str) -> Any:
+    """The schema of property `name`; where several branches document it (a discriminated `oneOf`: GhlTool's
+    `metadata` and MakeTool's differ), all of them, so a value is judged by every branch it may belong to."""
+    return _one_of(_collect(doc, schema, lambda s: (s.get("properties") or {}).get(name)
+                            if isinstance(s.get("properties"), dict) else None))
+
+
+def item_schema(doc: dict[str, Any], schema: Any) -> Any:
+    return _one_of(_collect(doc, schema, lambda s: s.get("items")))
 
 
 IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$.-]{0,63}$")
@@ -71,7 +94,7 @@ def undocumented(doc: dict[str, Any], schema: Any, value: Any, path: str = "", d
     if depth > 12 or not isinstance(schema, dict):
         return []
     if isinstance(value, list):
-        items = schema.get("items")
+        items = item_schema(doc, schema)
         out: list[str] = []
         for element in value[:20]:
             for found in undocumented(doc, items, element, f"{path}[]", depth + 1):

@@ -19,6 +19,10 @@ ITEM = {"type": "object", "properties": {
     "server": {"type": "object", "properties": {"url": {"type": "string"}}},
     "model": {"oneOf": [{"$ref": "#/components/schemas/Fixed"}, {"type": "object"}]},
     "voice": {"oneOf": [{"$ref": "#/components/schemas/Fixed"}, {"$ref": "#/components/schemas/Other"}]},
+    # a discriminated oneOf whose branches document `metadata` differently (Vapi's GhlTool / MakeTool)
+    "tool": {"oneOf": [{"$ref": "#/components/schemas/Ghl"}, {"$ref": "#/components/schemas/Make"}],
+             "discriminator": {"propertyName": "type"}},
+    "members": {"anyOf": [{"type": "array", "items": {"$ref": "#/components/schemas/Fixed"}}, {"type": "string"}]},
 }}
 SPEC = {
     "openapi": "3.0.0", "info": {"title": "t", "version": "1"},
@@ -33,6 +37,10 @@ SPEC = {
         "Create": {"type": "object", "properties": {"name": {"type": "string"}, "secret": {"type": "string"}}},
         "Fixed": {"type": "object", "properties": {"provider": {"type": "string"}}},
         "Other": {"type": "object", "properties": {"voiceId": {"type": "string"}}},
+        "Ghl": {"type": "object", "properties": {"type": {"type": "string"}, "metadata": {
+            "type": "object", "properties": {"workflowId": {"type": "string"}}}}},
+        "Make": {"type": "object", "properties": {"type": {"type": "string"}, "metadata": {
+            "type": "object", "properties": {"scenarioId": {"type": "string"}}}}},
     }},
 }
 BASE = {"id": "1", "name": "n"}
@@ -95,3 +103,18 @@ def test_many_properties_keep_the_cause_stable(schema, make_response):
         check(schema, make_response, {**BASE, **names})
     cause, detail = str(failure.value).splitlines()
     assert cause.endswith("p00, p01, p02, p03, p04, p05, p06, p07") and detail == "+4 more"
+
+
+def test_a_property_documented_differently_by_each_branch_is_judged_by_every_branch(schema, make_response):
+    # 2024-10-10 POST /tool (MakeTool): `metadata.scenarioId` was reported because the check read the FIRST
+    # branch's `metadata` (GhlToolMetadata) only
+    make = {**BASE, "tool": {"type": "make", "metadata": {"scenarioId": "s"}}}
+    assert check(schema, make_response, make) is None
+    with pytest.raises(AssertionError, match=r"document: tool\.metadata\.bogus$"):
+        check(schema, make_response, {**BASE, "tool": {"type": "make", "metadata": {"scenarioId": "s", "bogus": 1}}})
+
+
+def test_array_items_under_a_combinator_are_checked(schema, make_response):
+    assert check(schema, make_response, {**BASE, "members": [{"provider": "p"}]}) is None
+    with pytest.raises(AssertionError, match=r"document: members\[\]\.bogus$"):
+        check(schema, make_response, {**BASE, "members": [{"provider": "p", "bogus": 1}]})
