@@ -7,8 +7,9 @@ File format (default `specs/vapi/accepted-findings.yaml`)::
         reason: "400 on invalid body is not documented; tracked in API-123"
         owner: qa-team
         expires: 2027-01-31
-        operation: POST /assistant        # optional, informative; lets a sharded run say "not covered"
-        check: status_code_conformance    # optional, informative
+        operation: POST /assistant        # optional; without it the entry is never reported fixed
+        check: status_code_conformance    # optional: "fixed" needs this check to have run again
+        kind: negative                    # optional: the kind of case (mode or exchange source), same rule
 
       - match:                            # a pattern instead of a fingerprint (see report/patterns.py)
           check: undocumented_status_code
@@ -20,8 +21,8 @@ File format (default `specs/vapi/accepted-findings.yaml`)::
         expires: 2027-01-31
 
 A finding is `known` when its fingerprint is accepted and not expired, OR a non-expired pattern matches it; every
-other finding is `new` (an expired entry counts as new). Fingerprint entries not seen in the run are `fixed`,
-unless the run did not test their operation (then `not_covered`: a shard cannot prove a fix elsewhere). Patterns
+other finding is `new` (an expired entry counts as new). Fingerprint entries not seen in the run are `fixed` only
+when the run checked them again with a case of the same kind (report/recheck.py), else `not_covered`. Patterns
 are never fixed or not covered: the report counts how many findings each matched (used / unused).
 """
 
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,8 @@ from .yamlfile import load_yaml, read_text
 DEFAULT_NAME = "accepted-findings.yaml"
 FINGERPRINT = re.compile(r"^[0-9a-fA-F]{16,}$")
 REQUIRED = ("fingerprint", "reason", "owner", "expires")
-OPTIONAL = ("operation", "check", "classification", "message", "added")
+OPTIONAL = ("operation", "check", "kind", "classification", "message", "added")
+FUZZ_KINDS = ("positive", "negative")  # generation modes; any other kind is an exchange source (lifecycle, auth...)
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,13 @@ class Accepted:
     operation: str | None = None
     check: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def kind(self) -> str | None:
+        """The kind of case that showed the finding: a generation mode (positive/negative) or an exchange
+        source (lifecycle, behaviour, auth, ...); a fix is claimed only when a case of that kind ran again."""
+        kind = self.extra.get("kind")
+        return kind if isinstance(kind, str) and kind else None
 
     def expired(self, today: _dt.date) -> bool:
         """Valid through its `expires` day; expired from the next day on."""
@@ -128,7 +137,7 @@ def _entry(raw: Any, where: str) -> Accepted:
     for key in ("reason", "owner"):
         if not isinstance(raw[key], str) or not raw[key].strip():
             raise UsageError(f"{where}: {key!r} must be a non-empty string")
-    for key in ("operation", "check"):
+    for key in ("operation", "check", "kind"):
         if raw.get(key) is not None and not isinstance(raw[key], str):
             raise UsageError(f"{where}: {key!r} must be a string")
     unknown = sorted(set(raw) - set(REQUIRED) - set(OPTIONAL), key=str)
@@ -220,6 +229,7 @@ def accept(
     expires: _dt.date | str,
     operation: str | None = None,
     check: str | None = None,
+    kind: str | None = None,
     today: _dt.date | None = None,
 ) -> Accepted:
     """Add (or renew, when already listed) an accepted entry and rewrite the file atomically.
@@ -231,7 +241,7 @@ def accept(
     path = Path(path)
     today = today or _dt.date.today()
     raw = {"fingerprint": fingerprint, "reason": reason, "owner": owner, "expires": expires,
-           "operation": operation, "check": check, "added": today.isoformat()}
+           "operation": operation, "check": check, "kind": kind, "added": today.isoformat()}
     entry = _entry({k: v for k, v in raw.items() if v is not None}, f"accept {fingerprint}")
     if entry.expired(today):
         raise UsageError(f"accept {fingerprint}: expires {entry.expires} is already in the past")
@@ -308,13 +318,15 @@ def triage(
     baseline: Baseline | None,
     *,
     tested_operations: Iterable[str] | None = None,
+    rechecked: Callable[[Accepted], bool] | None = None,
     today: _dt.date | None = None,
 ) -> Triage:
     """Classify fingerprints new/known and list fixed / not-covered fingerprint entries.
 
     A finding is known when its fingerprint entry is live, or else when a live pattern matches it (the first one,
-    in file order). `tested_operations`: labels of operations this run tested; None means "unknown", every unseen
-    entry is then fixed. Patterns are counted (`pattern_matches`), never fixed or not covered.
+    in file order). An unseen entry is fixed only when `rechecked(entry)` says this run checked it again (the
+    report's rule: `summary.rechecker`); without it, when its operation is in `tested_operations` (None: unknown,
+    every unseen entry is fixed). Patterns are counted (`pattern_matches`), never fixed or not covered.
     """
     today = today or _dt.datetime.now(_dt.timezone.utc).date()
     entries = baseline.entries if baseline else []
@@ -344,7 +356,9 @@ def triage(
     for entry in entries:
         if entry.fingerprint in status:
             continue
-        if tested is not None and entry.operation and entry.operation not in tested:
+        if rechecked is not None:
+            (fixed if rechecked(entry) else not_covered).append(entry)
+        elif tested is not None and entry.operation and entry.operation not in tested:
             not_covered.append(entry)
         else:
             fixed.append(entry)

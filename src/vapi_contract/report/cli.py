@@ -31,8 +31,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     accept.add_argument("--reason", required=True, help="why it is acceptable, ideally with a ticket id")
     accept.add_argument("--owner", required=True, help="team or person who follows it up")
     accept.add_argument("--expires", required=True, metavar="YYYY-MM-DD", help="last day it counts as known")
-    accept.add_argument("--operation", help="operation label, e.g. 'POST /assistant' (informative)")
-    accept.add_argument("--check", help="check name (informative)")
+    accept.add_argument("--operation", help="operation label, e.g. 'POST /assistant' (without it, the finding "
+                                            "is never reported fixed)")
+    accept.add_argument("--check", help="check name (a fix is claimed only when this check ran again)")
+    accept.add_argument("--kind", help="kind of case that showed it: positive, negative (fuzzed) or the exchange "
+                                       "source (lifecycle, behaviour, auth, ...); see the finding's details")
     accept.add_argument("--baseline", type=Path, metavar="FILE",
                         help="baseline file (default: $VAPI_CONTRACT_STORE/accepted-findings.yaml)")
     accept.set_defaults(handler=_accept)
@@ -98,6 +101,6 @@ def _accept(args: argparse.Namespace) -> int:
 
     path = args.baseline or default_path()
     entry = accept(path, args.fingerprint, reason=args.reason, owner=args.owner, expires=args.expires,
-                   operation=args.operation, check=args.check)
+                   operation=args.operation, check=args.check, kind=args.kind)
     print(f"accepted {entry.fingerprint} until {entry.expires.isoformat()} in {path}")
     return 0

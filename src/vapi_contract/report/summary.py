@@ -21,12 +21,12 @@ from .normalize import (
     number,
     text,
 )
+from .recheck import rechecker
 from .writer import utc_now
 
 SCHEMA_VERSION = 1
 # Worst first: when one operation was recorded twice (retried worker, overlapping shards), the worst wins.
 STATUS_SEVERITY = ("error", "timeout", "failed", "unfinished", "passed", "skipped")
-FULLY_TESTED = frozenset({"passed", "failed"})  # operation statuses that ran every case they meant to
 RUN_META_KEYS = ("run_id", "started_at", "finished_at", "status", "exit_code", "target", "spec", "profile", "seed",
                  "max_examples", "workers", "shard", "options", "merged_from", "shards")
 
@@ -204,11 +204,10 @@ def summarize(evidence: Evidence, baseline: Baseline | None = None, *, today: _d
     warnings = list(evidence.warnings)
     meta = clean_meta(evidence.meta, warnings)
     findings = _dedupe_findings(evidence.findings, warnings)
-    # only operations that ran to the end can show a finding is gone: one cut by its time budget, errored or
-    # skipped did not re-check its accepted findings, so those are "not covered", never "fixed"
-    tested = {text(r.get("operation")) or "unknown" for r in evidence.operations
-              if text(r.get("status")) in FULLY_TESTED} | {f["operation"] for f in findings}
-    result = triage(findings, baseline, tested_operations=tested, today=today)
+    # "fixed" only when this run checked the entry again with a case of the same kind (report/recheck.py): an
+    # operation cut by its budget, errored or skipped, or a check or kind that never ran there, is "not covered"
+    rechecked = rechecker(evidence.operations, evidence.coverage, findings, meta.get("options") or {})
+    result = triage(findings, baseline, rechecked=rechecked, today=today)
     for finding in findings:
         finding["status"] = result.status.get(finding["fingerprint"], "new")
         entry = result.accepted_by.get(finding["fingerprint"])

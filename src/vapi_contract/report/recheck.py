@@ -1,0 +1,66 @@
+"""When may a report call an accepted finding "fixed"? Only when this run checked it again with a case of the same
+kind; otherwise it is "not covered" (nothing ran that could have shown it again).
+
+An unseen accepted entry is re-checked when
+- its operation ran to the end (an operation record with a fully-tested status) or showed other findings;
+- the entry's check ran there: it is in the record's `checks` (the fuzzed battery), or, for a check the battery
+  does not list (lifecycle checks such as `patch_persisted`), a hand-built exchange was checked on that operation;
+- a case of the entry's kind ran: a generation mode (`positive`/`negative`) the run used, or an exchange source
+  (`lifecycle`, `behaviour`, `auth`, ...) with a checked response on that operation (coverage records).
+An entry without an operation cannot be shown re-checked. Entries without a kind or check keep the weaker rule
+(the operation ran), as before kinds existed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .baseline import FUZZ_KINDS, Accepted
+
+FULLY_TESTED = frozenset({"passed", "failed"})  # operation statuses that ran every case they meant to
+FUZZ_SOURCE = "fuzz"
+
+
+def rechecker(operations: Iterable[dict[str, Any]], coverage: Iterable[dict[str, Any]],
+              findings: Iterable[dict[str, Any]], options: dict[str, Any]) -> Callable[[Accepted], bool]:
+    """`rechecked(entry)` for this run's evidence (operation records, coverage records, findings, run options)."""
+    ran: set[str] = {str(f.get("operation")) for f in findings}
+    battery: dict[str, set[str] | None] = {}  # operation -> checks run on its fuzzed cases (None: not recorded)
+    for record in operations:
+        if not isinstance(record.get("status"), str) or record["status"] not in FULLY_TESTED:
+            continue
+        label = str(record.get("operation"))
+        ran.add(label)
+        checks = record.get("checks")
+        if not isinstance(checks, list) or battery.get(label, set()) is None:
+            battery[label] = None
+        else:
+            battery[label] = (battery.get(label) or set()) | {str(c) for c in checks}
+    sources: dict[str, set[str]] = {}  # operation -> exchange sources with a checked response
+    for record in coverage:
+        if isinstance(record.get("checked"), int) and record["checked"] > 0:
+            sources.setdefault(str(record.get("operation")), set()).add(str(record.get("source")))
+    modes = options.get("modes") if isinstance(options, dict) else None
+    modes = {str(m) for m in modes} if isinstance(modes, list) else None  # older runs: not recorded
+
+    def check_ran(label: str, check: str | None) -> bool:
+        checks = battery.get(label)
+        if check is None or checks is None or check in checks:
+            return True
+        return bool(sources.get(label, set()) - {FUZZ_SOURCE})  # a lifecycle or other exchange check ran there
+
+    def rechecked(entry: Accepted) -> bool:
+        label = entry.operation
+        if label is None or label not in ran:
+            return False
+        kind = entry.kind
+        if kind in FUZZ_KINDS:
+            mode_ran = modes is None or kind in modes
+            checks = battery.get(label)
+            return mode_ran and (entry.check is None or checks is None or entry.check in checks)
+        if kind is not None:
+            return kind in sources.get(label, set())
+        return check_ran(label, entry.check)
+
+    return rechecked
