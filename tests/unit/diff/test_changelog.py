@@ -46,7 +46,9 @@ def test_changelog_cli_on_a_store_flags_the_november_2024_flap(early_store, tmp_
     assert main(["changelog", "--store", str(early_store), "--out", str(out)]) == 0
     assert "operation flaps" in capsys.readouterr().out
     markdown = (out / "changelog.md").read_text()
-    assert re.search(r"61 operations appeared in 2024-?11-?11T1745\S* and were gone again", markdown)
+    # GET /log (published 17:44) and the 61 operations of the 17:45 partial publish all vanished at 23:02: one flap
+    assert re.search(r"- 2024-?11-?11T1744\S* → 2024-?11-?11T2302\S* \(2 version\(s\)\): 62 operations appeared and "
+                     r"vanished again", markdown)
     assert "likely a partial publish" in markdown
     html = (out / "changelog.html").read_text()
     assert html.count("<svg") >= 3 and "<script" not in html and "<link" not in html
@@ -86,7 +88,24 @@ def test_changelog_over_the_whole_shared_history(spec_history, tmp_path):
     out = tmp_path / "out"
     assert main(["changelog", "--store", str(spec_history), "--out", str(out)]) == 0
     markdown = (out / "changelog.md").read_text()
-    assert "61 operations appeared in 2024-11-11T1745" in markdown
-    assert "65 operations appeared in 2024-12-10T1906" in markdown
+    assert "2024-11-11T1744-d76af5b → 2024-11-11T2302-0fd6039 (2 version(s)): 62 operations appeared" in markdown
+    assert "2024-12-10T1906-b457797 → 2024-12-11T1711-4c1231c (1 version(s)): 65 operations appeared" in markdown
+    flaps = markdown.split("## Flapping", 1)[1].split("\n## ", 1)[0]
+    starts = re.findall(r"^- (\S+) →", flaps, re.MULTILINE)
+    assert len(starts) == len(set(starts))  # every flap named once
     assert "**27 operations removed**" in markdown
     assert len(list((out / "pairs").glob("*.md"))) == 125
+
+
+def test_one_partial_publish_is_named_once():
+    """Operations swapped for others in one publish and swapped back: one episode, both directions in it."""
+    from vapi_contract.diff.changelog.flapping import episodes
+
+    a, b = {"GET /block", "GET /x"}, {"GET /workflow", "GET /x"}
+    presence = [a, a, b, a, a]
+    events = find_flapping(presence, "operations")
+    assert len(events) == 2  # an appearance and a disappearance ...
+    [episode] = episodes(events)  # ... of one publish
+    assert (episode.start, episode.end, episode.appeared, episode.vanished) == (2, 3, ["GET /workflow"], ["GET /block"])
+    text = episode.describe([f"v{i}" for i in range(5)])
+    assert text.count("v2") == 1 and "appeared and vanished again" in text and "vanished and came back" in text

@@ -65,3 +65,39 @@ def flapped_removals(events: list[FlapEvent]) -> dict[int, set[str]]:
         at = event.start if event.kind == REMOVED_THEN_READDED else event.end
         marked.setdefault(at, set()).update(event.names)
     return marked
+
+
+@dataclass
+class FlapEpisode:
+    """One partial publish: every flap event whose versions overlap, so it is named once (a publish that adds
+    61 operations and drops 5 others is one episode, not two)."""
+
+    start: int
+    end: int
+    appeared: list[str] = field(default_factory=list)  # appeared, then vanished again
+    vanished: list[str] = field(default_factory=list)  # vanished, then came back
+
+    def describe(self, ids: list[str], what: str = "operations") -> str:
+        parts = []
+        for names, verb in ((self.appeared, "appeared and vanished again"), (self.vanished, "vanished and came back")):
+            if names:
+                shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+                parts.append(f"{len(names)} {what} {verb} ({shown})")
+        return (f"{ids[self.start]} → {ids[self.end]} ({self.end - self.start} version(s)): " + "; ".join(parts))
+
+
+def episodes(events: list[FlapEvent]) -> list[FlapEpisode]:
+    merged: list[FlapEpisode] = []
+    for event in sorted(events, key=lambda e: (e.start, e.end)):
+        last = merged[-1] if merged else None
+        if last is not None and event.start < last.end:  # overlapping versions: the same publish episode
+            last.end = max(last.end, event.end)
+        else:
+            last = FlapEpisode(event.start, event.end)
+            merged.append(last)
+        target = last.appeared if event.kind == ADDED_THEN_REMOVED else last.vanished
+        target.extend(name for name in event.names if name not in target)
+    for episode in merged:
+        episode.appeared.sort()
+        episode.vanished.sort()
+    return merged

@@ -8,6 +8,7 @@ from html import escape
 from ..model import DiffResult
 from ..renderers.html import STYLE, changes_table
 from .build import Changelog, PairReport
+from .flapping import episodes
 from .report import MARKER_LABELS, _pair_file, _when
 
 CHART_WIDTH = 1080
@@ -92,7 +93,7 @@ def render_changelog_html(changelog: Changelog) -> str:
     v = changelog.versions
     summary = (f"{len(v)} versions, {escape(v[0].id)} → {escape(v[-1].id)}: operations {v[0].operations} → "
                f"{v[-1].operations}, schemas {v[0].schemas} → {v[-1].schemas}" if v else "No versions.")
-    flaps = "".join(f"<li>{escape(e.describe(changelog.ids))}</li>" for e in changelog.operation_flaps)
+    flaps = "".join(f"<li>{escape(e.describe(changelog.ids))}</li>" for e in episodes(changelog.operation_flaps))
     pairs = "".join(_pair_section(p) for p in reversed(changelog.pairs))  # newest first
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Spec changelog</title>'

@@ -10,7 +10,7 @@ from pathlib import Path
 from ...fsutil import atomic_write
 from ..renderers.markdown import render_markdown
 from .build import Changelog, PairReport
-from .flapping import ADDED_THEN_REMOVED
+from .flapping import episodes
 
 TOP_BREAKING = 8
 MARKER_LABELS = 5  # breaking changes listed inline per pair; the pair report has them all
@@ -48,10 +48,10 @@ def _atomic(path: Path, text: str) -> Path:
 
 def _flags(changelog: Changelog) -> dict[int, list[str]]:
     flags: dict[int, list[str]] = {}
-    for event in changelog.operation_flaps:
-        word = "blip" if event.kind == ADDED_THEN_REMOVED else "gap"
-        flags.setdefault(event.start, []).append(f"flap start ({word}, {len(event.names)} ops)")
-        flags.setdefault(event.end, []).append(f"flap undone ({len(event.names)} ops)")
+    for episode in episodes(changelog.operation_flaps):
+        count = len(episode.appeared) + len(episode.vanished)
+        flags.setdefault(episode.start, []).append(f"flap start ({count} ops)")
+        flags.setdefault(episode.end, []).append(f"flap undone ({count} ops)")
     return flags
 
 
@@ -96,8 +96,8 @@ def _flapping_markdown(changelog: Changelog) -> list[str]:
     lines.append(f"Operations that appeared and vanished again (or the reverse) within {changelog.window} versions: "
                  "a partial or stale publish, not an API change. Treat their removals with care.")
     lines.append("")
-    for event in events:
-        lines.append(f"- {event.describe(changelog.ids)}")
+    for episode in episodes(events):  # one line per partial publish, whatever it added and dropped
+        lines.append(f"- {episode.describe(changelog.ids)}")
     if changelog.schema_flaps:
         lines.append(f"- and {len(changelog.schema_flaps)} schema flaps "
                      f"({sum(len(e.names) for e in changelog.schema_flaps)} schema names)")
