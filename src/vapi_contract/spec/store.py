@@ -13,7 +13,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import zlib
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
@@ -23,7 +23,9 @@ from typing import Any
 
 from ..errors import SpecSourceError, VapiContractError
 from ..fsutil import atomic_write
+from .limits import Limits, inflate
 from .model import counts
+from .urls import redact_url
 
 INDEX_FORMAT = 1
 LOCK_TIMEOUT = 120.0  # seconds; a concurrent fetch holds the lock only for two renames
@@ -31,6 +33,14 @@ LOCK_TIMEOUT = 120.0  # seconds; a concurrent fetch holds the lock only for two 
 
 class StoreError(VapiContractError):
     exit_code = 2
+
+
+_ENTRY_TYPES: dict[str, Any] = {
+    "id": str, "taken_at": str, "source": str, "sha256": str, "openapi": str, "file": str,
+    "paths": int, "operations": int, "schemas": int,
+}
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_FILE = re.compile(r"^snapshots/[0-9a-f]{64}\.json\.gz$")  # never a path outside the store
 
 
 def canonical_bytes(document: Any) -> bytes:
@@ -92,9 +102,27 @@ class SnapshotEntry:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> SnapshotEntry:
+    def from_json(cls, data: dict[str, Any], where: str = "store index") -> SnapshotEntry:
+        """An index entry, checked: a hand-edited or damaged entry is one line, never a traceback later."""
+        if not isinstance(data, dict):
+            raise StoreError(f"{where}: a snapshot entry is {type(data).__name__}, not an object")
+        label = f"{where}: snapshot entry {str(data.get('id'))[:60]!r}"
+        for name, kinds in _ENTRY_TYPES.items():
+            if name not in data:
+                raise StoreError(f"{label} lacks {name!r}")
+            if not isinstance(data[name], kinds) or isinstance(data[name], bool):
+                raise StoreError(f"{label}: {name!r} is {type(data[name]).__name__}")
+        for name, kinds in (("published_at", (str, type(None))), ("validation", (dict, type(None)))):
+            if not isinstance(data.get(name), kinds):
+                raise StoreError(f"{label}: {name!r} is {type(data[name]).__name__}")
+        if not _SHA256.match(data["sha256"]) or not _FILE.match(data["file"]):
+            raise StoreError(f"{label}: 'sha256' or 'file' is not a snapshot reference")
         names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
+        values = {k: v for k, v in data.items() if k in names}
+        values["source"] = redact_url(values["source"])  # an index written before redaction existed
+        for name in ("published_at", "validation"):
+            values.setdefault(name, None)
+        return cls(**values)
 
 
 class SnapshotStore:
@@ -108,21 +136,30 @@ class SnapshotStore:
         return f"SnapshotStore({str(self.root)!r})"
 
     # -- reading -------------------------------------------------------------------------------
+    def _check_root(self) -> None:
+        if self.root.exists() and not self.root.is_dir():
+            raise StoreError(f"store {self.root} is a file, not a folder")
+
     def _read_index(self) -> dict[str, Any]:
+        self._check_root()
         if not self.index_path.exists():
             return {"format": INDEX_FORMAT, "snapshots": [], "etags": {}}
         try:
             index = json.loads(self.index_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise StoreError(f"store index {self.index_path} is unreadable: {exc}") from None
+        except (OSError, ValueError, RecursionError) as exc:
+            detail = exc.strerror if isinstance(exc, OSError) else str(exc)[:200]
+            raise StoreError(f"store index {self.index_path} is unreadable: {detail}") from None
         if not isinstance(index, dict) or not isinstance(index.get("snapshots"), list):
             raise StoreError(f"store index {self.index_path} is not a snapshot index")
         index.setdefault("etags", {})
+        if not isinstance(index["etags"], dict):
+            raise StoreError(f"store index {self.index_path}: 'etags' is not an object")
         return index
 
     def entries(self) -> list[SnapshotEntry]:
         """Every snapshot, oldest first (by publication date when known, else by when it was taken)."""
-        return _chronological(SnapshotEntry.from_json(e) for e in self._read_index()["snapshots"])
+        where = str(self.index_path)
+        return _chronological(SnapshotEntry.from_json(e, where) for e in self._read_index()["snapshots"])
 
     def latest(self) -> SnapshotEntry | None:
         entries = self.entries()
@@ -161,13 +198,18 @@ class SnapshotStore:
         raise SpecSourceError(f"no snapshot {id_or_latest!r} in store {self.root}")
 
     def read_canonical(self, entry: SnapshotEntry) -> bytes:
+        """The canonical bytes, inflated under the byte cap like any other source."""
         path = self.root / entry.file
         try:
-            return gzip.decompress(path.read_bytes())
+            blob = path.read_bytes()
         except FileNotFoundError:
             raise StoreError(f"snapshot file missing: {path}") from None
-        except (OSError, EOFError, zlib.error) as exc:
-            raise StoreError(f"snapshot file corrupt: {path} ({exc})") from None
+        except OSError as exc:
+            raise StoreError(f"snapshot file unreadable: {path} ({exc.strerror or exc})") from None
+        try:
+            return inflate(blob, f"snapshot file {path}", Limits.from_env())
+        except SpecSourceError as exc:
+            raise StoreError(str(exc)) from None
 
     def load_document(self, entry: SnapshotEntry) -> dict[str, Any]:
         return json.loads(self.read_canonical(entry))
@@ -180,8 +222,8 @@ class SnapshotStore:
         remembered = index["etags"].get(url)
         if not remembered:
             return None
-        known = {e["id"] for e in index["snapshots"]}
-        if remembered.get("snapshot") not in known or not remembered.get("etag"):
+        known = {e.get("id") for e in index["snapshots"] if isinstance(e, dict)}
+        if not isinstance(remembered, dict) or remembered.get("snapshot") not in known or not remembered.get("etag"):
             return None
         return remembered["etag"], remembered["snapshot"]
 
@@ -212,7 +254,7 @@ class SnapshotStore:
 
         with self._lock():
             index = self._read_index()
-            existing = _chronological(SnapshotEntry.from_json(e) for e in index["snapshots"])
+            existing = _chronological(SnapshotEntry.from_json(e, str(self.index_path)) for e in index["snapshots"])
             when = published or taken_at
             before = [e for e in existing if e.when <= when]
             neighbour = before[-1] if before else None
@@ -223,12 +265,12 @@ class SnapshotStore:
             relative = f"snapshots/{sha}.json.gz"
             target = self.root / relative
             if not target.exists():
-                atomic_write(target, blob)
+                self._write(target, blob)
             entry = SnapshotEntry(
                 id=_unique_id(_make_id(when, sha), {e.id for e in existing}),
                 taken_at=taken_at,
                 published_at=published,
-                source=loaded.origin,
+                source=redact_url(loaded.origin),
                 sha256=sha,
                 openapi=str(document.get("openapi", "")),
                 paths=stats["paths"],
@@ -244,7 +286,7 @@ class SnapshotStore:
 
     def _remember_etag(self, index: dict[str, Any], loaded, snapshot_id: str) -> bool:
         etag = getattr(loaded, "etag", None)
-        origin = getattr(loaded, "origin", "")
+        origin = redact_url(getattr(loaded, "origin", ""))
         if not etag or not origin.lower().startswith(("http://", "https://")):
             return False
         wanted = {"etag": etag, "snapshot": snapshot_id}
@@ -255,19 +297,32 @@ class SnapshotStore:
 
     def _write_index(self, index: dict[str, Any]) -> None:
         index["format"] = INDEX_FORMAT
+        for raw in index["snapshots"]:  # credentials an older version kept in the index go on the next write
+            raw["source"] = redact_url(raw["source"])
+        index["etags"] = {redact_url(url): value for url, value in index["etags"].items()}
         text = json.dumps(index, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-        atomic_write(self.index_path, text.encode("utf-8"))
+        self._write(self.index_path, text.encode("utf-8"))
+
+    def _write(self, path: Path, data: bytes) -> None:
+        """atomic_write, with a read-only or full disk said in one line (the old file stays as it was)."""
+        try:
+            atomic_write(path, data)
+        except OSError as exc:
+            raise StoreError(f"cannot write {path} in store {self.root}: {exc.strerror or exc}") from None
 
     @contextmanager
     def _lock(self) -> Iterator[None]:
         from filelock import FileLock, Timeout
 
-        self.root.mkdir(parents=True, exist_ok=True)
+        self._check_root()
         lock = FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT)
         try:
+            self.root.mkdir(parents=True, exist_ok=True)
             lock.acquire()
         except Timeout:
             raise StoreError(f"store {self.root} is locked by another process (waited {LOCK_TIMEOUT:g}s)") from None
+        except OSError as exc:
+            raise StoreError(f"cannot write to store {self.root}: {exc.strerror or exc}") from None
         try:
             yield
         finally:
