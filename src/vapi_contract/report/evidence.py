@@ -7,14 +7,18 @@ A killed run may leave a half-written last line; it is skipped and reported in `
 from __future__ import annotations
 
 import json
+import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from vapi_contract.errors import UsageError
 
-from .writer import KINDS, SPEC_ISSUES
+from .writer import KINDS, MAX_RECORD_DEPTH, SPEC_ISSUES
+from .writer import too_deep as _too_deep
 
+DEFAULT_MAX_EVIDENCE_MB = 64  # 64 MB of JSON lines is ~400 MB in memory while a report is built
 COVERAGE = "coverage"  # responses checked per operation and status, written by the engine (summed by the report)
 # Every evidence stream a run dir may hold and a merge carries over; older run dirs simply have no coverage files.
 EVIDENCE_KINDS: tuple[str, ...] = tuple(dict.fromkeys((*KINDS, COVERAGE)))
@@ -37,6 +41,20 @@ def evidence_files(run_dir: Path, kind: str) -> list[Path]:
     return sorted(run_dir.glob(f"{kind}*.jsonl"), key=lambda p: (p.name != f"{kind}.jsonl", p.name))
 
 
+def max_evidence_bytes() -> int:
+    """VAPI_REPORT_MAX_EVIDENCE_MB (default 64): a report reads at most this much evidence (about 6x in memory)."""
+    raw = os.environ.get("VAPI_REPORT_MAX_EVIDENCE_MB", "").strip()
+    if not raw:
+        return DEFAULT_MAX_EVIDENCE_MB * 1024 * 1024
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not math.isfinite(value) or value <= 0:
+        raise UsageError(f"VAPI_REPORT_MAX_EVIDENCE_MB={raw!r}: expected a number of megabytes above 0")
+    return int(value * 1024 * 1024)
+
+
 def read_jsonl(path: Path, warnings: list[str]) -> list[dict[str, Any]]:
     """Records of one JSONL file; a truncated last line (killed writer) or a bad line is skipped with a warning."""
     data = path.read_bytes()
@@ -49,6 +67,9 @@ def read_jsonl(path: Path, warnings: list[str]) -> list[dict[str, Any]]:
         is_last = number == len(lines)
         try:
             record = json.loads(raw)
+        except RecursionError:
+            warnings.append(f"{path.name}: line {number} is nested deeper than {MAX_RECORD_DEPTH} levels, skipped")
+            continue
         except (ValueError, UnicodeDecodeError):
             if is_last and not complete:
                 warnings.append(f"{path.name}: ignored a truncated last line (the run was killed while writing)")
@@ -58,8 +79,24 @@ def read_jsonl(path: Path, warnings: list[str]) -> list[dict[str, Any]]:
         if not isinstance(record, dict):
             warnings.append(f"{path.name}: line {number} is not a JSON object, skipped")
             continue
+        if _too_deep(record):
+            warnings.append(f"{path.name}: line {number} is nested deeper than {MAX_RECORD_DEPTH} levels, skipped")
+            continue
         records.append(record)
     return records
+
+
+def _check_size(run_dir: Path, paths: list[Path]) -> None:
+    limit = max_evidence_bytes()
+    total = 0
+    for path in paths:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            continue
+    if total > limit:
+        raise UsageError(f"{run_dir}: {total / 1048576:.0f} MB of evidence, more than the {limit / 1048576:.0f} MB a "
+                         "report reads (VAPI_REPORT_MAX_EVIDENCE_MB)")
 
 
 def load_evidence(run_dir: Path | str) -> Evidence:
@@ -71,13 +108,19 @@ def load_evidence(run_dir: Path | str) -> Evidence:
     meta: dict[str, Any] = {}
     run_json = run_dir / "run.json"
     has_evidence = any(evidence_files(run_dir, kind) for kind in (*EVIDENCE_KINDS, SPEC_ISSUES))
+    _check_size(run_dir, [run_json, *(p for kind in (*EVIDENCE_KINDS, SPEC_ISSUES)
+                                      for p in evidence_files(run_dir, kind))])
     if run_json.exists():
         try:
-            meta = json.loads(run_json.read_text(encoding="utf-8"))
-        except ValueError as exc:
+            meta = json.loads(run_json.read_bytes())
+        except json.JSONDecodeError as exc:
             raise UsageError(f"{run_json}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        except (ValueError, RecursionError, OSError) as exc:
+            raise UsageError(f"{run_json}: not readable as JSON ({exc})") from None
         if not isinstance(meta, dict):
             raise UsageError(f"{run_json}: expected a JSON object")
+        if _too_deep(meta):
+            raise UsageError(f"{run_json}: nested deeper than {MAX_RECORD_DEPTH} levels; not a run's record")
     elif has_evidence:
         warnings.append("run.json is missing: run details are unknown (the run died before it started?)")
     else:

@@ -65,6 +65,23 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise UsageError(write_failure(path, exc)) from None
 
 
+MAX_RECORD_DEPTH = 100  # the writer's records nest a few levels; a deeper one would exhaust the recursion of reports
+
+
+def too_deep(value: Any, limit: int = MAX_RECORD_DEPTH) -> bool:
+    """True when VALUE nests deeper than LIMIT (checked without recursion; reports walk records recursively)."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+    return False
+
+
 LOCK_NAME = ".vapi-contract.lock"
 # Every file a run writes into its run dir: anything else means the folder is not (only) a previous run.
 _RUN_FILE = re.compile(r"^(run\.json|(findings|operations|resources|coverage|spec-issues)(\.[\w-]+)?\.jsonl"
@@ -246,6 +263,9 @@ class RunWriter:
     def _append(self, kind: str, record: dict[str, Any]) -> None:
         if not isinstance(record, dict):
             raise TypeError(f"{kind} record must be a dict, got {type(record).__name__}")
+        if too_deep(record):  # e.g. a deeply nested body the server echoed: keep the record, not that value
+            record = {k: f"<nested deeper than {MAX_RECORD_DEPTH} levels: not recorded>"
+                      if too_deep(v, MAX_RECORD_DEPTH - 1) else v for k, v in record.items()}
         line = (self.redactor.dumps(record, separators=(",", ":")) + "\n").encode("utf-8")
         with self._lock:
             try:
