@@ -8,6 +8,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -290,7 +291,16 @@ def test_the_state_branch_round_trip(tmp_path):
     shutil.rmtree(tree / "specs")
     (tree / "specs" / "vapi" / "snapshots").mkdir(parents=True)
     (tree / "specs" / "vapi" / "snapshots" / "b.json.gz").write_bytes(b"b")
-    assert state("save", "night 2", str(tmp_path / "state.tgz")).returncode == 0  # the tarball adds a.json.gz back
+    with tarfile.open(tmp_path / "state.tgz", "r:gz") as packed_tar:
+        members = packed_tar.getnames()
+    assert "specs/vapi/index.json" in members
+    hostile = tmp_path / "hostile.tgz"  # the state's paths plus one more: only the state's are taken
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "evil").write_text("x")
+    subprocess.run(["tar", "-xzf", str(tmp_path / "state.tgz"), "-C", str(tmp_path / "x")], check=True)
+    subprocess.run(["tar", "-czf", str(hostile), "-C", str(tmp_path / "x"), "specs", "reports", "evil"], check=True)
+    assert state("save", "night 2", str(hostile)).returncode == 0  # the tarball adds a.json.gz back
+    assert not (tree / "evil").exists()
     log = _git("log", "--format=%s", "vapi-contract-state", cwd=remote)
     assert log.split("\n")[:2] == ["night 2", "night 1"]
     files = _git("ls-tree", "-r", "--name-only", "vapi-contract-state", cwd=remote).split()
