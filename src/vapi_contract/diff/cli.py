@@ -78,10 +78,12 @@ def _os_errors_as_one_line(handler):
 
 
 def _label(loaded) -> str:
+    from ..spec.urls import redact_url
+
     origin = loaded.origin
     if origin.startswith("file:"):
         return Path(origin[5:]).name
-    return origin.removeprefix("snapshot:")
+    return redact_url(origin.removeprefix("snapshot:"))  # a URL source shows without its credentials
 
 
 @_os_errors_as_one_line

@@ -102,3 +102,16 @@ def test_githubactions_escapes_workflow_command_syntax():
     out = render(DiffResult([change]), "githubactions", spec_file="spec,x:y.json").splitlines()
     assert out[0].startswith("::notice file=spec%2Cx%3Ay.json,")
     assert "line1%0A::error::forged %250A" in out[0] and len(out) == 2
+
+
+def test_a_url_source_is_shown_without_its_credentials(local_server, capsys):
+    server = local_server()
+    server.routes["/old.json?api_key=k9"] = (200, json.dumps(BASE).encode(), "application/json")
+    server.routes["/new.json"] = (200, json.dumps(_revision()).encode(), "application/json")
+    old = server.url("/old.json").replace("http://", "http://user:s3cret@") + "?api_key=k9"
+    new = server.url("/new.json").replace("http://", "http://user:s3cret@")
+    for fmt in ("text", "markdown", "githubactions", "html"):
+        assert main(["diff", old, new, "--format", fmt]) == 0
+        out = capsys.readouterr().out
+        assert "api-removed-without-deprecation" in out and "127.0.0.1" in out
+        assert "s3cret" not in out and "k9" not in out, fmt
