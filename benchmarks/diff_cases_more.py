@@ -170,6 +170,10 @@ def refactor_cases() -> list[Case]:
                    _body("request", {"type": "object", "patternProperties": {"^x": I}}), ["request-property-type-changed"], "3.1.0"))
     c.append(_case("oas31", "unevaluated-properties-true-is-no-constraint", _body("request", _props({"a": S})),
                    _body("request", {**_props({"a": S}), "unevaluatedProperties": True}), [], "3.1.0"))
+    pet = lambda name: _props({name: S, "meows": {"type": "boolean"}}, [name])
+    poly = lambda name: {**pet(name), "discriminator": {"propertyName": name}, "oneOf": [pet(name), pet(name)]}
+    c.append(_case("core", "discriminator-renamed-on-a-schema-that-declares-it", _body("request", poly("kind")),
+                   _body("request", poly("type")), ["request-body-discriminator-property-name-changed"]))
     c.append(_case("core", "response-number-to-integer-is-safe", _body("response", _props({"a": N})),
                    _body("response", _props({"a": I})), ["response-property-type-specialized"]))
     c.append(_case("core", "request-integer-to-number-is-safe", _body("request", _props({"a": I})),

@@ -6,7 +6,7 @@ response properties are not part of what that side exchanges."""
 
 from __future__ import annotations
 
-from ..engine import SchemaPair
+from ..engine import SchemaPair, _renamed_discriminator
 from ..policy import STABILITY
 from ..registry import rule_ids, schema_rule
 from ..schemas import unwrap
@@ -60,7 +60,9 @@ def properties_added_removed(pair: SchemaPair) -> None:
         return
     old_required, new_required = _required(pair.old), _required(pair.new)
     request = pair.walk.direction == "request"
-    renamed = pair.walk.renamed  # (old, new) discriminator property: reported once, as the rename
+    # (old, new) discriminator property, renamed here or by the parent whose branch this is: reported once, as
+    # discriminator-property-name-changed, not as a property removed plus one added
+    renamed = pair.walk.renamed or _renamed_discriminator(pair.old, pair.new)
     for prop in sorted(new_props.keys() - old_props.keys()):
         if renamed and prop == renamed[1] and renamed[0] in old_props:
             continue
