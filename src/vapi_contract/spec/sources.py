@@ -85,6 +85,8 @@ def parse_document(data: bytes, name: str, limits: Limits | None = None) -> dict
             raise SpecSourceError(f"{name}: invalid YAML{where}: {getattr(exc, 'problem', exc)}") from None
         except RecursionError:
             raise SpecSourceError(too_deep) from None
+        check_shape(document, name, limits, shared=True)  # aliases: sizes as expanded, loops
+        return check_openapi(document, name)
     check_shape(document, name, limits)
     return check_openapi(document, name)
 

@@ -169,13 +169,18 @@ def test_inflater_multi_member_padding_and_truncation():
 def test_check_shape_counts_shared_subtrees_once_and_finds_cycles():
     shared = [1] * 10
     doc = {"a": [shared] * 10, "b": shared}
-    check_shape(doc, "x", Limits(max_nodes=200, max_depth=3))
-    with pytest.raises(SpecSourceError, match="more than 100 values"):
-        check_shape(doc, "x", Limits(max_nodes=100))
+    for may_share in (True, False):  # expanded: doc, a, 10 lists of 10, b of 10 = 123 values either way
+        check_shape(doc, "x", Limits(max_nodes=123, max_depth=3), shared=may_share)
+        with pytest.raises(SpecSourceError, match="more than 122 values"):
+            check_shape(doc, "x", Limits(max_nodes=122), shared=may_share)
+        with pytest.raises(SpecSourceError, match="deeper than 2 levels"):
+            check_shape(doc, "x", Limits(max_depth=2), shared=may_share)
     loop: list = []
     loop.append(loop)
     with pytest.raises(SpecSourceError, match="cyclic"):
-        check_shape({"x": loop}, "x", Limits())
+        check_shape({"x": loop}, "x", Limits(), shared=True)
+    with pytest.raises(SpecSourceError, match="deeper than"):
+        check_shape({"x": loop}, "x", Limits())  # JSON cannot loop; the plain walk still ends
 
 
 def test_quirks_walker_on_a_document_built_in_code_is_one_line():
