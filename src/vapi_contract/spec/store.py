@@ -198,7 +198,8 @@ class SnapshotStore:
         raise SpecSourceError(f"no snapshot {id_or_latest!r} in store {self.root}")
 
     def read_canonical(self, entry: SnapshotEntry) -> bytes:
-        """The canonical bytes, inflated under the byte cap like any other source."""
+        """The canonical bytes, inflated under the byte cap like any other source and checked against the
+        entry's sha256: a damaged or altered file is never served."""
         path = self.root / entry.file
         try:
             blob = path.read_bytes()
@@ -207,9 +208,19 @@ class SnapshotStore:
         except OSError as exc:
             raise StoreError(f"snapshot file unreadable: {path} ({exc.strerror or exc})") from None
         try:
-            return inflate(blob, f"snapshot file {path}", Limits.from_env())
+            canonical = inflate(blob, f"snapshot file {path}", Limits.from_env())
         except SpecSourceError as exc:
             raise StoreError(str(exc)) from None
+        if hashlib.sha256(canonical).hexdigest() != entry.sha256:
+            raise StoreError(f"snapshot file {path} does not match its sha256 (corrupt or altered); "
+                             "fetching or importing the same spec again repairs it")
+        return canonical
+
+    def _intact(self, path: Path, sha: str) -> bool:
+        try:
+            return hashlib.sha256(inflate(path.read_bytes(), str(path), Limits.from_env())).hexdigest() == sha
+        except (OSError, SpecSourceError):
+            return False
 
     def load_document(self, entry: SnapshotEntry) -> dict[str, Any]:
         return json.loads(self.read_canonical(entry))
@@ -258,14 +269,14 @@ class SnapshotStore:
             when = published or taken_at
             before = [e for e in existing if e.when <= when]
             neighbour = before[-1] if before else None
+            relative = f"snapshots/{sha}.json.gz"
+            target = self.root / relative
+            if not self._intact(target, sha):  # missing, corrupt or altered: this fetch repairs it
+                self._write(target, blob)
             if neighbour is not None and neighbour.sha256 == sha:
                 if self._remember_etag(index, loaded, neighbour.id):
                     self._write_index(index)
                 return neighbour, False
-            relative = f"snapshots/{sha}.json.gz"
-            target = self.root / relative
-            if not target.exists():
-                self._write(target, blob)
             entry = SnapshotEntry(
                 id=_unique_id(_make_id(when, sha), {e.id for e in existing}),
                 taken_at=taken_at,

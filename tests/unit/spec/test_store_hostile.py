@@ -144,3 +144,24 @@ def test_a_too_deep_snapshot_is_refused_by_every_reader(tmp_path):
     for argv in (["spec", "quirks", "latest"], ["spec", "validate", "latest"], ["twin", "--spec", "latest", "--port",
                  "0"], ["run", "--spec", "latest", "--report-dir", str(tmp_path / "run"), "--profile", "smoke"]):
         one_line_exit_2(run(*argv, env=env), "nested deeper than 64 levels (VAPI_SPEC_MAX_DEPTH)")
+
+
+@pytest.mark.parametrize("damage", ["altered", "truncated"])
+def test_a_damaged_snapshot_is_never_served_and_the_next_fetch_repairs_it(filled, fixtures, damage):
+    """Issue 11 item 9: verify on read (sha256 of the canonical bytes), repair on the next fetch."""
+    import gzip
+
+    entry = filled.latest()
+    path = filled.root / entry.file
+    good = path.read_bytes()
+    if damage == "altered":  # valid gzip, valid JSON, not what the index says
+        path.write_bytes(gzip.compress(gzip.decompress(good).replace(b"OpenAPI 3.1 sample", b"OpenAPI 3.1 sampl3")))
+    else:
+        path.write_bytes(good[: len(good) // 2])
+    store = str(filled.root)
+    for argv in (["spec", "show", "latest", "--document"], ["spec", "quirks", "latest"]):
+        one_line_exit_2(run(*argv, "--store", store), entry.file.split("/")[-1])
+    fetched = run("spec", "fetch", "--source", str(fixtures / "openapi31.json"), "--store", store)
+    assert fetched.returncode == 0 and fetched.stdout.startswith("unchanged"), fetched
+    assert gzip.decompress(path.read_bytes()) == gzip.decompress(good)
+    assert run("spec", "show", "latest", "--document", "--store", store).returncode == 0
