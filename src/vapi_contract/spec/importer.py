@@ -40,14 +40,17 @@ def discover(folder: Path) -> list[Version]:
     versions: list[Version] = []
     if index.exists():
         try:
-            listed = json.loads(index.read_text(encoding="utf-8")).get("versions")
-        except (OSError, ValueError, AttributeError) as exc:
-            raise SpecSourceError(f"{index}: not a version index ({exc})") from None
+            listed = json.loads(read_bytes(index)).get("versions")
+        except (ValueError, AttributeError, RecursionError) as exc:
+            raise SpecSourceError(f"{index}: not a version index ({str(exc)[:200]})") from None
         if not isinstance(listed, list):
             raise SpecSourceError(f"{index}: no 'versions' list")
         for item in listed:
-            if not isinstance(item, dict) or "file" not in item:
-                raise SpecSourceError(f"{index}: every version needs a 'file'")
+            if not isinstance(item, dict) or not isinstance(item.get("file"), str) or not item["file"]:
+                raise SpecSourceError(f"{index}: every version needs a 'file' name")
+            for name in ("published", "sha256"):
+                if item.get(name) is not None and not isinstance(item[name], str):
+                    raise SpecSourceError(f"{index}: {item['file']}: {name!r} is not text")
             published = normalize_timestamp(item["published"]) if item.get("published") else None
             versions.append(Version(folder / item["file"], published, item.get("sha256")))
     else:

@@ -72,3 +72,21 @@ def test_import_the_whole_shared_history(spec_history, history_versions, tmp_pat
     per_version = result.created + result.unchanged  # an unchanged version counts as its predecessor
     assert sum(1 for e in per_version if e.validation["unresolved_refs"]) == 44
     assert entries[-1].operations == history_versions[-1]["operations"]
+
+
+@pytest.mark.parametrize("versions", [
+    [{"file": 7}], [{"file": "a.json", "published": 20250101}], [{"file": "a.json", "published": "2027-02-30"}],
+    [{"file": "a.json", "sha256": ["x"]}], "not a list",
+])
+def test_a_malformed_version_index_is_one_line(tmp_path, fixtures, versions):
+    import subprocess
+    import sys
+
+    folder = tmp_path / "mirror"
+    folder.mkdir()
+    (folder / "a.json").write_bytes((fixtures / "openapi31.json").read_bytes())
+    (folder / "index.json").write_text(json.dumps({"versions": versions}))
+    proc = subprocess.run([sys.executable, "-m", "vapi_contract.cli", "spec", "import", str(folder), "--store",
+                           str(tmp_path / "store")], capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr, proc
+    assert not (tmp_path / "store").exists()
