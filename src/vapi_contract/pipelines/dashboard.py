@@ -11,7 +11,7 @@ from html import escape
 from typing import Any
 
 from ..report.summary import pass_rate_text
-from .text import one_line
+from .text import md_code, md_text, one_line
 
 MAX_ROWS = 200  # per table; the JSON keeps everything
 
@@ -200,7 +200,7 @@ def render_markdown(night: dict[str, Any]) -> str:
     v, c = spec["validation"], contract["counts"]
     lines = [
         f"## {icon} vapi-contract nightly {night['night']}: **{night['verdict'].upper()}**", "",
-        *[f"- {r}" for r in night.get("reasons", [])], "",
+        *[f"- {md_text(r)}" for r in night.get("reasons", [])], "",
         "| | new | known | fixed |", "|---|---|---|---|",
         f"| spec validation errors | {v['new']} | {v['known']} | {v['fixed']} |",
         f"| contract findings | {c.get('new', 0)} | {c.get('known', 0)} | {c.get('fixed', 0)} |", "",
@@ -215,6 +215,6 @@ def render_markdown(night: dict[str, Any]) -> str:
     new = [f for f in contract.get("findings", []) if f.get("status") == "new"]
     if new:
         lines += ["", "### New findings", "| class | operation | check | message |", "|---|---|---|---|"]
-        lines += [f"| {f.get('classification')} | `{f.get('operation')}` | {f.get('check')} | "
-                  f"{one_line(f.get('message')).replace('|', '/')} |" for f in new[:50]]
+        lines += [f"| {md_text(f.get('classification'))} | {md_code(f.get('operation'))} | {md_text(f.get('check'))} | "
+                  f"{md_text(f.get('message'), 160)} |" for f in new[:50]]
     return "\n".join(lines) + "\n"

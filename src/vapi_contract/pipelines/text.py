@@ -21,3 +21,15 @@ def one_line(message: object, limit: int = 160) -> str:
         head = text[: max(0, limit - (len(text) - match.start()) - 2)]
         return f"{head}…{text[match.start():]}".strip()
     return text[: limit - 1] + "…"
+
+
+def md_text(value: object, limit: int = 300) -> str:
+    """Untrusted text (spec paths, server messages) for a Markdown table cell or list item: one line, no table
+    breaks, no raw HTML (a path like `/<img src=x>` shows as text in a PR comment or job summary)."""
+    text = one_line(value, limit)
+    return text.replace("&", "&amp;").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def md_code(value: object, limit: int = 160) -> str:
+    """Untrusted text as an inline code span: literal there, so only backticks and newlines need care."""
+    return "`" + one_line(value, limit).replace("`", "'") + "`"

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
+from .text import md_text
+
 PASS, FAIL, ERROR, SKIPPED = "pass", "fail", "error", "skipped"
 
 
@@ -76,12 +78,12 @@ def render_terminal(verdict: Verdict, color: bool = False) -> str:
 
 
 def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+    return md_text(text, limit=2000)
 
 
 def render_markdown(verdict: Verdict) -> str:
     icon = "✅" if verdict.passed else "❌"
-    out = [f"## {icon} {verdict.title}: **{verdict.label}**", "", "| check | result | summary |", "|---|---|---|"]
+    out = [f"## {icon} {_md_escape(verdict.title)}: **{verdict.label}**", "", "| check | result | summary |", "|---|---|---|"]
     for check in verdict.checks:
         out.append(f"| {check.name} | {_ICONS[check.status]} {check.status} | {_md_escape(check.summary)} |")
     for check in verdict.checks:

@@ -294,8 +294,8 @@ def _findings(summary: dict[str, Any]) -> str:
                      f"baseline</span></h3><table><tr><th>fingerprint</th><th>operation</th><th>reason</th>"
                      f"<th>owner</th></tr>{rows}</table>")
     if summary.get("not_covered"):
-        parts.append(f'<p class="muted">{len(summary["not_covered"])} accepted finding(s) belong to operations '
-                     "this run did not test.</p>")
+        parts.append(f'<p class="muted">{len(summary["not_covered"])} accepted finding(s) not seen and not checked '
+                     "again by this run (operation, check or kind of case not run): not covered, not fixed.</p>")
     return f'<section><h2>Findings</h2>{"".join(parts)}</section>'
 
 

@@ -167,8 +167,8 @@ def render_markdown(summary: dict[str, Any]) -> str:
                          "remove it from the baseline")
         lines.append("")
     if summary.get("not_covered"):
-        lines += [(f"_{len(summary['not_covered'])} accepted finding(s) belong to operations this run did not "
-                  "test._"), ""]
+        lines += [(f"_{len(summary['not_covered'])} accepted finding(s) not seen and not checked again by this run "
+                  "(operation, check or kind of case not run): not covered, not fixed._"), ""]
     patterns = (summary.get("baseline") or {}).get("patterns") or {}
     if patterns.get("entries"):
         lines += [f"_Baseline patterns: {patterns['used']} used, {patterns['unused']} unused "

@@ -16,3 +16,35 @@ def test_a_huge_instance_dump_keeps_what_failed():
 
 def test_long_text_without_a_verdict_is_cut():
     assert one_line("x" * 500, limit=50) == "x" * 49 + "…"
+
+
+HOSTILE = "/assistant/<img src=x onerror=alert(1)>|`x`\n\n<!-- hidden -->"
+
+
+def test_markdown_text_carries_no_raw_html_and_no_table_breaks():
+    from vapi_contract.pipelines.text import md_code, md_text
+
+    text = md_text(HOSTILE)
+    assert "<" not in text and ">" not in text and "\n" not in text
+    assert "\\|" in text and text.count("|") == text.count("\\|")
+    assert md_text("a &lt;b&gt;") == "a &amp;lt;b&amp;gt;"  # entities show as typed, not as markup
+    code = md_code(HOSTILE)
+    assert code.startswith("`") and code.endswith("`") and code.count("`") == 2 and "\n" not in code
+
+
+def test_the_nightly_summary_and_the_gate_verdict_escape_spec_text():
+    from vapi_contract.pipelines.dashboard import render_markdown as night_markdown
+    from vapi_contract.pipelines.verdict import PASS, Check, Verdict
+    from vapi_contract.pipelines.verdict import render_markdown as gate_markdown
+
+    night = {"night": "2026-11-21", "verdict": "fail", "reasons": [f"contract run could not test: {HOSTILE}"],
+             "spec": {"snapshot_id": "s1", "snapshot_created": False,
+                      "validation": {"new": 0, "known": 0, "fixed": 0}},
+             "spec_changes": {"previous": None, "summary": {}},
+             "contract": {"counts": {"new": 1}, "pass_rate": 50.0, "known_operations": 0, "coverage": {},
+                          "findings": [{"status": "new", "classification": "server-bug", "operation": HOSTILE,
+                                        "check": "<b>c</b>", "message": HOSTILE}]}}
+    verdict = Verdict(f"release gate for file {HOSTILE}", [Check("spec validation", PASS, HOSTILE)])
+    for text in (night_markdown(night), gate_markdown(verdict)):
+        outside_code = "".join(text.split("`")[::2])
+        assert "<img" not in outside_code and "<!--" not in outside_code and "<b>" not in outside_code
