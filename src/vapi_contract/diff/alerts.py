@@ -104,6 +104,26 @@ def slack_payload(result: DiffResult, *, source: str, snapshot_id: str, pending=
     return {"text": title, "blocks": blocks, "summary": summary, "snapshot": snapshot_id}
 
 
+def flap_payload(*, source: str, outcome) -> dict[str, Any]:
+    """The one message a reverted partial publish gets: informational, nothing to do."""
+    pending = outcome.pending
+    title = (f":information_source: Vapi spec flap: a partial publish reverted after {pending.fetches} fetch(es); "
+             "no action needed")
+    appeared, vanished = outcome.flapped
+    lines = [(f"source {slack_text(_source(source))} · back to snapshot {slack_code(outcome.previous_id)} "
+              f"in {slack_code(outcome.snapshot_id)} · differed since {slack_text(pending.since)}")]
+    if appeared:
+        lines.append(f"appeared and vanished again: {', '.join(slack_code(op) for op in appeared[:10])}"
+                     + (" …" if len(appeared) > 10 else ""))
+    if vanished:
+        lines.append(f"vanished and came back: {', '.join(slack_code(op) for op in vanished[:10])}"
+                     + (" …" if len(vanished) > 10 else ""))
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": title}},
+              {"type": "context", "elements": [{"type": "mrkdwn", "text": "\n".join(lines)[:SLACK_TEXT_LIMIT]}]}]
+    return {"text": title, "blocks": blocks, "summary": {"error": 0, "warning": 0, "info": 0},
+            "snapshot": outcome.snapshot_id, "flap": True}
+
+
 @dataclass
 class Delivery:
     ok: bool

@@ -99,6 +99,11 @@ def check_drift(source: str, store_dir: str | Path, *, webhook: str | None = Non
         outcome = DriftOutcome("flap", entry.id, baseline.id, result, fail_on=fail_on, pending=pending,
                                flapped=(list(pending.appeared), list(pending.vanished)))
         outcome.files = _write_flap(outcome, source, alert_root)
+        if webhook:  # once, as information: a flap is worth knowing about, never worth a page
+            from .alerts import flap_payload, post_webhook
+
+            outcome.webhook = post_webhook(webhook, flap_payload(source=source, outcome=outcome),
+                                           retries=webhook_retries, backoff=webhook_backoff)
         return outcome
     pending = pending or Pending(since=now.isoformat())
     pending.observe(entry.id, base_ops, ops, now)
@@ -178,12 +183,15 @@ def _write_alert(outcome: DriftOutcome, source: str, alert_dir: Path) -> tuple[l
 
 
 def _write_flap(outcome: DriftOutcome, source: str, alert_dir: Path) -> list[Path]:
-    """One record of a partial publish that reverted before it was confirmed: a file, never a page."""
-    from .alerts import flap_markdown
+    """One record of a partial publish that reverted before it was confirmed (an informational message, never
+    an alert)."""
+    from .alerts import flap_markdown, flap_payload
 
     folder = alert_dir / f"flap-{outcome.snapshot_id}"
     folder.mkdir(parents=True, exist_ok=True)
-    return [atomic_write(folder / "flap.md", flap_markdown(source=source, outcome=outcome))]
+    payload = json.dumps(flap_payload(source=source, outcome=outcome), indent=2, ensure_ascii=False) + "\n"
+    return [atomic_write(folder / "flap.md", flap_markdown(source=source, outcome=outcome)),
+            atomic_write(folder / "slack.json", payload)]
 
 
 def _append_delivery(outcome: DriftOutcome) -> None:

@@ -79,7 +79,11 @@ def test_a_partial_publish_that_reverts_is_one_flap_and_no_page(tmp_path, local_
     assert flap.status == "flap" and flap.exit_code == 0
     assert flap.flapped == (["GET /call"], ["DELETE /assistant", "GET /assistant"])
     assert pub.fetch(BASE, _hours(10)).status == "unchanged"
-    assert hook.requests == [] and pub.alerts_written() == [f"flap-{flap.snapshot_id}"]
+    assert pub.alerts_written() == [f"flap-{flap.snapshot_id}"]
+    [(_, _, body)] = hook.requests  # one informational message, no alert
+    message = json.loads(body)
+    assert message["flap"] is True and message["summary"] == {"error": 0, "warning": 0, "info": 0}
+    assert ":rotating_light:" not in message["text"] and "no action needed" in message["text"]
 
 
 def test_a_flap_inside_a_real_change_is_named_in_its_one_alert(tmp_path):
