@@ -148,6 +148,8 @@ def clean_operation(record: dict[str, Any], warnings: list[str]) -> dict[str, An
         "latency_ms": clean_latency(record.get("latency_ms")),
         "checks": [text(c) or "" for c in checks] if isinstance(checks, list) else [],
         "reason": text(record.get("reason")) or None,
+        "cases_by_mode": {str(k): n for k, v in mapping(record.get("cases_by_mode")).items()
+                          if (n := integer(v)) is not None and n >= 0},
     }
 
 

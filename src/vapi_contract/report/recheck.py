@@ -5,8 +5,9 @@ An unseen accepted entry is re-checked when
 - its operation ran to the end (an operation record with a fully-tested status) or showed other findings;
 - the entry's check ran there: it is in the record's `checks` (the fuzzed battery), or, for a check the battery
   does not list (lifecycle checks such as `patch_persisted`), a hand-built exchange was checked on that operation;
-- a case of the entry's kind ran: a generation mode (`positive`/`negative`) the run used, or an exchange source
-  (`lifecycle`, `behaviour`, `auth`, ...) with a checked response on that operation (coverage records).
+- a case of the entry's kind ran: a case of that generation mode (`positive`/`negative`) on the operation
+  (`cases_by_mode`; older runs: a mode the run used), or an exchange source (`lifecycle`, `behaviour`, `auth`, ...)
+  with a checked response on that operation (coverage records).
 An entry without an operation cannot be shown re-checked. Entries without a kind or check keep the weaker rule
 (the operation ran), as before kinds existed.
 """
@@ -27,11 +28,18 @@ def rechecker(operations: Iterable[dict[str, Any]], coverage: Iterable[dict[str,
     """`rechecked(entry)` for this run's evidence (operation records, coverage records, findings, run options)."""
     ran: set[str] = {str(f.get("operation")) for f in findings}
     battery: dict[str, set[str] | None] = {}  # operation -> checks run on its fuzzed cases (None: not recorded)
+    by_mode: dict[str, dict[str, int]] = {}  # operation -> cases per generation mode (absent: not recorded)
     for record in operations:
         if not isinstance(record.get("status"), str) or record["status"] not in FULLY_TESTED:
             continue
         label = str(record.get("operation"))
         ran.add(label)
+        counts = record.get("cases_by_mode")
+        if isinstance(counts, dict):
+            mine = by_mode.setdefault(label, {})
+            for mode, n in counts.items():
+                if isinstance(n, int) and n > 0:
+                    mine[str(mode)] = mine.get(str(mode), 0) + n
         checks = record.get("checks")
         if not isinstance(checks, list) or battery.get(label, set()) is None:
             battery[label] = None
@@ -55,8 +63,8 @@ def rechecker(operations: Iterable[dict[str, Any]], coverage: Iterable[dict[str,
         if label is None or label not in ran:
             return False
         kind = entry.kind
-        if kind in FUZZ_KINDS:
-            mode_ran = modes is None or kind in modes
+        if kind in FUZZ_KINDS:  # cases of that mode ran on this operation (or at least the run used the mode)
+            mode_ran = by_mode[label].get(kind, 0) > 0 if label in by_mode else (modes is None or kind in modes)
             checks = battery.get(label)
             return mode_ran and (entry.check is None or checks is None or entry.check in checks)
         if kind is not None:

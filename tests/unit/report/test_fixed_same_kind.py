@@ -112,3 +112,23 @@ def test_accept_records_the_kind(tmp_path):
                  "2099-01-01", "--operation", "POST /assistant", "--check", "patch_persisted", "--kind", "lifecycle",
                  "--baseline", str(path)]) == 0
     assert baseline.load(path).entries[0].kind == "lifecycle"
+
+
+def test_a_mode_the_run_used_but_that_produced_no_case_on_the_operation_fixes_nothing(tmp_path):
+    def run(counts):
+        run_dir = tmp_path / str(counts["negative"]) / "run"
+        with RunWriter(run_dir, [], worker=None, fsync=False) as writer:
+            writer.start({"spec": {"operations": 1}, "options": {"modes": ["positive", "negative"]}})
+            writer.operation({"operation": "POST /assistant", "status": "passed", "cases": 30, "duration_s": 1.0,
+                              "latency_ms": {"count": 30, "p50": 1.0, "p95": 2.0, "max": 3.0}, "reason": None,
+                              "checks": CHECKS_POSITIVE_ONLY + ["negative_data_rejection"],
+                              "cases_by_mode": counts})
+            writer.finish({"status": "completed"})
+        return run_dir
+
+    baseline = _baseline(tmp_path, "negative_data_rejection", kind="negative")
+    summary = build(run({"positive": 30, "negative": 0}), baseline, today=dt.date(2026, 11, 21))
+    assert summary["fixed"] == [] and len(summary["not_covered"]) == 1
+    assert summary["operations"][0]["cases_by_mode"] == {"positive": 30, "negative": 0}
+    summary = build(run({"positive": 25, "negative": 5}), baseline, today=dt.date(2026, 11, 21))
+    assert len(summary["fixed"]) == 1
