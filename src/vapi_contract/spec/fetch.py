@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import math
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from .limits import Inflater, Limits, SpecConfigError, mb
 from .urls import redact_text, redact_url
 
 USER_AGENT = "vapi-contract (spec fetch)"
+_HEADER_TOKEN = re.compile(r"^[\x21-\x7e]+$")  # visible ASCII: what a bearer token can be
 MAX_REDIRECTS = 10
 
 
@@ -104,6 +106,10 @@ def fetch(
     options = options or FetchOptions.from_env()
     limits = limits or Limits.from_env()
     shown = redact_url(url)
+    _check_url(url, shown)
+    if api_key and not _HEADER_TOKEN.match(api_key):  # never echoed: an error message would carry the key
+        raise SpecConfigError("VAPI_API_KEY holds characters an HTTP header cannot carry "
+                              "(whitespace, control or non-ASCII characters)")
     headers = {"Accept": "application/json, application/yaml;q=0.9, */*;q=0.1", "User-Agent": USER_AGENT,
                "Accept-Encoding": "gzip, deflate"}
     if api_key:
@@ -121,7 +127,8 @@ def fetch(
     except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
         raise SpecSourceError(f"{shown}: invalid URL ({redact_text(str(exc))})") from None
     except httpx.HTTPError as exc:  # anything else httpx refuses (a malformed answer, a protocol error)
-        raise SpecSourceError(f"{shown}: {type(exc).__name__} ({_reason(exc)})") from None
+        detail = _reason(exc).replace(api_key, "***") if api_key else _reason(exc)
+        raise SpecSourceError(f"{shown}: {type(exc).__name__} ({detail})") from None
     final = redact_url(answer.url)
     if answer.status_code == 304 and etag:
         return FetchResult(304, b"", etag, final)
@@ -129,6 +136,19 @@ def fetch(
         return FetchResult(answer.status_code, answer.body, answer.headers.get("etag"), final)
     problem = f"HTTP {answer.status_code} {answer.reason}".rstrip()
     raise SpecSourceError(f"{shown}: {problem}{_hint(answer.status_code)}")
+
+
+def _check_url(url: str, shown: str) -> None:
+    """What httpx would only find mid-connect (a port beyond 65535 ends in OverflowError deep in asyncio)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError when out of range or not a number
+    except ValueError as exc:
+        raise SpecSourceError(f"{shown}: invalid URL ({exc})") from None
+    if not parts.hostname:
+        raise SpecSourceError(f"{shown}: invalid URL (no host)")
 
 
 def _run_attempt(url, headers, options: FetchOptions, limits: Limits, shown: str) -> _Answer:

@@ -197,3 +197,44 @@ def trickle():
 def spec_bytes_min() -> bytes:
     """The smallest document every loader accepts."""
     return b'{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}'
+
+
+@pytest.fixture
+def raw_server():
+    """A server that answers every connection with the given raw bytes and closes: malformed HTTP."""
+    import socket
+
+    servers = []
+
+    def start(payload: bytes) -> str:
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(8)
+        sock.settimeout(0.1)
+        stop = threading.Event()
+
+        def serve():
+            while not stop.is_set():
+                try:
+                    conn, _ = sock.accept()
+                except OSError:
+                    continue
+                try:
+                    conn.settimeout(2)
+                    conn.recv(65536)
+                    conn.sendall(payload)
+                except OSError:
+                    pass
+                finally:
+                    conn.close()
+
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        servers.append((sock, stop, thread))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}/api-json"
+
+    yield start
+    for sock, stop, thread in servers:
+        stop.set()
+        sock.close()
+        thread.join(timeout=2)

@@ -183,3 +183,32 @@ def test_a_bad_setting_is_an_error_not_a_fallback(spec_server, spec_bytes_min, f
             load(store=store)
         monkeypatch.delenv(env)
     assert load(store=store).document["openapi"] == "3.0.3"
+
+
+# -- malformed URLs, keys and answers -------------------------------------------------------------------
+@pytest.mark.parametrize("url,match", [
+    ("http://127.0.0.1:99999/x", "Port out of range"), ("http://127.0.0.1:abc/x", "Port could not be cast"),
+    ("http://", "no host"), ("http://:80/x", "no host"), ("ftp-ish://x/y", "spec file not found"),
+])
+def test_malformed_urls_are_one_line(url, match):
+    _fails(url, match)
+
+
+@pytest.mark.parametrize("key", ["ab\ncd", "clé-non-ascii", "two words"])
+def test_a_key_no_header_can_carry_is_refused_and_never_echoed(spec_server, spec_bytes_min, monkeypatch, key):
+    url = spec_server.route("/api-json", spec_server.Reply(200, spec_bytes_min))
+    monkeypatch.setenv("VAPI_SPEC_URL", url)
+    monkeypatch.setenv("VAPI_API_KEY", key)
+    message = _fails(url, "VAPI_API_KEY holds characters")
+    assert key not in message and not spec_server.requests
+
+
+@pytest.mark.parametrize("payload,match", [
+    (b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n{\"openapi\"", "transport error"),  # cut mid-body
+    (b"NOT HTTP AT ALL\r\n\r\n", "transport error"),
+    (b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * 200_000 + b"\r\n\r\n", "transport error"),
+    (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nbad\r\n", "transport error"),
+    (b"", "transport error"),  # closed without a word
+])
+def test_malformed_answers_are_one_line(raw_server, payload, match):
+    _fails(raw_server(payload), match, fetch_options=FetchOptions(timeout=3, retries=1, backoff=0.01))
