@@ -57,6 +57,12 @@ def register(subparsers) -> None:
     drift.add_argument("--debounce-fetches", type=int, default=None,
                        help="... or once this many consecutive fetches saw it (default 0: off); "
                             "both 0 = alert at once")
+    drift.add_argument("--severity", action="append", default=[], metavar="RULE=LEVEL",
+                       help="override a rule's level (error, warning, info, none); repeatable")
+    drift.add_argument("--severity-levels", default=None, metavar="FILE", help="file of `rule-id level` lines")
+    drift.add_argument("--approvals", default=None, metavar="FILE",
+                       help="reviewed approvals: approved changes are not alerted (default STORE/approved-changes.yaml "
+                            "when present)")
     drift.set_defaults(handler=run_drift)
 
 
@@ -157,8 +163,9 @@ def run_drift(args) -> int:
         raise UsageError("--webhook-retries must be 0 or more")
     debounce = Debounce(fetches=DEFAULT_FETCHES if args.debounce_fetches is None else args.debounce_fetches,
                         minutes=DEFAULT_MINUTES if args.debounce_minutes is None else args.debounce_minutes)
+    review = _review(args, store)
     outcome = check_drift(source, store, webhook=args.webhook, fail_on=args.fail_on, alert_dir=args.alert_dir,
-                          webhook_retries=args.webhook_retries, debounce=debounce)
+                          webhook_retries=args.webhook_retries, debounce=debounce, review=review)
     shown = redact_url(source)
     if outcome.status == "unchanged":
         print(f"no change: {shown} matches snapshot {outcome.previous_id}")
@@ -186,3 +193,21 @@ def run_drift(args) -> int:
             state = "delivered" if outcome.webhook.ok else "FAILED"
             print(f"  webhook {state} ({outcome.webhook.detail}, {outcome.webhook.attempts} attempt(s))")
     return outcome.exit_code
+
+
+def _review(args, store: Path):
+    """Severity overrides and approvals as one DiffResult -> DiffResult function (None when there are none)."""
+    from ..pipelines.approvals import default_path
+    from .review import apply_approvals, apply_overrides, load_approvals, parse_overrides
+
+    overrides = parse_overrides(args.severity, args.severity_levels)
+    path = args.approvals or (default_path(store) if store.is_dir() else None)
+    entries = load_approvals(path) if path else None
+    if not overrides and entries is None:
+        return None
+
+    def review(result):
+        result = apply_overrides(result, overrides)
+        return apply_approvals(result, entries) if entries is not None else result
+
+    return review

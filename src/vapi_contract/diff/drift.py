@@ -39,7 +39,9 @@ class DriftOutcome:
 def check_drift(source: str, store_dir: str | Path, *, webhook: str | None = None, fail_on: str | None = None,
                 alert_dir: str | Path | None = None, fetch_options=None, validate: bool = True,
                 webhook_retries: int = 3, webhook_backoff: float = 0.5, debounce: Debounce | None = None,
-                now: dt.datetime | None = None) -> DriftOutcome:
+                now: dt.datetime | None = None, review=None) -> DriftOutcome:
+    """REVIEW: a function DiffResult -> DiffResult (severity overrides, approvals; see review.py) applied to what
+    an alert would say; a change it leaves empty is settled without an alert."""
     from ..spec.fetch import is_url
     from ..spec.sources import load_file, load_url
     from ..spec.store import SnapshotStore, canonical_sha256
@@ -71,7 +73,7 @@ def check_drift(source: str, store_dir: str | Path, *, webhook: str | None = Non
         return DriftOutcome("unchanged", entry.id, baseline.id, fail_on=fail_on)
     new_doc = document if document is not None else store.load_document(entry)
     alert_root = Path(alert_dir or store_dir / "alerts")
-    alert = _Alert(store, source, alert_root, webhook, webhook_retries, webhook_backoff, fail_on)
+    alert = _Alert(store, source, alert_root, webhook, webhook_retries, webhook_backoff, fail_on, review)
     pending = state.pending
     if pending is not None and pending.current not in (None, entry.id) and debounce.confirmed(pending, now):
         # what was published before this fetch outlived the debounce before it was replaced: alert it now
@@ -133,6 +135,8 @@ class _Alert:
     retries: int
     backoff: float
     fail_on: str | None
+    review: object = None
+    payload: dict | None = None
 
     def send(self, baseline, entry, document: dict, pending: Pending, result: DiffResult | None = None) -> DriftOutcome:
         """Write the alert files for baseline -> ENTRY (the POST happens in deliver, after the state is saved)."""
@@ -140,13 +144,16 @@ class _Alert:
 
         if result is None:
             result = compare(self.store.load_document(baseline), document, old_label=baseline.id, new_label=entry.id)
+        if self.review is not None:
+            result = self.review(result)
         outcome = DriftOutcome("changed", entry.id, baseline.id, result, fail_on=self.fail_on, pending=pending,
                                flapped=pending.flapped(_ops(document)))
-        outcome.files, self.payload = _write_alert(outcome, self.source, self.alert_dir)
+        if result.changes:  # everything approved or dropped by an override: settled, nothing to alert
+            outcome.files, self.payload = _write_alert(outcome, self.source, self.alert_dir)
         return outcome
 
     def deliver(self, outcome: DriftOutcome) -> None:
-        if self.webhook:
+        if self.webhook and self.payload is not None:
             from .alerts import post_webhook
 
             outcome.webhook = post_webhook(self.webhook, self.payload, retries=self.retries, backoff=self.backoff)

@@ -160,3 +160,22 @@ def test_replaying_the_shared_history_alerts_each_real_change_at_most_once(tmp_p
     assert not partial & set(alerted)
     named = [o.flapped[0] for o in outcomes if o.status in ("changed", "flap") and o.flapped[0]]
     assert len(named) >= 3 and any(len(ops) >= 60 for ops in named)  # the 99- and 107-operation publishes
+
+
+def test_an_approved_change_is_settled_without_an_alert(tmp_path, local_server, capsys):
+    from vapi_contract.cli import main
+
+    hook = local_server()
+    hook.routes["/hook"] = (200, b"ok", "text/plain")
+    pub = Publisher(tmp_path)
+    pub.fetch(BASE, _hours(0))
+    (pub.store / "approved-changes.yaml").write_text(
+        "approved:\n  - rule: api-removed-without-deprecation\n    operation: DELETE /assistant\n"
+        "    reason: retired (API-412)\n    approver: jane\n")
+    pub.file.write_text(json.dumps(REAL))
+    args = ["drift", "--source", str(pub.file), "--store", str(pub.store), "--alert-dir", str(pub.alerts),
+            "--webhook", hook.url("/hook"), "--debounce-minutes", "0", "--fail-on", "error"]
+    assert main(args) == 0
+    assert hook.requests == [] and pub.alerts_written() == []
+    assert main(args) == 0 and "no change" in capsys.readouterr().out  # settled: the new baseline
+    assert main(args + ["--severity", "no-such-rule=info"]) == 2
