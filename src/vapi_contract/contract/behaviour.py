@@ -255,7 +255,9 @@ def with_text(document: dict[str, Any], schema: Any, body: Any, prefix: str, suf
     (body, None) when no field can carry it."""
     if not isinstance(body, dict):
         return body, None
-    candidates = fields if fields is not None else text_fields(document, schema)
+    free_text = text_fields(document, schema)
+    # only free text may carry it: a number or enum field would be conformed or refused, not stored as sent
+    candidates = [f for f in fields if f in free_text] if fields is not None else free_text
     for field in sorted(candidates, key=lambda f: f not in body):  # a field the body already has first
         value = fit(prefix, suffix, _max_length(document, schema, field))
         changed = {**body, field: value}

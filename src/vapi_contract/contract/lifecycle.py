@@ -281,8 +281,10 @@ class Lifecycle(Probe):
         update, get = self.family.update, self.family.get
         for field, _value, body in patch_bodies(self.engine.document, update, self.current, name):
             schema = request_media(self.engine.document, *update.split(" ", 1))[1]
-            text_body, text_field = with_text(self.engine.document, schema, body, name, fields=[field])
-            if text_field is None:
+            text_body, field = with_text(self.engine.document, schema, body, name, fields=[field])
+            if field is None:  # the patched field is not free text: any free-text field of the update
+                text_body, field = with_text(self.engine.document, schema, body, name)
+            if field is None:
                 continue
             response, curl = self.step(update, rid, body=text_body, raw_json=True)
             if response.status_code >= 500:

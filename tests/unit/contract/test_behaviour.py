@@ -114,3 +114,15 @@ def test_patch_bodies_change_one_scalar_field(newest_spec):
     tool = list(patch_bodies(newest_spec, "PATCH /tool/{id}", current, "vapi-contract-x"))
     assert tool and all(v != current.get(f) for f, v, _b in tool)
     assert json.dumps([b for _f, _v, b in tool])  # plain JSON, sendable as is
+
+
+def test_non_ascii_text_goes_only_into_free_text_fields_even_when_a_oneof_branch_would_take_anything():
+    """A loose branch (no additionalProperties: false) accepts text in a number field; a server conforms the
+    number, so the text 'comes back changed' -- a false finding. Only free-text fields may carry it."""
+    document = {"components": {"schemas": {
+        "Strict": {"type": "object", "properties": {"width": {"type": "number"}, "name": {"type": "string"}}},
+        "Loose": {"type": "object", "properties": {"digits": {"type": "string", "enum": ["1", "2"]}}}}}}
+    schema = {"oneOf": [{"$ref": "#/components/schemas/Strict"}, {"$ref": "#/components/schemas/Loose"}]}
+    assert with_text(document, schema, {"width": 3}, "x", fields=["width"]) == ({"width": 3}, None)
+    changed, field = with_text(document, schema, {"width": 3}, "x")
+    assert field == "name" and changed["name"].startswith("x")
