@@ -56,8 +56,16 @@ def max_evidence_bytes() -> int:
 
 
 def read_jsonl(path: Path, warnings: list[str]) -> list[dict[str, Any]]:
-    """Records of one JSONL file; a truncated last line (killed writer) or a bad line is skipped with a warning."""
-    data = path.read_bytes()
+    """Records of one JSONL file; a truncated last line (killed writer) or a bad line is skipped with a warning,
+    and so is a "file" that is a folder, a device (`/dev/zero` would never end) or unreadable."""
+    if not path.is_file():
+        warnings.append(f"{path.name}: not a regular file, skipped")
+        return []
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        warnings.append(f"{path.name}: cannot be read ({exc.strerror or exc}), skipped")
+        return []
     records: list[dict[str, Any]] = []
     lines = data.split(b"\n")
     complete = data.endswith(b"\n")

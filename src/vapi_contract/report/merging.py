@@ -95,7 +95,7 @@ def _check_out_dir(out_dir: Path, inputs: list[Path]) -> None:
     if not out_dir.exists():
         return
     previous = out_dir / "run.json"
-    is_merge = previous.exists() and "merged_from" in previous.read_text(encoding="utf-8", errors="replace")
+    is_merge = previous.is_file() and "merged_from" in previous.read_text(encoding="utf-8", errors="replace")
     worker_files = [p for kind in EVIDENCE_KINDS for p in evidence_files(out_dir, kind) if p.name != f"{kind}.jsonl"]
     if (previous.exists() and not is_merge) or worker_files:
         raise UsageError(f"--out {out_dir} already holds the evidence of a run; choose a new directory")

@@ -91,3 +91,21 @@ def test_building_the_largest_readable_run_stays_under_512_mb(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KB on Linux
     assert peak_mb < 512, f"peak {peak_mb:.0f} MB"
+
+
+def test_evidence_names_that_are_not_regular_files_are_skipped(nightly_dir):
+    (nightly_dir / "findings.gw5.jsonl").mkdir()
+    (nightly_dir / "findings.gw7.jsonl").symlink_to("/dev/zero")  # would never end if read
+    summary = build(nightly_dir)
+    for name in ("findings.gw5.jsonl", "findings.gw7.jsonl"):
+        assert f"{name}: not a regular file, skipped" in summary["warnings"]
+    assert summary["totals"]["findings"] > 0
+
+
+def test_a_run_json_that_is_a_folder_is_one_line(nightly_dir, tmp_path, capsys):
+    (nightly_dir / "run.json").unlink()
+    (nightly_dir / "run.json").mkdir()
+    assert main(["report", "build", str(nightly_dir)]) == 2
+    assert main(["report", "merge", str(nightly_dir), "--out", str(tmp_path / "m")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 2 and "run.json" in err
