@@ -36,6 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     accept.add_argument("--check", help="check name (a fix is claimed only when this check ran again)")
     accept.add_argument("--kind", help="kind of case that showed it: positive, negative (fuzzed) or the exchange "
                                        "source (lifecycle, behaviour, auth, ...); see the finding's details")
+    accept.add_argument("--run", type=Path, metavar="RUN_DIR",
+                        help="fill --operation, --check and --kind from this run's finding (its summary.json)")
     accept.add_argument("--baseline", type=Path, metavar="FILE",
                         help="baseline file (default: $VAPI_CONTRACT_STORE/accepted-findings.yaml)")
     accept.set_defaults(handler=_accept)
@@ -96,11 +98,35 @@ def _merge(args: argparse.Namespace) -> int:
     return summary["exit_code"] if args.exit_code else 0
 
 
+def _from_run(run_dir: Path, fingerprint: str) -> dict[str, str | None]:
+    """operation, check and kind of FINGERPRINT's finding in RUN_DIR/summary.json (one-line error otherwise)."""
+    import json
+
+    from vapi_contract.errors import UsageError
+
+    path = run_dir / "summary.json"
+    try:
+        summary = json.loads(path.read_bytes())
+        findings = summary["findings"]
+    except (OSError, ValueError, RecursionError, KeyError, TypeError) as exc:
+        raise UsageError(f"--run {run_dir}: no readable summary.json ({exc}); run `report build` first") from None
+    wanted = fingerprint.strip().lower()
+    for finding in findings if isinstance(findings, list) else []:
+        if isinstance(finding, dict) and str(finding.get("fingerprint", "")).lower() == wanted:
+            details = finding.get("details") if isinstance(finding.get("details"), dict) else {}
+            mode, source = details.get("generation_mode"), details.get("source")
+            kind = mode if mode in ("positive", "negative") else source if isinstance(source, str) else None
+            return {"operation": finding.get("operation"), "check": finding.get("check"), "kind": kind}
+    raise UsageError(f"--run {run_dir}: no finding {fingerprint} in its summary.json")
+
+
 def _accept(args: argparse.Namespace) -> int:
     from .baseline import accept, default_path
 
     path = args.baseline or default_path()
+    known = _from_run(args.run, args.fingerprint) if args.run else {}
     entry = accept(path, args.fingerprint, reason=args.reason, owner=args.owner, expires=args.expires,
-                   operation=args.operation, check=args.check, kind=args.kind)
+                   operation=args.operation or known.get("operation"), check=args.check or known.get("check"),
+                   kind=args.kind or known.get("kind"))
     print(f"accepted {entry.fingerprint} until {entry.expires.isoformat()} in {path}")
     return 0

@@ -132,3 +132,31 @@ def test_a_mode_the_run_used_but_that_produced_no_case_on_the_operation_fixes_no
     assert summary["operations"][0]["cases_by_mode"] == {"positive": 30, "negative": 0}
     summary = build(run({"positive": 25, "negative": 5}), baseline, today=dt.date(2026, 11, 21))
     assert len(summary["fixed"]) == 1
+
+
+def test_accept_from_a_run_fills_operation_check_and_kind(tmp_path, capsys):
+    from vapi_contract.cli import main
+    from vapi_contract.report import baseline
+
+    run_dir = tmp_path / "run"
+    with RunWriter(run_dir, [], worker=None, fsync=False) as writer:
+        writer.start({"spec": {"operations": 1}})
+        for fp, details in (("1111222233334444", {"generation_mode": "negative", "case_id": "c1"}),
+                            ("5555666677778888", {"source": "lifecycle"})):
+            writer.finding({"operation": "POST /assistant", "check": "negative_data_rejection", "fingerprint": fp,
+                            "classification": "server-bug", "message": "m", "details": details})
+        writer.finish({"status": "completed"})
+    build(run_dir)
+    path = tmp_path / "accepted-findings.yaml"
+    common = ["--reason", "r", "--owner", "qa", "--expires", "2099-01-01", "--baseline", str(path), "--run", str(run_dir)]
+    assert main(["report", "accept", "1111222233334444", *common]) == 0
+    assert main(["report", "accept", "5555666677778888", *common, "--check", "patch_persisted"]) == 0
+    entries = {e.fingerprint: e for e in baseline.load(path).entries}
+    first, second = entries["1111222233334444"], entries["5555666677778888"]
+    assert (first.operation, first.check, first.kind) == ("POST /assistant", "negative_data_rejection", "negative")
+    assert (second.check, second.kind) == ("patch_persisted", "lifecycle")  # an explicit option wins
+    capsys.readouterr()
+    assert main(["report", "accept", "9999999999999999", *common]) == 2
+    assert "no finding 9999999999999999" in capsys.readouterr().err
+    assert main(["report", "accept", "9999999999999999", *common[:-1], str(tmp_path)]) == 2
+    assert "no readable summary.json" in capsys.readouterr().err
