@@ -79,3 +79,22 @@ def test_every_rule_module_is_in_the_run_order():
 
     modules = {p.stem for p in Path(rules.__file__).parent.glob("*.py") if not p.stem.startswith("_")}
     assert modules == set(rules.RUN_ORDER)
+
+
+@pytest.mark.parametrize("declared", [["object", "null"], ["string", ["x"]], [{"a": 1}], {"x": 1}, 5, None, []])
+def test_any_type_value_is_read_without_crashing(declared):
+    """OpenAPI 3.1 type lists crashed the type rules (a list is unhashable); hostile values must not either."""
+    doc = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}, "components": {"schemas": {
+        "A": {"type": declared, "enum": [1]}, "B": {"type": declared},
+        "C": {"oneOf": [{"type": declared}, {"type": declared, "properties": {"p": {"type": declared}}}]}}}}
+    result = normalize(doc)
+    kinds = {issue.kind for issue in result.issues}
+    if declared == ["object", "null"]:
+        assert "type-unknown" not in kinds and result.document["components"]["schemas"]["B"]["type"] == declared
+    else:
+        assert "type-unknown" in kinds
+
+
+def test_the_openapi_31_fixture_reads_clean():
+    path = Path(__file__).resolve().parents[2] / "fixtures" / "spec" / "openapi31.json"
+    assert normalize(json.loads(path.read_text())).issues == []

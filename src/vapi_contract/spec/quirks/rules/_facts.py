@@ -72,14 +72,15 @@ def facts_of(schema: Any, ctx: Context, depth: int = 0) -> Facts:
 def _types(schema: dict[str, Any]) -> frozenset[str] | None:
     declared = schema.get("type")
     enum = schema.get("enum")
-    if declared not in _JSON_TYPES or declared == "object" and isinstance(enum, list) and enum and not any(
+    enum_on_object = declared == "object" and isinstance(enum, list) and enum and not any(
         isinstance(v, dict) for v in enum
-    ):
+    )
+    if not isinstance(declared, str) or declared not in _JSON_TYPES or enum_on_object:
         declared = None  # `type: enum`, enum-on-object: typed by their values, as the rules read them
     if isinstance(declared, str):
         types = set(_TYPE_ALIASES.get(declared, {declared}))
-    elif isinstance(schema.get("type"), list):
-        declared = schema["type"]
+    elif isinstance(schema.get("type"), list):  # 3.1 type lists; anything else in them is no type
+        declared = [d for d in schema["type"] if isinstance(d, str)]
         types = {t for d in declared for t in _TYPE_ALIASES.get(d, {d})}
     elif isinstance(enum, list) and enum:
         types = {json_type(v) for v in enum}

@@ -14,10 +14,10 @@ JSON_TYPES = frozenset({"string", "number", "integer", "boolean", "array", "obje
 @schema_rule("type")
 def fix(schema: dict[str, Any], pointer: str, ctx: Context) -> None:
     declared = schema["type"]
-    if declared in JSON_TYPES:
+    if isinstance(declared, str) and declared in JSON_TYPES:
         return
-    if isinstance(declared, list) and all(t in JSON_TYPES for t in declared):
-        return
+    if isinstance(declared, list) and declared and all(isinstance(t, str) and t in JSON_TYPES for t in declared):
+        return  # OpenAPI 3.1 / JSON Schema: a list of types
     enum = schema.get("enum")
     inferred = infer_type(enum) if isinstance(enum, list) and enum else None
     kind = "type-enum" if declared == "enum" else "type-unknown"
