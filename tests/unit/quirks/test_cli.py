@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 from vapi_contract.cli import main
 
@@ -58,3 +60,15 @@ def test_bad_source_and_unwritable_output_are_one_line_errors(tmp_path, capsys):
     assert code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "cannot write" in err
+
+
+def test_output_that_is_a_folder_or_a_device_is_refused_and_left_alone(tmp_path, capsys):
+    """A rename onto /dev/null (as root) would replace the device with a regular file."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for target in (folder, "/dev/null"):
+        code = main(["spec", "quirks", str(_spec(tmp_path)), "--store", str(tmp_path / "store"), "--output",
+                     str(target)])
+        assert code == 2 and "not a regular file" in capsys.readouterr().err
+    assert folder.is_dir() and list(folder.iterdir()) == []
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)

@@ -119,3 +119,11 @@ def test_truncated_gzip_and_non_utf8_via_cli(tmp_path, fixtures):
 def test_spec_without_subcommand_prints_help(capsys):
     assert main(["spec"]) == 2
     assert "fetch" in capsys.readouterr().out
+
+
+def test_update_baseline_into_a_folder_is_one_line(fixtures, tmp_path):
+    folder = tmp_path / "baseline-dir"
+    folder.mkdir()
+    _assert_one_line_exit_2(run("spec", "validate", str(fixtures / "openapi31.json"), "--baseline", str(folder),
+                                "--update-baseline", "--store", str(tmp_path / "store")))
+    assert list(folder.iterdir()) == []

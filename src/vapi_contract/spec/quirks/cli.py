@@ -68,6 +68,8 @@ def _write_atomically(path: Path, document: dict) -> None:
     from vapi_contract.errors import UsageError
 
     path = Path(path)
+    if path.exists() and not path.is_file():  # a folder, or a device such as /dev/full that a rename would replace
+        raise UsageError(f"cannot write {path}: not a regular file")
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         tmp.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
