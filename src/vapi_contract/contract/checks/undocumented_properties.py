@@ -80,14 +80,6 @@ def item_schema(doc: dict[str, Any], schema: Any) -> Any:
 IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$.-]{0,63}$")
 
 
-def remember_sent(body: Any) -> None:
-    """No-op, kept only while contract/engine.py and exchange.py still call it (requests.md asks them to stop).
-    What a run sent never excuses an undocumented property: a server that stores and returns a property its
-    response schema does not list serves more than it documents, whoever supplied the name. Only a free-form
-    place in the response schema (no `properties`, or `additionalProperties` true/a schema) may hold any name,
-    and `documented_names` already reads those as such."""
-
-
 def undocumented(doc: dict[str, Any], schema: Any, value: Any, path: str = "", depth: int = 0) -> list[str]:
     """JSON paths of undocumented properties in `value`, descending into documented objects and arrays."""
     schema = deref(doc, schema)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from vapi_contract.contract.checks import undocumented_properties as module
 from vapi_contract.contract.checks.undocumented_properties import undocumented_properties
 from vapi_contract.contract.triage import identity
 
@@ -66,10 +65,13 @@ def test_a_property_the_request_sent_is_still_undocumented(schema, make_response
 
 
 def test_a_property_an_earlier_request_sent_is_still_undocumented(schema, make_response):
-    # the old check skipped every name the run had sent before, in any request to any operation
-    module.remember_sent({"leftover": 1, "server": {"port": 1}})
+    # the old check remembered every name the run had sent (in any request to any operation) and skipped it
+    sent = {"name": "n", "leftover": 1, "server": {"url": "u", "port": 1}}
+    body = {**BASE, "leftover": 1, "server": {"url": "u", "port": 1}}
+    with pytest.raises(AssertionError):
+        check(schema, make_response, body, sent=sent)
     with pytest.raises(AssertionError, match=r"document: leftover, server\.port$"):
-        check(schema, make_response, {**BASE, "leftover": 1, "server": {"url": "u", "port": 1}})
+        check(schema, make_response, body)
 
 
 def test_generated_names_are_findings_with_a_stable_cause(schema, make_response):
