@@ -19,7 +19,7 @@ fix costs a fraction of the first. Results stream to OUT/results.jsonl (one line
 versions already there), every server-bug and undoc-props finding with its curl reproducer to OUT/findings.md.
 
     .venv/bin/python benchmarks/bench_twin_versions.py [--examples 3] [--versions GLOB,...] [--jobs 1]
-        [--out DIR] [--resume] [--order spread|date] [--report-only] [--timeout 1200] [--tree CHECKOUT]
+        [--out DIR] [--resume] [--order spread|date] [--rerun-bad] [--report-only] [--timeout 1200] [--tree CHECKOUT]
 
 `--versions` takes globs on the file name (`2025-*`, `*7dc5137*`) and the words `oldest`, `newest`, `middle`.
 Exit 0 when every selected version finished with zero server-bug and zero undoc-props findings, 1 otherwise,
@@ -112,6 +112,8 @@ def run_version(file: str, args, out: Path) -> dict:
     # the code under test: this checkout, or another one (a `git worktree` of a commit, so the work tree others
     # edit meanwhile does not change a long run halfway); its src/ goes first on the path, twin included
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(tree / "src"), os.environ.get("PYTHONPATH")]))}
+    commit = subprocess.run(["git", "-C", str(tree), "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True, check=False).stdout.strip() or None
     started = time.monotonic()
     with open(out / "runs" / f"{run_dir.name}.log", "w") as log:
         try:
@@ -119,7 +121,7 @@ def run_version(file: str, args, out: Path) -> dict:
                                        timeout=args.timeout).returncode
         except subprocess.TimeoutExpired:
             exit_code = "timeout"
-    return {"version": file, "exit": exit_code, "seconds": round(time.monotonic() - started, 1),
+    return {"version": file, "exit": exit_code, "seconds": round(time.monotonic() - started, 1), "commit": commit,
             **tally(read_summary(run_dir))}
 
 
@@ -163,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--resume", action="store_true", help="skip versions already in OUT/results.jsonl")
     parser.add_argument("--order", choices=("spread", "date"), default="spread",
                         help="run order: spread over the history first (default) or by date")
+    parser.add_argument("--rerun-bad", action="store_true",
+                        help="with --resume: run again the versions that were not clean")
     parser.add_argument("--report-only", action="store_true",
                         help="run nothing: the table of the versions already in OUT/results.jsonl (with --resume)")
     parser.add_argument("--timeout", type=float, default=1200, help="seconds per version before it is cut")
@@ -185,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
             done[row["version"]] = {**row, **tally(read_summary(run_dir))}
     elif results.exists():
         results.unlink()
+    if args.rerun_bad:  # after a fix: the versions that were not clean run again, the clean ones are kept
+        done = {f: row for f, row in done.items() if not bad(row)}
     todo = [] if args.report_only else \
         [f for f in (spread(files) if args.order == "spread" else files) if f not in done]
     print(f"{len(files)} versions ({len(todo)} to run), {args.examples} examples, {args.jobs} job(s), "
