@@ -106,7 +106,7 @@ def tally(summary: dict | None) -> dict:
 def run_version(file: str, args, out: Path) -> dict:
     run_dir = out / "runs" / file.removesuffix(".json.gz")
     command = [str(CLI), "run", "--spec", str(args.history / file), "--max-examples", str(args.examples),
-               "--seed", str(args.seed), "--report-dir", str(run_dir), "-q"]
+               "--seed", str(args.seed), "--op-budget", str(args.op_budget), "--report-dir", str(run_dir), "-q"]
     run_dir.parent.mkdir(parents=True, exist_ok=True)
     tree = args.tree.resolve()
     # the code under test: this checkout, or another one (a `git worktree` of a commit, so the work tree others
@@ -159,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--versions", help="comma-separated globs on file names; oldest, newest, middle")
     parser.add_argument("--jobs", type=int, default=1, help="versions run at once (each is a run + a twin)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--op-budget", type=float, default=600,
+                        help="seconds per operation (the profile's 60 s cuts big operations on a loaded machine, "
+                             "and a cut run is incomplete: it would measure the machine, not the twin)")
     parser.add_argument("--history", type=Path, default=HISTORY)
     parser.add_argument("--out", type=Path, default=REPO / "reports" / "bench-twin-versions")
     parser.add_argument("--tree", type=Path, default=REPO, help="checkout whose suite and twin run (default: this one)")
