@@ -126,7 +126,9 @@ def run_version(file: str, args, out: Path) -> dict:
 
 
 def bad(row: dict) -> bool:
-    return row["exit"] not in (0, 1) or bool(row["server_bug"]) or bool(row["undoc_props"])
+    """Not clean: not completed, no readable summary, or a server bug / undocumented property."""
+    return row["exit"] not in (0, 1) or row["server_bug"] is None or bool(row["server_bug"]) \
+        or bool(row["undoc_props"])
 
 
 def table(rows: list[dict]) -> str:

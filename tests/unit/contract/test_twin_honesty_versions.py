@@ -47,6 +47,7 @@ def test_tally_counts_server_bugs_and_undocumented_properties_apart_from_slownes
                                                    "positive_data_acceptance"]
     assert bench.bad({"exit": 1, **row}) and not bench.bad({"exit": 1, **row, "server_bug": 0, "undoc_props": 0})
     assert bench.bad({"exit": 3, **row, "server_bug": 0, "undoc_props": 0})  # could not test: not clean
+    assert bench.bad({"exit": 1, **bench.tally(None)})  # no summary.json (a run cut or its dir cleared)
 
 
 @pytest.mark.slow
