@@ -238,10 +238,26 @@ def check_shape(document: Any, name: str, limits: Limits, *, shared: bool = Fals
             raise SpecSourceError(f"{name}: a cyclic structure (a YAML alias loop)")
         if len(active) >= limits.max_depth:
             raise SpecSourceError(f"{name}: nested deeper than {limits.max_depth} levels (VAPI_SPEC_MAX_DEPTH)")
+        _json_values(node, name)
         active.add(key)
         stack.append((node, True))
         stack.extend((child, False) for child in children
                      if isinstance(child, (dict, list)) and id(child) not in sizes)
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _json_values(node: Any, name: str) -> None:
+    """YAML can hold what JSON cannot (bytes, sets, dates, non-text keys); every reader downstream assumes JSON."""
+    if isinstance(node, dict):
+        bad = next((k for k in node if not isinstance(k, str)), None)
+        if bad is not None:
+            raise SpecSourceError(f"{name}: a key that is not text ({type(bad).__name__} {str(bad)[:40]!r}); "
+                                  "JSON keys are strings")
+    for child in node.values() if isinstance(node, dict) else node:
+        if not isinstance(child, (dict, list, *_SCALARS)):
+            raise SpecSourceError(f"{name}: holds a {type(child).__name__} value, which JSON cannot represent")
 
 
 def _check_tree(document: Any, name: str, limits: Limits) -> None:

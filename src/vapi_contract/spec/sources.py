@@ -92,19 +92,34 @@ def parse_document(data: bytes, name: str, limits: Limits | None = None) -> dict
 
 
 def _yaml_loader():
-    """Safe loader that keeps timestamps as strings: JSON (and so the spec) has no date type."""
+    """Safe loader that keeps timestamps as strings (JSON, and so the spec, has no date type) and reads
+    scalar keys as JSON does, as text: `200:` under `responses` is the status "200"."""
     import yaml
 
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     class SpecLoader(base):  # type: ignore[misc, valid-type]
-        pass
+        def construct_mapping(self, node, deep=False):
+            mapping = super().construct_mapping(node, deep=deep)
+            if all(isinstance(key, str) for key in mapping):
+                return mapping
+            return {_json_key(key): value for key, value in mapping.items()}
 
     SpecLoader.yaml_implicit_resolvers = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in base.yaml_implicit_resolvers.items()
     }
     return SpecLoader
+
+
+def _json_key(key: Any) -> Any:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if key is None:
+        return "null"
+    if isinstance(key, (int, float)):
+        return str(key)
+    return key  # a list/bytes key stays what it is: check_shape refuses it in one line
 
 
 def check_openapi(document: Any, name: str) -> dict[str, Any]:

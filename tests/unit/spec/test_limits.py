@@ -209,3 +209,24 @@ def test_the_largest_published_versions_fit_the_default_limits_with_room():
 def test_parse_document_refuses_bytes_over_the_cap_before_decoding():
     with pytest.raises(SpecSourceError, match="larger than"):
         parse_document(b" " * 2000, "x", Limits(max_bytes=1000))
+
+
+def test_yaml_status_codes_are_text_as_in_json(tmp_path):
+    """`200:` next to `default:` made key sorting fail, so such a YAML spec could not be snapshotted."""
+    from vapi_contract.spec.store import SnapshotStore
+
+    spec = tmp_path / "codes.yaml"
+    spec.write_text("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n"
+                    "        200: {description: ok}\n        default: {description: other}\n")
+    loaded = load(str(spec))
+    assert list(loaded.document["paths"]["/a"]["get"]["responses"]) == ["200", "default"]
+    entry, created = SnapshotStore(tmp_path / "store").add(loaded, validate=False)
+    assert created and entry.operations == 1
+
+
+@pytest.mark.parametrize("value,match", [("!!binary aGVsbG8=", "bytes value"), ("!!set {a, b}", "set value"),
+                                         ("{? [a, b] : c}", "unhashable key")])
+def test_yaml_values_json_cannot_hold_are_one_line(tmp_path, value, match):
+    spec = tmp_path / "odd.yaml"
+    spec.write_text(f"openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\nx: {value}\n")
+    _fails(spec, match)
