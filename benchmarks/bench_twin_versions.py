@@ -53,7 +53,7 @@ def select(files: list[str], spec: str | None) -> list[str]:
         return files
     chosen: list[str] = []
     for word in (part.strip() for part in spec.split(",") if part.strip()):
-        named = {"oldest": files[:1], "newest": files[-1:], "middle": files[len(files) // 2:len(files) // 2 + 1]}
+        named = {"oldest": files[:1], "newest": files[-1:], "middle": files[(len(files) - 1) // 2:(len(files) - 1) // 2 + 1]}
         hits = named.get(word) or [f for f in files if fnmatch.fnmatch(f, word) or word in f]
         if not hits:
             raise ValueError(f"--versions: {word!r} matches no version in index.json")

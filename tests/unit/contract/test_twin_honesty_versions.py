@@ -27,6 +27,7 @@ def test_versions_are_selected_by_glob_and_position():
     files = ["2024-a.json.gz", "2025-b.json.gz", "2025-c.json.gz", "2026-d.json.gz"]
     assert bench.select(files, "oldest,newest") == ["2024-a.json.gz", "2026-d.json.gz"]
     assert bench.select(files, "2025-*,middle") == ["2025-b.json.gz", "2025-c.json.gz"]
+    assert bench.select(files, "middle") == bench.spread(files)[2:3]  # the third version a full run measures
     with pytest.raises(ValueError, match="matches no version"):
         bench.select(files, "1999-*")
 
@@ -55,7 +56,8 @@ def test_twin_is_honest_on_the_oldest_a_middle_and_the_newest_version(tmp_path, 
     if not (HISTORY / "index.json").exists():
         pytest.skip(f"no shared spec history at {HISTORY}")
     bench = _bench()
-    code = bench.main(["--versions", "oldest,middle,newest", "--examples", "2", "--out", str(tmp_path)])
+    # the bench's own defaults (3 examples, seed 1): the first three versions of its spread order, cases cached
+    code = bench.main(["--versions", "oldest,middle,newest", "--out", str(tmp_path)])
     rows = [json.loads(line) for line in (tmp_path / "results.jsonl").read_text().splitlines()]
     assert len(rows) == 3
     assert all(r["exit"] in (0, 1) for r in rows), capsys.readouterr().out
