@@ -113,3 +113,17 @@ def test_unwritable_output_is_one_line_exit_2(tmp_path, capsys):
     assert main(["diff", *_pair("enums"), "-o", str(blocker / "report.md")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("vapi-contract: error: ") and len(err.strip().splitlines()) == 1
+
+
+def test_junit_stays_valid_xml_with_control_characters_in_spec_text():
+    import xml.etree.ElementTree as ET
+
+    from vapi_contract.diff.model import Change, DiffResult
+    from vapi_contract.diff.renderers import render
+
+    weird = "enum \x00\x07\x1b[31m value\ufffe"
+    change = Change("request-property-enum-value-removed", "error", "POST /a\x01", ("POST /a\x01",),
+                    f"request body application/json: {weird}", f"value {weird} removed")
+    suite = ET.fromstring(render(DiffResult([change], "old\x02", "new"), "junit")).find("testsuite")
+    case = suite.find("testcase")
+    assert "\\x00" in case.get("name") and "\\x1b" in case.find("failure").get("message")

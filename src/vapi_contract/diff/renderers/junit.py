@@ -1,8 +1,25 @@
 from __future__ import annotations
 
-from xml.sax.saxutils import escape, quoteattr
+import re
+from xml.sax.saxutils import escape as _escape
+from xml.sax.saxutils import quoteattr as _quoteattr
 
 from ..model import DiffResult
+
+# characters XML 1.0 cannot carry at all, even escaped (a spec may hold them in a name or an enum value)
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    return _INVALID_XML.sub(lambda m: f"\\x{ord(m.group(0)):02x}", str(text))
+
+
+def escape(text: str) -> str:
+    return _escape(_clean(text))
+
+
+def quoteattr(text: str) -> str:
+    return _quoteattr(_clean(text), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
 def render_junit(result: DiffResult) -> str:
