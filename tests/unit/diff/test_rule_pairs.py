@@ -70,3 +70,26 @@ def test_an_undeclared_id_is_refused():
     key = differ.operation_node("GET /x")
     with pytest.raises(KeyError):
         differ.record(key, "response-header-type-compatible", "here", "not emitted by any rule module")
+
+
+def test_the_pairs_on_disk_are_the_case_tables():
+    """benchmarks/diff_cases_*.py are the source; a table edited without `bench_diff_accuracy.py --write` fails."""
+    import importlib.util
+    import sys
+
+    bench = Path(__file__).resolve().parents[3] / "benchmarks"
+    sys.path.insert(0, str(bench))
+    try:
+        spec = importlib.util.spec_from_file_location("bench_diff_accuracy", bench / "bench_diff_accuracy.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        built = {f"{tier}/{name}": (sorted(ids), options, base, revision)
+                 for tier, name, base, revision, ids, options in module.build_cases()}
+    finally:
+        sys.path.remove(str(bench))
+    on_disk = {f"{p.parent.name}/{p.name}": p for p in FOLDERS}
+    assert set(built) == set(on_disk)
+    for key, (ids, options, base, revision) in built.items():
+        disk_base, disk_revision, expected = _load(on_disk[key])
+        assert (expected["ids"], expected["policy"]) == (ids, options), key
+        assert (disk_base, disk_revision) == (base, revision), key
