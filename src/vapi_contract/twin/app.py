@@ -78,18 +78,24 @@ def build_app(state: TwinState) -> Starlette:
 
     @admin_only
     async def switch_spec(request: Request) -> Response:
-        body, problem = parse_body(await request.body())
-        if problem or not isinstance(body, dict):
-            return error(400, [problem or "body must be an OpenAPI document or {\"source\": ...}"], "Bad Request")
-        from ..spec.sources import check_openapi, load
+        raw = await request.body()
+
+        def read_and_switch():
+            """Off the event loop: a spec is read (with the spec layer's size, count and depth caps, whether it
+            is sent inline or named by `{"source": ...}`), then served."""
+            from ..spec.sources import load, parse_document
+
+            try:  # `{"source": ...}` is small; anything else is a document for parse_document to judge
+                named, _ = parse_body(raw) if len(raw) < 4096 else (None, None)
+            except RecursionError:
+                named = None
+            if isinstance(named, dict) and set(named) == {"source"} and isinstance(named["source"], str):
+                loaded = load(named["source"])
+                return state.switch(loaded.document, loaded.raw)
+            return state.switch(parse_document(raw, "body"), None)
 
         try:
-            if "source" in body:
-                loaded = load(body["source"])
-                document, raw = loaded.document, loaded.raw
-            else:
-                document, raw = check_openapi(body, "body"), None
-            served = await asyncio.get_running_loop().run_in_executor(None, state.switch, document, raw)
+            served = await asyncio.get_running_loop().run_in_executor(None, read_and_switch)
         except VapiContractError as exc:
             return error(400, [str(exc)], "Bad Request")
         return json_response({"generation": served.generation, "operations": len(served.routes)})

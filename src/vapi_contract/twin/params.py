@@ -65,14 +65,35 @@ def _summary(schema: dict[str, Any]) -> dict[str, Any]:
     return {k: schema[k] for k in keys if k in schema}
 
 
+MAX_BODY_DEPTH = 64  # deeper JSON is refused: the validators (serde) give up near 300 levels with an error
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of a parsed JSON value, without recursion."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        node, level = todo.pop()
+        deepest = max(deepest, level)
+        if level > MAX_BODY_DEPTH:
+            break
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        todo += [(child, level + 1) for child in children if isinstance(child, (dict, list))]
+    return deepest
+
+
 def parse_body(raw: bytes) -> tuple[Any, str | None]:
     """The JSON body (an empty body reads as `{}`, as NestJS does), or the parse error message."""
     if not raw.strip():
         return {}, None
     try:
-        return json.loads(raw), None
+        body = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         return None, f"Unexpected token in JSON: {exc}"
+    except RecursionError:
+        body = None
+    if body is None and raw.strip() != b"null" or _depth(body) > MAX_BODY_DEPTH:
+        return None, f"request body is nested deeper than {MAX_BODY_DEPTH} levels"
+    return body, None
 
 
 def parse_form(raw: bytes, content_type: str) -> tuple[Any, str | None]:

@@ -26,6 +26,10 @@ UUID = st.uuids().map(str)
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12)
 
 
+NOISE = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | TEXT,
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3), max_leaves=12)
+
+
 @dataclass
 class Field:
     name: str
@@ -271,6 +275,7 @@ class Case:
     spec: dict[str, Any]
     bodies: dict[str, dict[str, Any]] = field(default_factory=dict)  # family -> a valid create body
     updates: dict[str, dict[str, Any]] = field(default_factory=dict)  # family -> a valid update body
+    noise: list[Any] = field(default_factory=list)  # arbitrary JSON bodies: never a 5xx
 
     def __repr__(self) -> str:  # what a failure report shows: the operations and the bodies sent
         ops = [f"{m.upper()} {p}" for p, item in self.spec["paths"].items() for m in item]
@@ -282,6 +287,7 @@ class Case:
 def cases(draw) -> Case:
     fams = draw(families())
     case = Case(fams, build_spec(fams))
+    case.noise = draw(st.lists(NOISE, max_size=2))
     for fam in fams:
         variant = draw(st.sampled_from(fam.variants)) if fam.variants else None
         tag = {"type": variant.name} if variant else {}

@@ -52,3 +52,13 @@ def test_unknown_path_message_names_method_and_path(client):
     response = client.delete("/assistant/hd%0AK/extra")
     assert_vapi_error(response, 404)
     assert response.json()["message"] == "Cannot DELETE /assistant/hd%0AK/extra"
+
+
+@pytest.mark.parametrize("opener, closer", [("[", "]"), ('{"a":', "}")])
+@pytest.mark.parametrize("depth", [70, 300, 100_000])
+def test_deeply_nested_bodies_are_a_400_not_a_500(client, opener, closer, depth):
+    """300 nested arrays used to pass json.loads and break the validator (500); 100,000 broke json.loads itself."""
+    body = '{"name": "deep", "metadata": ' + opener * depth + "1" * (opener == '{"a":') + closer * depth + "}"
+    response = client.post("/assistant", content=body, headers={"content-type": "application/json"})
+    assert_vapi_error(response, 400)
+    assert "nested deeper than" in response.json()["message"][0]

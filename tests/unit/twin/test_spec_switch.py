@@ -54,3 +54,26 @@ def test_switch_to_a_bad_document_is_refused_and_keeps_serving(small_twin):
     with pytest.raises(UsageError, match="not found"):
         small_twin.set_spec("/no/such/spec.json")
     assert httpx.get(small_twin.base_url + "/__twin/health").json()["generation"] == 1
+
+
+def test_an_inline_spec_gets_the_spec_layers_caps(small_twin):
+    """A document sent inline is read like any other source: one nested past VAPI_SPEC_MAX_DEPTH is a 400 with
+    one line, not a recursion error, and the twin keeps serving."""
+    deep: dict = {}
+    for _ in range(3000):
+        deep = {"a": deep}
+    document = {"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {}, "x-deep": deep}
+    headers = {"Authorization": f"Bearer {small_twin.admin_token}", "content-type": "application/json"}
+    import json
+    import sys
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(10000)  # only to encode the test document
+    try:
+        body = json.dumps(document)
+    finally:
+        sys.setrecursionlimit(limit)
+    response = httpx.post(small_twin.base_url + "/__twin/spec", content=body, headers=headers, timeout=30)
+    assert response.status_code == 400, response.text
+    assert "deeper than" in response.json()["message"][0]
+    assert httpx.get(small_twin.base_url + "/__twin/health").json()["generation"] == 1
