@@ -173,8 +173,10 @@ def estimate_json_values(data: bytes) -> int:
 
 
 def check_json_text(data: bytes, name: str, limits: Limits) -> None:
-    if estimate_json_values(data) > limits.max_nodes:
-        raise SpecSourceError(f"{name}: more than {limits.max_nodes} values (VAPI_SPEC_MAX_NODES)")
+    estimate = estimate_json_values(data)  # an upper bound: separators inside strings count too
+    if estimate > limits.max_nodes:
+        raise SpecSourceError(f"{name}: up to {estimate} values, more than {limits.max_nodes} allowed "
+                              "(VAPI_SPEC_MAX_NODES)")
 
 
 def check_yaml_text(text: str, name: str, limits: Limits, loader) -> None:
