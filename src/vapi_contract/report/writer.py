@@ -115,7 +115,8 @@ def claim_run_dir(run_dir: Path | str) -> tuple[Any, str | None]:
     foreign = sorted(p.name for p in entries if p.is_dir() or not _RUN_FILE.match(p.name))
     if foreign or not (run_dir / "run.json").exists() and not any(p.suffix == ".jsonl" for p in entries):
         lock.release()
-        shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        listed = foreign or sorted(p.name for p in entries)  # report-like names alone: no evidence to replace
+        shown = ", ".join(listed[:3]) + (", ..." if len(listed) > 3 else "")
         raise UsageError(f"--report-dir {run_dir} is not empty and is not a run directory (holds {shown}); "
                          "choose a new or empty directory")
     previous = _previous_run_id(run_dir)

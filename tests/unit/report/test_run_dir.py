@@ -60,7 +60,7 @@ def test_a_folder_holding_anything_else_is_refused_and_left_alone(tmp_path, intr
         else:
             (run_dir / intruder).write_text("keep me")
     before = sorted(p.name for p in run_dir.iterdir())
-    with pytest.raises(UsageError, match=r"is not empty and is not a run directory \(holds .*\); choose a new"):
+    with pytest.raises(UsageError, match=r"is not empty and is not a run directory \(holds \w.*\); choose a new"):
         claim_run_dir(run_dir)
     assert sorted(p.name for p in run_dir.iterdir() if p.name != LOCK_NAME) == before
 
