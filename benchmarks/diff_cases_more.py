@@ -162,6 +162,19 @@ def refactor_cases() -> list[Case]:
                    _body("response", _props({"a": {"type": ["string", "null"]}})), [], "3.1.0"))
     c.append(_case("oas31", "type-list-gains-null", _body("response", _props({"a": {"type": ["string"]}})),
                    _body("response", _props({"a": {"type": ["string", "null"]}})), ["response-property-became-nullable"], "3.1.0"))
+    # 3.1 makes a $ref nullable with `oneOf: [{type: "null"}, $ref]`: one nullability change, no oneOf/enum noise
+    enum_ref = _both(_with(("components", "schemas", "Kind"), {**S, "enum": ["a", "b"]}))
+    for direction, level in (("request", "request-property-became-nullable"), ("response", "response-property-became-nullable")):
+        ref = {"$ref": "#/components/schemas/Kind"}
+        for key in ("oneOf", "anyOf"):
+            wrapped = {key: [{"type": "null"}, ref]} if key == "oneOf" else {key: [ref, {"type": "null"}]}
+            c.append(_case("oas31", f"{direction}-ref-wrapped-nullable-with-{key}",
+                           _both(enum_ref, _body(direction, _props({"k": ref}))),
+                           _both(enum_ref, _body(direction, _props({"k": wrapped}))), [level], "3.1.0"))
+        c.append(_case("oas31", f"{direction}-ref-unwrapped-from-nullable",
+                       _both(enum_ref, _body(direction, _props({"k": {"oneOf": [{"type": "null"}, ref]}}))),
+                       _both(enum_ref, _body(direction, _props({"k": ref}))),
+                       [level.replace("became-nullable", "became-not-nullable")], "3.1.0"))
     c.append(_case("oas31", "const-same-value", _body("request", _props({"a": {"const": "x"}})),
                    _body("request", _props({"a": {"const": "x", "description": "fixed"}})), [], "3.1.0"))
     c.append(_case("oas31", "prefix-items-edited-in-place", _body("request", {"type": "array", "prefixItems": [S, I]}),

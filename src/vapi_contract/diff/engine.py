@@ -19,7 +19,7 @@ from .catalogue import LEVELS
 from .model import Change, DiffResult
 from .policy import Policy
 from .prepared import PreparedDocument, dirty_components, prepare
-from .schemas import ref_name, unwrap
+from .schemas import null_wrapped, nullable, ref_name, unwrap
 
 # the walker's own findings: a part of the contract it could not compare
 IDS = registry.rule_ids(__name__, "schema-ref-dangling schema-depth-limit")
@@ -191,6 +191,17 @@ class Differ:
                         f"{w.subject}: nested deeper than {MAX_DEPTH} levels inline; not compared further")
             return
         old, new = unwrap(old), unwrap(new)
+        old_inner, new_inner = null_wrapped(old), null_wrapped(new)
+        if old_inner is not None or new_inner is not None:
+            # `oneOf: [{type: "null"}, X]` is X made nullable: one nullability change here, then X against X
+            if (old_inner is None) != (new_inner is None):
+                plain = old if old_inner is None else new
+                if not (isinstance(plain, dict) and nullable(plain)):
+                    pair = SchemaPair(self, {}, {}, w)
+                    pair.report(*(("became-nullable", "became nullable") if new_inner is not None
+                                  else ("became-not-nullable", "became not nullable")))
+            old = unwrap(old_inner) if old_inner is not None else old
+            new = unwrap(new_inner) if new_inner is not None else new
         old_ref = old.get("$ref") if isinstance(old, dict) and isinstance(old.get("$ref"), str) else None
         new_ref = new.get("$ref") if isinstance(new, dict) and isinstance(new.get("$ref"), str) else None
         if old_ref or new_ref:

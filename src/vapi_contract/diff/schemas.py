@@ -23,6 +23,23 @@ def unwrap(schema: Any) -> Any:
     return schema
 
 
+def _is_null(branch: Any) -> bool:
+    return isinstance(branch, dict) and branch.get("type") in ("null", ["null"]) and \
+        all(key in ANNOTATIONS or key == "type" for key in branch)
+
+
+def null_wrapped(schema: Any) -> Any:
+    """`oneOf`/`anyOf: [{type: "null"}, X]` (how 3.1 makes a `$ref` nullable) is X, nullable; returns X or None."""
+    if not isinstance(schema, dict):
+        return None
+    for key in ("oneOf", "anyOf"):
+        branches = schema.get(key)
+        if isinstance(branches, list) and len(branches) == 2 and sum(map(_is_null, branches)) == 1 and \
+                all(k == key or k in ANNOTATIONS or k.startswith("x-") for k in schema):
+            return next(b for b in branches if not _is_null(b))
+    return None
+
+
 def types_of(schema: dict) -> frozenset[str]:
     """Declared JSON types without null; inferred from properties/items when undeclared; unknown names dropped
     (Vapi writes `type: "enum"`)."""
