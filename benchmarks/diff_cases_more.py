@@ -175,6 +175,8 @@ def refactor_cases() -> list[Case]:
                        _both(enum_ref, _body(direction, _props({"k": {"oneOf": [{"type": "null"}, ref]}}))),
                        _both(enum_ref, _body(direction, _props({"k": ref}))),
                        [level.replace("became-nullable", "became-not-nullable")], "3.1.0"))
+    c.append(_case("oas31", "prefix-items-repeating-items-is-no-change", _body("request", {"type": "array", "items": S}),
+                   _body("request", {"type": "array", "items": S, "prefixItems": [S]}), [], "3.1.0"))
     c.append(_case("oas31", "const-same-value", _body("request", _props({"a": {"const": "x"}})),
                    _body("request", _props({"a": {"const": "x", "description": "fixed"}})), [], "3.1.0"))
     c.append(_case("oas31", "prefix-items-edited-in-place", _body("request", {"type": "array", "prefixItems": [S, I]}),

@@ -95,10 +95,16 @@ def presence(pair: SchemaPair) -> None:
 def prefix_items(pair: SchemaPair) -> None:
     old = pair.old.get("prefixItems") if isinstance(pair.old.get("prefixItems"), list) else []
     new = pair.new.get("prefixItems") if isinstance(pair.new.get("prefixItems"), list) else []
-    if len(new) > len(old):
+    if len(new) > len(old) and not _as_items(new[len(old):], pair.old):
         pair.report("prefix-items-added", f"prefixItems grew from {len(old)} to {len(new)} positions")
-    elif len(new) < len(old):
+    elif len(new) < len(old) and not _as_items(old[len(new):], pair.new):
         pair.report("prefix-items-removed", f"prefixItems shrank from {len(old)} to {len(new)} positions")
+
+
+def _as_items(entries: list, other: dict) -> bool:
+    """Positions that only repeat what `items` of the other version already required of them: no change."""
+    items = other.get("items")
+    return isinstance(items, dict) and all(canonical(entry) == canonical(items) for entry in entries)
 
 
 def _count(value, default):
