@@ -101,6 +101,20 @@ def _check_out_dir(out_dir: Path, inputs: list[Path]) -> None:
         raise UsageError(f"--out {out_dir} already holds the evidence of a run; choose a new directory")
 
 
+def _check_distinct(shards: list[Evidence]) -> None:
+    """The same run twice (the same folder, or a copy of it) would count its cases, coverage and leaks twice."""
+    seen: dict[str, Path] = {}
+    for evidence in shards:
+        run_id = evidence.meta.get("run_id")
+        for key in (f"dir {evidence.run_dir.resolve()}", f"run {run_id}" if isinstance(run_id, str) else None):
+            if key is None:
+                continue
+            if key in seen:
+                raise UsageError(f"{evidence.run_dir} and {seen[key]} are the same {key.split(' ', 1)[0]} "
+                                 f"({key.split(' ', 1)[1]}); give each shard once")
+            seen[key] = evidence.run_dir
+
+
 def merge(
     run_dirs: Iterable[Path | str], out_dir: Path | str, baseline: Path | str | None = None
 ) -> dict[str, Any]:
@@ -117,6 +131,7 @@ def merge(
         raise UsageError("report merge needs at least one run directory")
     _check_out_dir(out, inputs)
     shards = [load_evidence(p) for p in inputs]
+    _check_distinct(shards)
     shas = {str((e.meta.get("spec") or {}).get("sha256")): e.run_dir.name for e in shards}
     if len(shas) > 1:
         listed = ", ".join(f"{name}={sha[:12]}" for sha, name in shas.items())

@@ -109,3 +109,16 @@ def test_a_run_json_that_is_a_folder_is_one_line(nightly_dir, tmp_path, capsys):
     assert main(["report", "merge", str(nightly_dir), "--out", str(tmp_path / "m")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 2 and "run.json" in err
+
+
+def test_merging_the_same_run_twice_is_refused(nightly_dir, tmp_path, capsys):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(nightly_dir, copy)
+    for dirs in ([nightly_dir, nightly_dir], [nightly_dir, nightly_dir.parent / nightly_dir.name / "."],
+                 [nightly_dir, copy]):
+        assert main(["report", "merge", *map(str, dirs), "--out", str(tmp_path / "m")]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "give each shard once" in err
+    assert not (tmp_path / "m").exists()
