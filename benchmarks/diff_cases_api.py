@@ -239,6 +239,10 @@ def response_cases() -> list[Case]:
                    ["response-media-type-name-generalized"]))
     c.append(_case("core", "response-media-type-name-specialized", media("application/*"), media("application/json"),
                    ["response-media-type-name-specialized"]))
+    c.append(_case("core", "response-media-type-name-generalized--suffix", media("application/problem+json"),
+                   media("application/json"), ["response-media-type-name-generalized"]))
+    c.append(_case("core", "response-media-type-name-specialized--suffix", media("application/json"),
+                   media("application/problem+json"), ["response-media-type-name-specialized"]))
     c.append(_case("core", "response-body-media-type-schema-added", _with(resp + ("200", "content"), {"text/csv": {}}),
                    media("text/csv"), ["response-body-media-type-schema-added"]))
     c.append(_case("core", "response-body-media-type-schema-removed", media("text/csv"),

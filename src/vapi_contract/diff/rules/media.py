@@ -18,11 +18,14 @@ def by_base(content) -> dict[str, tuple[str, dict]]:
 
 
 def covers(wide: str, narrow: str) -> bool:
-    """`*/*` covers everything, `application/*` covers `application/json`."""
+    """`*/*` covers everything, `application/*` covers `application/json`, and `application/json` covers
+    `application/problem+json` (a structured syntax suffix names the more general type)."""
     if wide == narrow:
         return False
     major, _, minor = wide.partition("/")
-    return wide == "*/*" or (minor == "*" and narrow.startswith(major + "/"))
+    narrow_major, _, narrow_minor = narrow.partition("/")
+    return (wide == "*/*" or (minor == "*" and narrow_major == major)
+            or (narrow_major == major and "+" in narrow_minor and narrow_minor.rsplit("+", 1)[1] == minor))
 
 
 def strongly_typed(media: str) -> bool:
