@@ -171,6 +171,10 @@ def parameter_cases() -> list[Case]:
                    ["request-parameter-reactivated"]))
     c.append(_case("lifecycle", "request-parameter-deprecated-sunset-missing", lambda d: _param(d),
                    lambda d: _param(d, deprecated=True), ["request-parameter-deprecated-sunset-missing"], stable_days=90))
+    c.append(_case("lifecycle", "parameter-of-an-alpha-endpoint-needs-no-sunset",
+                   lambda d: (_param(d), _op(d, **{"x-stability-level": "alpha"})),
+                   lambda d: (_param(d, deprecated=True), _op(d, **{"x-stability-level": "alpha"})),
+                   ["request-parameter-deprecated"], stable_days=90, beta_days=30))
     c.append(_case("lifecycle", "request-parameter-sunset-date-too-small", lambda d: _param(d),
                    lambda d: _param(d, deprecated=True, **{"x-sunset": PAST}), ["request-parameter-sunset-date-too-small"]))
     c.append(_case("lifecycle", "request-parameter-sunset-deleted", lambda d: _param(d, deprecated=True, **{"x-sunset": FUTURE}),

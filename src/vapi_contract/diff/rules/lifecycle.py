@@ -18,10 +18,13 @@ IDS = rule_ids(__name__, """
 """)
 
 
-def deprecation_outcome(policy, node: dict) -> tuple[str, str]:
+def deprecation_outcome(policy, node: dict, operation: dict | None = None) -> tuple[str, str]:
     """What deprecating NODE means under POLICY: ("ok" | "with-sunset" | "missing" | "invalid" | "too-small",
-    detail). Reads the revision's x-sunset and x-stability-level."""
+    detail). Reads the revision's x-sunset, and the x-stability-level of NODE or else of its OPERATION (how
+    oasdiff judges a parameter of an alpha endpoint)."""
     stability, _ = safe_stability(node)
+    if stability is None and operation is not None:
+        stability, _ = safe_stability(operation)
     required = policy.days_required(stability)
     sunset, error = safe_sunset(node)
     if error:

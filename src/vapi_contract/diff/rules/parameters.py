@@ -102,7 +102,7 @@ def _deprecation(op: OperationPair, before: dict, after: dict, location: str) ->
     if was and not now:
         op.report("request-parameter-reactivated", location, f"{location}: no longer deprecated")
     elif now and not was:
-        outcome, detail = lifecycle.deprecation_outcome(op.differ.policy, after)
+        outcome, detail = lifecycle.deprecation_outcome(op.differ.policy, after, op.new.definition)
         rule = {"ok": "request-parameter-deprecated", "with-sunset": "request-parameter-deprecated",
                 "missing": "request-parameter-deprecated-sunset-missing", "invalid": "request-parameter-sunset-parse",
                 "too-small": "request-parameter-sunset-date-too-small"}[outcome]
