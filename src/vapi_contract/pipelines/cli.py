@@ -32,9 +32,9 @@ def register(subparsers) -> None:
                          help="use this finished contract run dir (repeat for shards: merged) instead of running")
     nightly.add_argument("--spec-only", action="store_true",
                          help="only the spec stage (CI: before the sharded contract run); writes <out>/spec.json.gz")
-    nightly.add_argument("--max-examples", type=int, help="passed to the contract run")
-    nightly.add_argument("--workers", help="passed to the contract run")
-    nightly.add_argument("--seed", help="passed to the contract run")
+    nightly.add_argument("--max-examples", type=positive_int, help="passed to the contract run")
+    nightly.add_argument("--workers", type=positive_int, help="passed to the contract run")
+    nightly.add_argument("--seed", type=int, help="passed to the contract run")
     nightly.add_argument("--time-budget", type=seconds, help="stop the contract run after this many seconds")
     nightly.set_defaults(handler=_nightly)
 
@@ -57,8 +57,8 @@ def register(subparsers) -> None:
                       help="diff level that counts as breaking (default error)")
     gate.add_argument("--out", type=Path, help="report folder (default reports/gate/<timestamp>)")
     gate.add_argument("--skip-contract", action="store_true", help="spec checks only (no contract run)")
-    gate.add_argument("--max-examples", type=int, help="passed to the contract run")
-    gate.add_argument("--seed", help="passed to the contract run")
+    gate.add_argument("--max-examples", type=positive_int, help="passed to the contract run")
+    gate.add_argument("--seed", type=int, help="passed to the contract run")
     gate.add_argument("--time-budget", type=seconds, default=270.0,
                       help="stop the contract run after this many seconds (default 270: the gate fits in 5 min)")
     gate.set_defaults(handler=_gate)
@@ -72,6 +72,17 @@ def seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"{text!r} must be a finite number of seconds above 0")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """A count passed on to the contract run, checked here so a bad one is exit 2 now, not a run that cannot test."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
     return value
 
 

@@ -44,6 +44,17 @@ def test_a_time_budget_that_is_not_a_duration_is_a_usage_error(budget, tmp_path,
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("option, value", [("--max-examples", "0"), ("--max-examples", "-5"), ("--max-examples", "x"),
+                                           ("--seed", "abc"), ("--seed", "1.5")])
+def test_run_options_the_contract_run_would_refuse_are_refused_up_front(option, value, tmp_path, scorecard_spec,
+                                                                        capsys):
+    for job in (["nightly", "--source", str(scorecard_spec), "--workers", "0" if option == "--seed" else "1"],
+                ["gate", "--candidate", str(scorecard_spec)]):
+        err = _one_line_exit_2([*job, option, value, "--out", str(tmp_path / "out")], capsys)
+        assert "--" in err
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize("content, message", [
     (None, "is a folder, not a trend history file"),
     ("{not json", "corrupt trend history"),
