@@ -276,6 +276,7 @@ class Case:
     bodies: dict[str, dict[str, Any]] = field(default_factory=dict)  # family -> a valid create body
     updates: dict[str, dict[str, Any]] = field(default_factory=dict)  # family -> a valid update body
     noise: list[Any] = field(default_factory=list)  # arbitrary JSON bodies: never a 5xx
+    odd: list[str] = field(default_factory=list)  # arbitrary text for ids and query values: never a 5xx
 
     def __repr__(self) -> str:  # what a failure report shows: the operations and the bodies sent
         ops = [f"{m.upper()} {p}" for p, item in self.spec["paths"].items() for m in item]
@@ -288,6 +289,7 @@ def cases(draw) -> Case:
     fams = draw(families())
     case = Case(fams, build_spec(fams))
     case.noise = draw(st.lists(NOISE, max_size=2))
+    case.odd = draw(st.lists(st.text(min_size=1, max_size=8), max_size=2))
     for fam in fams:
         variant = draw(st.sampled_from(fam.variants)) if fam.variants else None
         tag = {"type": variant.name} if variant else {}

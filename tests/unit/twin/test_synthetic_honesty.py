@@ -14,6 +14,7 @@ import asyncio
 import copy
 import uuid
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import jsonschema
@@ -206,6 +207,13 @@ def check_reads(run: Honesty, fam: Family, ids: dict[str, str], created: dict[st
         found = listed.get("results") if isinstance(listed, dict) else listed
         if isinstance(found, list) and own not in [x.get("id") for x in found if isinstance(x, dict)]:
             run.problems.append(f"GET {template}: created {own} not listed")
+    for text in run.case.odd:  # any text as an id or a query value: 400 or 404, never a 5xx
+        odd = quote(text, safe="")
+        run.send("GET", item, run.concrete(fam, item, ids, odd), expect="any")
+        run.send("GET", fam.base(), run.concrete(fam, fam.base(), ids), params={"limit": text, "ownerId": text},
+                 expect="any")
+        if fam.parent is not None:
+            run.send("GET", item, run.concrete(fam, item, {**ids, fam.parent.name: odd}, own), expect="any")
     if fam.parent is not None:  # an item addressed under another parent than its own
         item_path = run.concrete(fam, item, {**ids, fam.parent.name: str(uuid.uuid4())}, own)
         run.send("GET", item, item_path, expect=404)
