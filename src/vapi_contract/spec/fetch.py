@@ -23,6 +23,7 @@ from .urls import redact_text, redact_url
 
 USER_AGENT = "vapi-contract (spec fetch)"
 _HEADER_TOKEN = re.compile(r"^[\x21-\x7e]+$")  # visible ASCII: what a bearer token can be
+_HEADER_TEXT = re.compile(r"^[\x20-\x7e]{1,512}$")  # an ETag we can send back
 MAX_REDIRECTS = 10
 
 
@@ -114,6 +115,8 @@ def fetch(
                "Accept-Encoding": "gzip, deflate"}
     if api_key:
         headers["Authorization"] = f"Bearer {api_key}"
+    if etag and not _HEADER_TEXT.match(etag):
+        etag = None  # a server's odd ETag (non-ASCII, controls) cannot be sent back: fetch unconditionally
     if etag:
         headers["If-None-Match"] = etag
     policy = retry.Policy(attempts=options.retries + 1, backoff=options.backoff, max_delay=options.max_delay,
@@ -133,7 +136,9 @@ def fetch(
     if answer.status_code == 304 and etag:
         return FetchResult(304, b"", etag, final)
     if 200 <= answer.status_code < 300:
-        return FetchResult(answer.status_code, answer.body, answer.headers.get("etag"), final)
+        new_etag = answer.headers.get("etag")
+        return FetchResult(answer.status_code, answer.body, new_etag if new_etag and _HEADER_TEXT.match(new_etag)
+                           else None, final)
     problem = f"HTTP {answer.status_code} {answer.reason}".rstrip()
     raise SpecSourceError(f"{shown}: {problem}{_hint(answer.status_code)}")
 

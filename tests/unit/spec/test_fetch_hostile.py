@@ -212,3 +212,13 @@ def test_a_key_no_header_can_carry_is_refused_and_never_echoed(spec_server, spec
 ])
 def test_malformed_answers_are_one_line(raw_server, payload, match):
     _fails(raw_server(payload), match, fetch_options=FetchOptions(timeout=3, retries=1, backoff=0.01))
+
+
+def test_an_etag_that_cannot_be_sent_back_is_not_remembered(spec_server, spec_bytes_min, tmp_path):
+    from vapi_contract.spec.store import SnapshotStore
+
+    store = SnapshotStore(tmp_path / "store")
+    url = spec_server.route("/api-json", spec_server.Reply(200, spec_bytes_min, {"ETag": '"caf\xe9"'}))
+    store.add(load(url, store=store), validate=False)
+    again = load(url, store=store)  # used to raise UnicodeEncodeError building If-None-Match
+    assert again.document["openapi"] == "3.0.3" and "If-None-Match" not in spec_server.hits("/api-json")[1]["headers"]
