@@ -82,7 +82,12 @@ def key_origins(extra: Iterable[str] = ()) -> set[tuple[str, str, int]]:
     from .. import config
 
     candidates = [config.spec_url(), config.base_url(), *extra]
-    candidates += [h for h in re.split(r"[,\s]+", os.environ.get(KEY_HOSTS_ENV, "")) if h]
+    for entry in (h for h in re.split(r"[,\s]+", os.environ.get(KEY_HOSTS_ENV, "")) if h):
+        if origin(entry) is None or "*" in entry:  # no wildcards: each origin that gets the key is named
+            from .limits import SpecConfigError
+
+            raise SpecConfigError(f"{KEY_HOSTS_ENV} entry {entry[:80]!r} is not a host, host:port or http(s) origin")
+        candidates.append(entry)
     found = set()
     for candidate in candidates:
         if candidate and candidate.strip().lower() not in ("off", "none", "twin"):

@@ -142,3 +142,16 @@ def test_errors_name_the_url_redacted(spec_server):
         load(f"http://user:pw-secret@127.0.0.1:{port}/missing?token=tok-secret")
     assert "pw-secret" not in str(info.value) and "tok-secret" not in str(info.value)
     assert "HTTP 404" in str(info.value)
+
+
+@pytest.mark.parametrize("entry", ["*", "*.vapi.ai", "ftp://host", "http://"])
+def test_an_allow_list_entry_that_names_no_origin_is_an_error(spec_server, spec_bytes_min, keyed, monkeypatch,
+                                                              entry):
+    """No wildcards and no silent skipping: a typo must not quietly leave the key out, or let it out."""
+    from vapi_contract.errors import SpecSourceError
+
+    monkeypatch.setenv("VAPI_API_KEY_HOSTS", f"staging.example.com,{entry}")
+    url = spec_server.route("/api-json", spec_server.Reply(200, spec_bytes_min))
+    with pytest.raises(SpecSourceError, match="VAPI_API_KEY_HOSTS entry"):
+        load(url)
+    assert not spec_server.requests
