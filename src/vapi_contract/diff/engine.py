@@ -376,11 +376,27 @@ def _renamed_discriminator(old: dict, new: dict) -> tuple[str, ...]:
     return ()
 
 
+def _sane(document: Any) -> dict[str, Any]:
+    """The document with top-level parts of the wrong type read as empty (a hostile or broken spec is compared,
+    never a crash); the same object when nothing is wrong, so per-document caches keep working."""
+    if not isinstance(document, dict):
+        return {}
+    bad = {key: {} for key in ("paths", "components", "info", "webhooks")
+           if key in document and not isinstance(document[key], dict)}
+    if isinstance(document.get("security"), (str, int, float, dict)):
+        bad["security"] = []
+    components = document.get("components")
+    if isinstance(components, dict) and any(not isinstance(v, dict) for v in components.values()):
+        bad["components"] = {k: v for k, v in components.items() if isinstance(v, dict)}
+    return {**document, **bad} if bad else document
+
+
 def compare(old_doc: dict[str, Any], new_doc: dict[str, Any], *, old_label: str = "old",
             new_label: str = "new", policy: Policy | None = None) -> DiffResult:
     """Compare two OpenAPI documents; the public entry point of the diff area."""
     from ..spec.model import counts
 
+    old_doc, new_doc = _sane(old_doc), _sane(new_doc)
     differ = Differ(old_doc, new_doc, policy)
     if sys.getrecursionlimit() < 4 * MAX_DEPTH + 1000:  # about three frames per level walked
         sys.setrecursionlimit(4 * MAX_DEPTH + 1000)

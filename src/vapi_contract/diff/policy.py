@@ -57,7 +57,7 @@ def stability_of(node: dict) -> str | None:
     if not isinstance(node, dict) or node.get(STABILITY) is None:
         return None
     value = node[STABILITY]
-    if value not in STABILITY_ORDER:
+    if not isinstance(value, str) or value not in STABILITY_ORDER:
         raise PolicyValueError(f"x-stability-level {value!r} is not one of draft, alpha, beta, stable")
     return value
 

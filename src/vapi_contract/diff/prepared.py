@@ -47,8 +47,9 @@ class PreparedDocument:
             # two templates of one shape in one document (`/a/{x}` and `/a/{y}`): keep them apart by exact path
             operations[key if key not in operations else (op.method, op.path)] = op
         components: dict[str, Any] = {}
+        kinds = document.get("components") if isinstance(document.get("components"), dict) else {}
         for kind in COMPONENT_KINDS:
-            for name, value in (((document.get("components") or {}).get(kind)) or {}).items():
+            for name, value in (kinds.get(kind) if isinstance(kinds.get(kind), dict) else {}).items():
                 components[f"#/components/{kind}/{name}"] = value
         refs = {ref: _refs_in(value, set()) for ref, value in components.items()}
         return cls(document, operations, components, refs)

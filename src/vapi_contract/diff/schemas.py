@@ -45,7 +45,7 @@ def types_of(schema: dict) -> frozenset[str]:
     (Vapi writes `type: "enum"`)."""
     declared = schema.get("type")
     names = declared if isinstance(declared, list) else [declared] if isinstance(declared, str) else []
-    found = {name for name in names if name in JSON_TYPES and name != "null"}
+    found = {name for name in names if isinstance(name, str) and name in JSON_TYPES and name != "null"}
     if not found:
         if isinstance(schema.get("properties"), dict):
             found.add("object")

@@ -57,3 +57,35 @@ def test_paths_of_the_same_shape_in_one_document_stay_apart():
     assert compare(doc, copy.deepcopy(doc)).changes == []
     fewer = {"openapi": "3.0.0", "paths": {"/a/{x}": {"get": {"responses": {}}}}}
     assert [c.operation for c in compare(doc, fewer).changes] == ["GET /a/{y}"]
+
+
+def test_keywords_of_the_wrong_type_are_compared_never_a_crash():
+    """Every rule pair with random keyword values swapped for values of the wrong type (a list where a mapping
+    belongs, a number for a type name, ...): the differ answers, it never raises."""
+    import copy
+    import json
+    import random
+    from pathlib import Path
+
+    from vapi_contract.diff import compare
+
+    weird = [None, 5, 2.5, "x", "", [], {}, [{}], [None], True, {"a": 1}, [1, "a"], ["null"], [{"type": "x"}]]
+    rng = random.Random(13)
+
+    def mutate(node):
+        items = list(node.items()) if isinstance(node, dict) else list(enumerate(node)) if isinstance(node, list) else []
+        for key, value in items:
+            if rng.random() < 0.15:
+                node[key] = copy.deepcopy(rng.choice(weird))
+            else:
+                mutate(value)
+
+    pairs = sorted(p for p in (Path(__file__).resolve().parents[2] / "fixtures" / "diff" / "pairs").glob("*/*")
+                   if p.name != "schema-depth-limit")
+    for folder in pairs[::3]:
+        base = json.loads((folder / "base.json").read_text())
+        revision = json.loads((folder / "revision.json").read_text())
+        mutate(base)
+        mutate(revision)
+        compare(base, revision)
+        compare(revision, base)

@@ -100,7 +100,8 @@ def discriminator(pair: SchemaPair) -> None:
     if old.get("propertyName") != new.get("propertyName"):
         pair.report("discriminator-property-name-changed",
                     f"discriminator property changed from '{old.get('propertyName')}' to '{new.get('propertyName')}'")
-    old_map, new_map = old.get("mapping") or {}, new.get("mapping") or {}
+    old_map = old.get("mapping") if isinstance(old.get("mapping"), dict) else {}
+    new_map = new.get("mapping") if isinstance(new.get("mapping"), dict) else {}
     if removed := sorted(old_map.keys() - new_map.keys()):
         pair.report("discriminator-mapping-deleted", f"discriminator mapping value(s) {', '.join(removed)} removed")
     if added := sorted(new_map.keys() - old_map.keys()):

@@ -136,7 +136,8 @@ def dependencies(pair: SchemaPair) -> None:
     for key in sorted(old.keys() - new.keys()):
         pair.report("dependent-required-removed", f"dependentRequired on '{key}' removed")
     for key in sorted(old.keys() & new.keys()):
-        if canonical(sorted(map(str, old[key] or []))) != canonical(sorted(map(str, new[key] or []))):
+        listed = lambda value: sorted(map(str, value)) if isinstance(value, list) else canonical(value)
+        if listed(old[key]) != listed(new[key]):
             pair.report("dependent-required-changed",
                         f"dependentRequired on '{key}' changed from {canonical(old[key])} to {canonical(new[key])}")
     old = pair.old.get("dependentSchemas") if isinstance(pair.old.get("dependentSchemas"), dict) else {}

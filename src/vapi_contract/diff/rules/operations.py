@@ -32,18 +32,24 @@ def operation_id_and_tags(op: OperationPair) -> None:
                       f"{op.label}: operationId '{old_id}' removed" + (f" (now '{new_id}')" if new_id else ""))
         if new_id and not old_id:
             op.report("api-operation-id-added", "operationId", f"{op.label}: operationId '{new_id}' added")
-    old_tags = set(op.old.definition.get("tags") or [])
-    new_tags = set(op.new.definition.get("tags") or [])
+    old_tags = _tags(op.old.definition)
+    new_tags = _tags(op.new.definition)
     for tag in sorted(old_tags - new_tags):
         op.report("api-tag-removed", "tags", f"{op.label}: tag '{tag}' removed")
     for tag in sorted(new_tags - old_tags):
         op.report("api-tag-added", "tags", f"{op.label}: tag '{tag}' added")
 
 
+def _tags(definition: dict) -> set[str]:
+    tags = definition.get("tags")
+    return {t for t in tags if isinstance(t, str)} if isinstance(tags, list) else set()
+
+
 @document_rule
 def schemas_removed(doc: DocumentPair) -> None:
-    old = (doc.old.get("components") or {}).get("schemas") or {}
-    new = (doc.new.get("components") or {}).get("schemas") or {}
+    old = doc.old["components"].get("schemas") if "components" in doc.old else None
+    new = doc.new["components"].get("schemas") if "components" in doc.new else None
+    old, new = (x if isinstance(x, dict) else {} for x in (old, new))
     for name in sorted(old.keys() - new.keys()):
         doc.report("api-schema-removed", f"#/components/schemas/{name}", f"schema '{name}' removed")
 
@@ -66,8 +72,8 @@ def _version(value) -> tuple[int, ...] | None:
 
 @document_rule
 def info_version(doc: DocumentPair) -> None:
-    old = _version((doc.old.get("info") or {}).get("version"))
-    new = _version((doc.new.get("info") or {}).get("version"))
+    old = _version(doc.old["info"].get("version")) if "info" in doc.old else None
+    new = _version(doc.new["info"].get("version")) if "info" in doc.new else None
     if old and new and new < old:
         doc.report("api-version-decreased", "info.version",
                    f"info.version decreased from {canonical(doc.old['info']['version'])} to "

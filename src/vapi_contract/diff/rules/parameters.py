@@ -27,10 +27,10 @@ def _parameters(op, deref) -> dict[tuple[str, str], tuple[dict[str, Any], bool]]
     """Path-level parameters overridden by operation-level ones, keyed by (in, name): (parameter, from path item)."""
     found: dict[tuple[str, str], tuple[dict[str, Any], bool]] = {}
     for source, shared in ((op.path_item.get("parameters"), True), (op.definition.get("parameters"), False)):
-        for item in source or []:
+        for item in source if isinstance(source, list) else []:
             param = deref(item)
             if isinstance(param, dict) and isinstance(param.get("name"), str):
-                where = param.get("in", "query")
+                where = param.get("in") if isinstance(param.get("in"), str) else "query"
                 # header names are case-insensitive: X-Trace and x-trace are one parameter
                 found[(where, param["name"].lower() if where == "header" else param["name"])] = (param, shared)
     return found

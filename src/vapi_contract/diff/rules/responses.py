@@ -23,8 +23,9 @@ def _success(status: str) -> bool:
 @operation_rule
 def responses(op: OperationPair) -> None:
     differ = op.differ
-    old = op.old.definition.get("responses") or {}
-    new = op.new.definition.get("responses") or {}
+    old, new = op.old.definition.get("responses"), op.new.definition.get("responses")
+    old = {str(k): v for k, v in old.items()} if isinstance(old, dict) else {}
+    new = {str(k): v for k, v in new.items()} if isinstance(new, dict) else {}
     for status in sorted(old.keys() - new.keys()):
         rule = "response-success-status-removed" if _success(status) else "response-non-success-status-removed"
         op.report(rule, f"response {status}", f"response {status}: status removed")
@@ -74,9 +75,11 @@ def _media_types(op: OperationPair, status: str, before: dict, after: dict) -> N
 def _headers(op: OperationPair, status: str, before: dict, after: dict) -> None:
     differ = op.differ
     # header names are case-insensitive; reports keep the spelling of the version that has it
-    old = {k.lower(): differ.deref_old(v) for k, v in (before.get("headers") or {}).items()}
-    new = {k.lower(): differ.deref_new(v) for k, v in (after.get("headers") or {}).items()}
-    spelled = {k.lower(): k for k in (*(before.get("headers") or {}), *(after.get("headers") or {}))}
+    old_headers = before.get("headers") if isinstance(before.get("headers"), dict) else {}
+    new_headers = after.get("headers") if isinstance(after.get("headers"), dict) else {}
+    old = {str(k).lower(): differ.deref_old(v) for k, v in old_headers.items()}
+    new = {str(k).lower(): differ.deref_new(v) for k, v in new_headers.items()}
+    spelled = {str(k).lower(): str(k) for k in (*old_headers, *new_headers)}
     for name in sorted(old.keys() - new.keys()):
         required = isinstance(old[name], dict) and old[name].get("required") is True
         rule = "required-response-header-removed" if required else "optional-response-header-removed"

@@ -18,12 +18,12 @@ IDS = rule_ids(__name__, """
 def _requirements(value) -> dict[str, set[str]]:
     """{"bearer": scopes} over every alternative; a requirement is identified by its scheme names."""
     found: dict[str, set[str]] = {}
-    for alternative in value or []:
+    for alternative in value if isinstance(value, list) else []:
         if isinstance(alternative, dict):
-            key = " AND ".join(sorted(alternative))
+            key = " AND ".join(sorted(str(name) for name in alternative))
             scopes = set()
             for listed in alternative.values():
-                scopes.update(s for s in listed or [] if isinstance(s, str))
+                scopes.update(s for s in (listed if isinstance(listed, list) else []) if isinstance(s, str))
             found[key] = scopes
     return found
 
@@ -61,8 +61,7 @@ def operation_security(op: OperationPair) -> None:
 
 @document_rule
 def security_schemes(doc: DocumentPair) -> None:
-    old = (doc.old.get("components") or {}).get("securitySchemes") or {}
-    new = (doc.new.get("components") or {}).get("securitySchemes") or {}
+    old, new = _schemes(doc.old), _schemes(doc.new)
     for name in sorted(old.keys() - new.keys()):
         doc.report("api-security-component-removed", f"#/components/securitySchemes/{name}",
                    f"security scheme '{name}' removed")
@@ -70,12 +69,18 @@ def security_schemes(doc: DocumentPair) -> None:
         doc.report("api-security-component-added", f"#/components/securitySchemes/{name}",
                    f"security scheme '{name}' added")
     for name in sorted(old.keys() & new.keys()):
-        was, now = old[name] or {}, new[name] or {}
+        was = old[name] if isinstance(old[name], dict) else {}
+        now = new[name] if isinstance(new[name], dict) else {}
         if (was.get("type"), was.get("scheme")) != (now.get("type"), now.get("scheme")):
             doc.report("api-security-component-type-changed", f"#/components/securitySchemes/{name}",
                        f"security scheme '{name}' type changed from {was.get('type')}/{was.get('scheme')} "
                        f"to {now.get('type')}/{now.get('scheme')}")
         _oauth_flows(doc, name, was, now)
+
+
+def _schemes(document: dict) -> dict:
+    schemes = document["components"].get("securitySchemes") if "components" in document else None
+    return {str(k): v for k, v in schemes.items()} if isinstance(schemes, dict) else {}
 
 
 def _oauth_flows(doc: DocumentPair, name: str, was: dict, now: dict) -> None:
