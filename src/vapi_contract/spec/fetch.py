@@ -9,7 +9,6 @@ URL it is given, and every message it raises shows that URL redacted (`urls.reda
 
 from __future__ import annotations
 
-import asyncio
 import math
 import os
 import re
@@ -159,6 +158,8 @@ def _check_url(url: str, shown: str) -> None:
 def _run_attempt(url, headers, options: FetchOptions, limits: Limits, shown: str) -> _Answer:
     """One attempt under one deadline. The sync httpx client bounds each read, not the whole; an asyncio
     deadline cancels the attempt wherever it is (connect, headers, a trickling body)."""
+    import asyncio  # here, not at the top: every load() imports this module for is_url()
+
     import httpx
 
     async def bounded() -> _Answer:
