@@ -1,7 +1,8 @@
 """Debounce for drift alerts: a published change is alerted once it has persisted, so one partial publish
 (operations that appear and vanish again within hours) never pages twice.
 
-State (`STORE/drift-state.json`): the *baseline* (the snapshot the last alert, or the first fetch, settled on)
+State (`STORE/snapshots/drift-state.json`: beside the snapshots, because every job that keeps the store keeps
+that folder, so the window survives between CI runs without a workflow of its own): the *baseline* (the snapshot the last alert, or the first fetch, settled on)
 and, while the published contract differs from it, a *pending* window: when it opened, which snapshots were
 published meanwhile, which operations appeared or vanished along the way, and the *current* content with the
 time and number of fetches it has been seen. The current content is confirmed, and alerted as one diff
@@ -24,7 +25,7 @@ from pathlib import Path
 from ..errors import UsageError
 from ..fsutil import atomic_write
 
-STATE_FILE = "drift-state.json"
+STATE_FILE = "snapshots/drift-state.json"
 DEFAULT_MINUTES = 1440
 DEFAULT_FETCHES = 0  # off: the drift job's cadence may change, time is what a partial publish is measured in
 
@@ -103,4 +104,6 @@ class DriftState:
 
     def save(self, store_dir: Path) -> None:
         data = {"baseline": self.baseline, "pending": asdict(self.pending) if self.pending else None}
-        atomic_write(Path(store_dir) / STATE_FILE, json.dumps(data, indent=2) + "\n")
+        path = Path(store_dir) / STATE_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, json.dumps(data, indent=2) + "\n")

@@ -105,7 +105,7 @@ def test_content_that_outlived_the_debounce_is_alerted_when_found_replaced(tmp_p
     assert pub.fetch(PARTIAL, _hours(0.1)).status == "pending"
     outcome = pub.fetch(REAL, _hours(2))  # PARTIAL was live for 1.9 h > 60 min
     assert outcome.status == "changed" and {c.id for c in outcome.result.changes} >= {"endpoint-added"}
-    state = json.loads((pub.store / "drift-state.json").read_text())
+    state = json.loads((pub.store / "snapshots" / "drift-state.json").read_text())
     assert state["baseline"] == outcome.snapshot_id and state["pending"]["current_fetches"] == 1
 
 
@@ -132,7 +132,7 @@ def test_a_corrupt_state_file_is_one_line_exit_2(tmp_path, capsys):
 
     pub = Publisher(tmp_path)
     pub.fetch(BASE, _hours(0))
-    (pub.store / "drift-state.json").write_text('{"baseline": "x", "pending": {"since": "yesterday"}}')
+    (pub.store / "snapshots" / "drift-state.json").write_text('{"baseline": "x", "pending": {"since": "yesterday"}}')
     pub.file.write_text(json.dumps(REAL))
     assert main(["drift", "--source", str(pub.file), "--store", str(pub.store)]) == 2
     assert "drift state" in capsys.readouterr().err
