@@ -31,10 +31,16 @@ def test_fingerprint_ignores_ids_times_ports_and_generated_values():
 
 def test_curl_redacts_the_key():
     command = triage.curl("post", "http://127.0.0.1:1/assistant?x=1", {
-        "Authorization": "Bearer sk-live-secret", "Content-Type": "application/json", "User-Agent": "python"},
-        b'{"name": "it\'s sk-live-secret"}', ["sk-live-secret"])
+        "Authorization": "Bearer sk-live-secret-0123456789", "Content-Type": "application/json",
+        "User-Agent": "python"}, b'{"name": "it\'s sk-live-secret-0123456789"}', ["sk-live-secret-0123456789"])
     assert command.startswith("curl -X POST 'http://127.0.0.1:1/assistant?x=1'")
     assert "Bearer ***" in command and "sk-live-secret" not in command and "User-Agent" not in command
+
+
+def test_curl_masking_never_corrupts_the_command_with_a_too_short_key():
+    command = triage.curl("get", "http://127.0.0.1:8080/assistant/a0b1?limit=10",
+                          {"Authorization": "Bearer 0"}, None, ["0"])
+    assert command == "curl -X GET 'http://127.0.0.1:8080/assistant/a0b1?limit=10' -H 'Authorization: Bearer ***'"
 
 
 def test_a_refusal_checked_against_a_catch_all_default_response_is_a_spec_gap():
