@@ -97,10 +97,14 @@ def tally(summary: dict | None) -> dict:
     other = [f for f in findings if f not in server and f not in undoc and f not in slow
              and f.get("status") != "known" and f.get("classification") != "infra"]
     keep = ("operation", "check", "classification", "status_code", "message", "reproducer", "status")
+    # why a run could not test (exit 3): its operations that did not run to the end, with their reasons
+    cut = [{"operation": op.get("operation"), "check": "(not completed)", "classification": op.get("outcome"),
+            "status_code": None, "message": op.get("reason"), "reproducer": "", "status": None}
+           for op in summary.get("operations") or [] if op.get("outcome") in ("error", "timeout", "unfinished")]
     return {"server_bug": len(server), "undoc_props": len(undoc), "other": len(other), "slow": len(slow),
             "infra": sum(f.get("classification") == "infra" for f in findings),
             "cases": (summary.get("totals") or {}).get("cases"),
-            "listed": [{k: f.get(k) for k in keep} for f in server + undoc + other]}
+            "listed": [{k: f.get(k) for k in keep} for f in server + undoc + other] + cut}
 
 
 def run_version(file: str, args, out: Path) -> dict:
