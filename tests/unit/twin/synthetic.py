@@ -277,6 +277,7 @@ class Case:
     updates: dict[str, dict[str, Any]] = field(default_factory=dict)  # family -> a valid update body
     noise: list[Any] = field(default_factory=list)  # arbitrary JSON bodies: never a 5xx
     odd: list[str] = field(default_factory=list)  # arbitrary text for ids and query values: never a 5xx
+    seed: int = 0  # objects every collection holds before the test starts (`--seed-objects`)
 
     def __repr__(self) -> str:  # what a failure report shows: the operations and the bodies sent
         ops = [f"{m.upper()} {p}" for p, item in self.spec["paths"].items() for m in item]
@@ -290,6 +291,7 @@ def cases(draw) -> Case:
     case = Case(fams, build_spec(fams))
     case.noise = draw(st.lists(NOISE, max_size=2))
     case.odd = draw(st.lists(st.text(min_size=1, max_size=8), max_size=2))
+    case.seed = draw(st.sampled_from([0, 0, 2]))
     for fam in fams:
         variant = draw(st.sampled_from(fam.variants)) if fam.variants else None
         tag = {"type": variant.name} if variant else {}
