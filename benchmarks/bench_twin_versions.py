@@ -137,14 +137,14 @@ def bad(row: dict) -> bool:
 
 def table(rows: list[dict]) -> str:
     lines = [(f"{'version':34} {'exit':>7} {'cases':>6} {'server-bug':>10} {'undoc-props':>11} {'other':>5} "
-             f"{'infra':>5} {'s':>6}")]
+             f"{'slow':>4} {'infra':>5} {'s':>6}")]
     for r in rows:
         lines.append(f"{r['version'].removesuffix('.json.gz'):34} {r['exit']!s:>7} {r['cases']!s:>6} "
                      f"{r['server_bug']!s:>10} {r['undoc_props']!s:>11} {r['other']!s:>5} "
                      f"{r.get('slow')!s:>4} {r['infra']!s:>5} {r['seconds']:>6}")
     total = lambda key: sum(r[key] or 0 for r in rows)
     lines.append(f"total: {len(rows)} versions, server-bug {total('server_bug')}, undoc-props "
-                 f"{total('undoc_props')}, other {total('other')}, infra {total('infra')}; versions with a "
+                 f"{total('undoc_props')}, other {total('other')}, slow {total('slow')}, infra {total('infra')}; versions with a "
                  f"server-bug {sum(bool(r['server_bug']) for r in rows)}, not completed "
                  f"{sum(r['exit'] not in (0, 1) for r in rows)}, clean {sum(not bad(r) for r in rows)}")
     return "\n".join(lines)
