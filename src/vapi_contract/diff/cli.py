@@ -126,6 +126,7 @@ def run_changelog(args) -> int:
     from .. import config
     from ..errors import UsageError
     from .changelog.build import build_changelog
+    from .changelog.flapping import episodes
     from .changelog.history import open_history
     from .changelog.report import write_changelog
 
@@ -144,7 +145,7 @@ def run_changelog(args) -> int:
             totals[level] += count
     print(f"{len(changelog.versions)} versions, {len(changelog.pairs)} pairs: {totals['error']} breaking, "
           f"{totals['warning']} possibly breaking, {totals['info']} info; "
-          f"{len(changelog.operation_flaps)} operation flaps -> {Path(args.out) / 'changelog.md'}, "
+          f"{len(episodes(changelog.operation_flaps))} operation flaps -> {Path(args.out) / 'changelog.md'}, "
           f"{Path(args.out) / 'changelog.html'}")
     return 0
 
