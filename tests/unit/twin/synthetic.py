@@ -111,6 +111,10 @@ def _other_fields() -> list[Field]:
                                                           "unit": {"type": "string"}}, "required": ["max"]},
               st.fixed_dictionaries({"max": st.integers(0, 99)}, optional={"unit": TEXT}), {"unit": "s"}),
         Field("shape", shape, circle | square, {"kind": "circle"}),
+        # free-form places keep whatever the client put there; a typed map checks its values
+        Field("metadata", {"type": "object"}, st.dictionaries(TEXT, TEXT | st.integers(), max_size=3), "text"),
+        Field("counts", {"type": "object", "additionalProperties": {"type": "integer"}},
+              st.dictionaries(TEXT, st.integers(), max_size=3), {"a": "x"}),
     ]
 
 
