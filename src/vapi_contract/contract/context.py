@@ -131,11 +131,18 @@ def load_normalized(path: str | Path) -> dict[str, Any]:
 
 
 def check_reachable(base_url: str, timeout: float = 10.0) -> None:
-    """Any HTTP answer means reachable; a refused/failed connection is exit 3, never a pass."""
+    """Any HTTP answer means reachable; a connection that still fails after the project's retries is exit 3,
+    never a pass."""
     import httpx
 
+    from .. import retry
+
     try:
-        httpx.get(base_url.rstrip("/") + "/", timeout=timeout)
+        retry.call(lambda: httpx.get(base_url.rstrip("/") + "/", timeout=timeout),
+                   retry.Policy(attempts=3, backoff=1.0, max_total=10.0))
+    except retry.GaveUp as exc:
+        if exc.response is None:
+            raise TargetUnreachableError(f"target {base_url} unreachable: {exc.detail}") from None
     except httpx.HTTPError as exc:
         raise TargetUnreachableError(f"target {base_url} unreachable: {type(exc).__name__}: {exc}") from None
 
