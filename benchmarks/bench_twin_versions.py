@@ -89,7 +89,7 @@ def tally(summary: dict | None) -> dict:
     """Counts and the findings worth listing, from one run's summary.json."""
     if summary is None:
         return {"server_bug": None, "undoc_props": None, "other": None, "slow": None, "infra": None, "cases": None,
-                "listed": []}
+                "cut": None, "listed": []}
     findings = summary.get("findings") or []
     slow = [f for f in findings if f.get("check") == "latency_budget"]
     server = [f for f in findings if f.get("classification") == "server-bug" and f not in slow]
@@ -102,6 +102,7 @@ def tally(summary: dict | None) -> dict:
             "status_code": None, "message": op.get("reason"), "reproducer": "", "status": None}
            for op in summary.get("operations") or [] if op.get("outcome") in ("error", "timeout", "unfinished")]
     return {"server_bug": len(server), "undoc_props": len(undoc), "other": len(other), "slow": len(slow),
+            "cut": len(cut),
             "infra": sum(f.get("classification") == "infra" for f in findings),
             "cases": (summary.get("totals") or {}).get("cases"),
             "listed": [{k: f.get(k) for k in keep} for f in server + undoc + other] + cut}
@@ -129,24 +130,29 @@ def run_version(file: str, args, out: Path) -> dict:
             **tally(read_summary(run_dir))}
 
 
+def incomplete(row: dict) -> bool:
+    """The run could not test everything it selected: exit 2/3/timeout, or an operation that did not run to the
+    end (a run with new findings exits 1 even then)."""
+    return row["exit"] not in (0, 1) or bool(row.get("cut"))
+
+
 def bad(row: dict) -> bool:
     """Not clean: not completed, no readable summary, or a server bug / undocumented property."""
-    return row["exit"] not in (0, 1) or row["server_bug"] is None or bool(row["server_bug"]) \
-        or bool(row["undoc_props"])
+    return incomplete(row) or row["server_bug"] is None or bool(row["server_bug"]) or bool(row["undoc_props"])
 
 
 def table(rows: list[dict]) -> str:
     lines = [(f"{'version':34} {'exit':>7} {'cases':>6} {'server-bug':>10} {'undoc-props':>11} {'other':>5} "
-             f"{'slow':>4} {'infra':>5} {'s':>6}")]
+             f"{'slow':>4} {'infra':>5} {'cut':>3} {'s':>6}")]
     for r in rows:
         lines.append(f"{r['version'].removesuffix('.json.gz'):34} {r['exit']!s:>7} {r['cases']!s:>6} "
                      f"{r['server_bug']!s:>10} {r['undoc_props']!s:>11} {r['other']!s:>5} "
-                     f"{r.get('slow')!s:>4} {r['infra']!s:>5} {r['seconds']:>6}")
+                     f"{r.get('slow')!s:>4} {r['infra']!s:>5} {r.get('cut')!s:>3} {r['seconds']:>6}")
     total = lambda key: sum(r[key] or 0 for r in rows)
     lines.append(f"total: {len(rows)} versions, server-bug {total('server_bug')}, undoc-props "
                  f"{total('undoc_props')}, other {total('other')}, slow {total('slow')}, infra {total('infra')}; versions with a "
                  f"server-bug {sum(bool(r['server_bug']) for r in rows)}, not completed "
-                 f"{sum(r['exit'] not in (0, 1) for r in rows)}, clean {sum(not bad(r) for r in rows)}")
+                 f"{sum(incomplete(r) for r in rows)}, clean {sum(not bad(r) for r in rows)}")
     return "\n".join(lines)
 
 
