@@ -166,6 +166,7 @@ def _object(fields: list[Field], required: list[str], extra: dict[str, Any] | No
     return schema
 
 
+VARIANT_FIELDS = {"a": {"alpha": {"type": "string"}}, "b": {"beta": {"type": "integer"}}}  # one per variant
 SERVER = {"id": {"type": "string", "format": "uuid"}, "orgId": {"type": "string", "format": "uuid"},
           "createdAt": {"type": "string", "format": "date-time"}, "updatedAt": {"type": "string", "format": "date-time"}}
 
@@ -176,7 +177,7 @@ def _schemas(fam: Family) -> dict[str, Any]:
     variants = fam.variants or [None]
     for variant in variants:
         suffix = variant.name.upper() if variant else ""
-        own = {"type": {"type": "string", "enum": [variant.name]}} if variant else {}
+        own = {"type": {"type": "string", "enum": [variant.name]}, **VARIANT_FIELDS[variant.name]} if variant else {}
         tag = ["type"] if variant else []
         out[f"Create{fam.schema}{suffix}DTO"] = _object(fam.fields, fam.required + tag, own)
         out[f"Update{fam.schema}{suffix}DTO"] = _object(fam.fields, tag, own)

@@ -141,3 +141,15 @@ def test_file_upload_is_multipart_and_validated(client):
     missing = client.post("/file", files={"other": ("x.txt", b"x")})
     assert missing.status_code == 400 and any("file" in m for m in missing.json()["message"])
     assert client.post("/file", json={"file": "x"}).status_code == 400
+
+
+def test_an_update_is_read_against_the_stored_objects_own_variant(client):
+    """TB-3: `async` belongs to function tools; on a dtmf tool Vapi answers 400, it does not drop it silently."""
+    dtmf = client.post("/tool", json={"type": "dtmf"}).json()
+    refused = client.patch(f"/tool/{dtmf['id']}", json={"async": True})
+    assert refused.status_code == 400 and refused.json()["message"] == ["property async should not exist"]
+    assert client.patch(f"/tool/{dtmf['id']}", json={"messages": []}).status_code == 200
+    function = client.post("/tool", json={"type": "function", "function": {"name": "lookup"}}).json()
+    updated = client.patch(f"/tool/{function['id']}", json={"async": True})
+    assert updated.status_code == 200 and updated.json()["async"] is True
+    assert client.get(f"/tool/{function['id']}").json()["async"] is True

@@ -234,6 +234,11 @@ def check_writes(run: Honesty, fam: Family, ids: dict[str, str]) -> None:
     update = run.case.updates[fam.name]
     for wrong in fam.fields:
         run.send(fam.update_method, item, path, {**update, wrong.name: wrong.invalid}, expect=400)
+    if fam.variants:  # a field or the type of the other variant: the update is read against the object's own
+        other = "b" if update["type"] == "a" else "a"
+        stray = {"alpha": "x"} if other == "a" else {"beta": 1}
+        run.send(fam.update_method, item, path, {**update, **stray}, expect=400)
+        run.send(fam.update_method, item, path, {**update, "type": other}, expect=400)
     updated = run.send(fam.update_method, item, path, with_extras(fam, update))
     if isinstance(updated, dict):
         changed = {k: v for k, v in update.items() if updated.get(k) != v}
