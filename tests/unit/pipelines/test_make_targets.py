@@ -153,7 +153,8 @@ def test_make_drift_snapshots_a_change_writes_alerts_and_posts_the_webhook(tmp_p
     hook = f"{server.url}/hooks/very-secret-token"
     env = {"VAPI_SPEC_URL": f"{server.url}/api-json", "VAPI_CONTRACT_STORE": str(tmp_path / "store"),
            "VAPI_DRIFT_WEBHOOK": hook, "XDG_CACHE_HOME": str(tmp_path / "cache"),
-           "DRIFT_ARGS": f"--alert-dir {tmp_path / 'alerts'}"}
+           # debounce off: alert the change at once (the default waits until a change has lasted a day)
+           "DRIFT_ARGS": f"--alert-dir {tmp_path / 'alerts'} --debounce-minutes 0 --debounce-fetches 0"}
     server.spec = old
     first = make("drift", env=env)
     assert first.returncode == 0, first.stderr
