@@ -17,9 +17,16 @@ from collections.abc import Iterable
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 MASK = "***"
-# A query parameter named like this carries a credential; matched anywhere in the name, case-insensitively.
-SECRET_PARAM = re.compile(
-    r"key|token|secret|passw|pwd|auth|credential|signature|^sig$|session|jwt|bearer|cookie", re.IGNORECASE)
+# A query parameter named like this carries a credential, judged on the name lower-cased without `-`/`_`: an exact
+# name, or a credential suffix. Not a substring: `sessionId`, `keyword`, `authorId` are evidence, not secrets.
+SECRET_NAMES = frozenset({"auth", "authorization", "sig", "key", "apikey", "jwt", "bearer", "cookie", "session",
+                          "pass"})
+SECRET_SUFFIXES = ("key", "token", "secret", "password", "passwd", "pwd", "signature", "credential", "credentials")
+
+
+def is_secret_param(name: str) -> bool:
+    normal = re.sub(r"[-_.\s]", "", name.lower())
+    return normal in SECRET_NAMES or normal.endswith(SECRET_SUFFIXES)
 _URL_IN_TEXT = re.compile(r"\bhttps?://[^\s\"'<>`]+", re.IGNORECASE)
 KEY_HOSTS_ENV = "VAPI_API_KEY_HOSTS"
 
@@ -39,8 +46,8 @@ def redact_url(url: str) -> str:
         query = parts.query
         if query:
             pairs = parse_qsl(query, keep_blank_values=True)
-            if any(SECRET_PARAM.search(name) for name, _ in pairs):
-                query = urlencode([(n, MASK if SECRET_PARAM.search(n) else v) for n, v in pairs],
+            if any(is_secret_param(name) for name, _ in pairs):
+                query = urlencode([(n, MASK if is_secret_param(n) else v) for n, v in pairs],
                                   quote_via=quote, safe="*")
         return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
     except ValueError:

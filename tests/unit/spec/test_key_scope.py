@@ -155,3 +155,14 @@ def test_an_allow_list_entry_that_names_no_origin_is_an_error(spec_server, spec_
     with pytest.raises(SpecSourceError, match="VAPI_API_KEY_HOSTS entry"):
         load(url)
     assert not spec_server.requests
+
+
+def test_only_credential_names_are_masked_in_query_strings_ids_stay_as_evidence():
+    from vapi_contract.spec.urls import redact_url
+
+    masked = redact_url("https://h/x?api_key=a&access_token=b&X-Amz-Signature=c&client_secret=d&sessionToken=e"
+                        "&key=f&password=g")
+    assert masked == ("https://h/x?api_key=***&access_token=***&X-Amz-Signature=***&client_secret=***"
+                      "&sessionToken=***&key=***&password=***")
+    kept = "https://h/chat?sessionId=s1&keyword=k&authorId=a1&limit=5"
+    assert redact_url(kept) == kept
