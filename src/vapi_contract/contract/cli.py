@@ -64,7 +64,7 @@ def pytest_argv(args, suite: Path) -> list[str]:
 
 def run_command(args) -> int:
     from ..errors import UsageError
-    from .context import CONTEXT_ENV, finish, install, prepare
+    from .context import CONTEXT_ENV, claim_report_dir, finish, install, prepare
     from .options import OPTIONS, dest, resolve
 
     raw = {dest(row["name"]): getattr(args, dest(row["name"])) for row in OPTIONS}
@@ -87,7 +87,7 @@ def run_command(args) -> int:
                 given += [row["name"], str(value)]
         argv = pytest_argv(args, suite)
         return int(pytest.main(argv[:1] + given + argv[1:]))
-    lock = _claim_report_dir(options.report_dir)
+    lock = claim_report_dir(options.report_dir)
     try:
         ctx, twin = prepare(options, owner="cli")
         path = install(ctx)
@@ -115,29 +115,17 @@ def run_command(args) -> int:
     return code
 
 
-def _claim_report_dir(report_dir: str | None):
-    """A given --report-dir never mixes two runs: a previous run there is cleared (said in one line), a folder
-    holding anything else is refused (exit 2). Returns the lock held for the run (None for a new default dir)."""
-    if not report_dir:
-        return None  # reports/<run-id>/ is new by construction
-    from ..report.writer import claim_run_dir
-
-    lock, note = claim_run_dir(report_dir)
-    if note:
-        print(f"vapi-contract: {note}", file=sys.stderr)
-    return lock
-
-
 def plan_command(args) -> int:
     import json
     from dataclasses import asdict
 
     from ..spec.sources import load
+    from .context import live_hosts
     from .describe import describe, render
     from .options import OPTIONS, dest, resolve
 
     options = resolve({dest(row["name"]): getattr(args, dest(row["name"])) for row in OPTIONS})
-    plan, rows = describe(load(options.spec).document, options)
+    plan, rows = describe(load(options.spec, key_hosts=live_hosts(options)).document, options)
     if args.json:
         print("\n".join(json.dumps(asdict(row)) for row in rows))
     else:
@@ -156,7 +144,7 @@ def janitor_command(args) -> int:
     if not key:
         raise UsageError("VAPI_API_KEY is not set")
     base_url = args.target or config.base_url()
-    document = load(args.spec).document
+    document = load(args.spec, key_hosts=(base_url,)).document
     client = Client(base_url, rate_limit=5.0)
     found = janitor(client, document, {"Authorization": f"Bearer {key}"}, prefix=args.prefix or TAG_PREFIX,
                     dry_run=args.dry_run)

@@ -161,6 +161,27 @@ def selected_ids(plan: Plan, document: dict[str, Any], suites: tuple[str, ...] =
     return ids
 
 
+_HELD_LOCKS: list[Any] = []  # run-dir locks a plain pytest run holds until finish()
+
+
+def live_hosts(options: RunOptions) -> tuple[str, ...]:
+    """Where VAPI_API_KEY may go besides the configured spec host: the live target itself (a spec it serves)."""
+    return () if options.is_twin or not options.target else (options.target,)
+
+
+def claim_report_dir(report_dir: str | None):
+    """A given --report-dir never mixes two runs: a previous run there is cleared (said in one line), a folder
+    holding anything else is refused (exit 2). Returns the lock held for the run (None for a new default dir)."""
+    if not report_dir:
+        return None  # reports/<run-id>/ is new by construction
+    from ..report.writer import claim_run_dir
+
+    lock, note = claim_run_dir(report_dir)
+    if note:
+        print(f"vapi-contract: {note}", file=sys.stderr)
+    return lock
+
+
 def prepare(options: RunOptions, owner: str, *, suites: tuple[str, ...] = SUITES) -> tuple[RunContext, Any]:
     """Everything a run needs before its tests start. Returns (context, twin-or-None); raises VapiContractError.
     `suites`: the test files the run collects (a `pytest tests/contract/test_operations.py` run records no
@@ -169,10 +190,12 @@ def prepare(options: RunOptions, owner: str, *, suites: tuple[str, ...] = SUITES
     from ..spec.sources import load
 
     started = time.monotonic()
+    if owner != "cli":  # `vapi-contract run` claimed it already; a plain pytest run claims it here, before the twin
+        _HELD_LOCKS.append(claim_report_dir(options.report_dir))
     if options.seed is None:  # recorded in run.json so any run can be replayed exactly
         options.seed = new_seed()
     t0 = time.perf_counter()
-    loaded = load(options.spec)
+    loaded = load(options.spec, key_hosts=live_hosts(options))
     spec_cache, fingerprint, issues = normalized_spec(loaded.raw, loaded.document)
     document = load_normalized(spec_cache)
     spec_load_s = time.perf_counter() - t0
@@ -267,12 +290,22 @@ def _side_records(run_dir: Path, kind: str) -> list[dict[str, Any]]:
 def finish(ctx: RunContext, twin: Any, *, pytest_rc: int | None, interrupted: bool = False) -> int:
     """Close the run: stop the twin, merge worker-side spec issues and timings into run.json, build reports.
     Returns the exit code of the run (0/1/2/3)."""
-    from ..report import build as build_reports
-    from ..report.writer import RunWriter
-
     run_dir = Path(ctx.run_dir)
     if twin is not None:
         twin.stop()
+    try:
+        return _finish(ctx, run_dir, pytest_rc, interrupted)
+    finally:
+        while _HELD_LOCKS:
+            lock = _HELD_LOCKS.pop()
+            if lock is not None:
+                lock.release()
+
+
+def _finish(ctx: RunContext, run_dir: Path, pytest_rc: int | None, interrupted: bool) -> int:
+    from ..report import build as build_reports
+    from ..report.writer import RunWriter
+
     writer = RunWriter(run_dir, ctx.secrets())
     meta = writer.read_meta()
     issues = list(meta.get("spec_issues") or [])

@@ -20,3 +20,25 @@ def test_overrides_and_errors():
         with pytest.raises(UsageError):
             resolve(bad)
     assert parse_shard("2/4") == (2, 4) and parse_shard(None) is None
+
+
+def test_a_plain_pytest_run_claims_its_report_dir_before_anything_starts(tmp_path):
+    """`pytest tests/contract --report-dir X` goes through prepare(), not the CLI: a folder holding foreign files is
+    refused there (exit 2) before the spec loads or a twin starts."""
+    import pytest
+
+    from vapi_contract.contract import context
+    from vapi_contract.errors import UsageError
+
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(UsageError, match="report-dir"):
+        context.prepare(resolve({"report_dir": str(tmp_path)}), owner="pytest")
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+    assert context._HELD_LOCKS == []
+
+
+def test_a_live_target_may_receive_the_key_for_its_own_spec_url():
+    from vapi_contract.contract.context import live_hosts
+
+    assert live_hosts(resolve({"target": "https://staging.example.test"})) == ("https://staging.example.test",)
+    assert live_hosts(resolve({})) == ()
