@@ -317,6 +317,7 @@ class Engine:
     def generate(self, operation, run_case, dog) -> None:
         from hypothesis import HealthCheck, Phase, given, settings
         from hypothesis import seed as hyp_seed
+        from hypothesis.errors import Unsatisfiable
         from schemathesis import GenerationMode
 
         modes = [GenerationMode(m) for m in self.options.modes]
@@ -344,7 +345,16 @@ class Engine:
             if self.options.seed is not None:
                 test = hyp_seed(self.options.seed)(test)
             key_database_entry(test, f"{operation.label} {mode.value}")
-            test()
+            try:
+                test()
+            except Unsatisfiable as exc:
+                if mode != GenerationMode.NEGATIVE:
+                    raise
+                # nothing in this operation can be made invalid as sent: it has no negative cases, which is a
+                # fact about its schema (said once), not a failure of the run
+                self.spec_issue("nothing-to-negate", operation.label,
+                                f"{operation.label}: negative generation found nothing to negate "
+                                f"({str(exc).splitlines()[0][:160]})")
 
     def latency_finding(self, label: str, samples_ms: list[float]) -> Finding | None:
         """The operation's p95 over its budget (aggregate check over every response it gave), or None."""

@@ -168,3 +168,21 @@ def test_lifecycle_sends_required_query_parameters(tmp_path, newest_spec_path):
     assert lifecycle == [], output[-3000:]
     ops = [json.loads(line) for p in report.glob("operations*.jsonl") for line in p.read_text().splitlines()]
     assert any(o["operation"] == "lifecycle /structured-output" and o["status"] == "passed" for o in ops), ops
+
+
+def test_an_operation_with_nothing_to_negate_passes_with_a_note_not_an_error(tmp_path):
+    """A GET without parameters or security (Vapi's GET /eval of Feb 2025) has no negative case (hypothesis:
+    Unsatisfiable): a fact about its schema, said once as a spec issue; its positive cases test it, the run passes."""
+    spec = {"openapi": "3.0.0", "info": {"title": "t", "version": "1"},
+            "paths": {"/thing": {"get": {"responses": {"200": {"description": "", "content": {"application/json": {
+                "schema": {"type": "array", "items": {"type": "object", "properties": {
+                    "id": {"type": "string"}}}}}}}}}}}}
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec))
+    code, report, output = run(tmp_path, path, "--modes", "positive,negative", "--no-lifecycle")
+    ops = [json.loads(line) for p in report.glob("operations*.jsonl") for line in p.read_text().splitlines()]
+    thing = next(o for o in ops if o["operation"] == "GET /thing")
+    assert thing["status"] == "passed" and thing["cases_by_mode"].get("positive", 0) > 0, thing
+    assert code == 0, output[-2000:]
+    issues = json.loads((report / "run.json").read_text())["spec_issues"]
+    assert any(i["kind"] == "nothing-to-negate" for i in issues), issues
