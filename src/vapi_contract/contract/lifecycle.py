@@ -99,6 +99,10 @@ class Lifecycle(Probe):
         if self.live and family_is_costly(self.chain, self.family) and not self.engine.options.allow_cost:
             self.skip_reason = f"costly: creating {self.family.name} objects costs money (pass --allow-cost)"
             return "error"
+        bulk = next((f.create for f in self.chain if takes_array(self.engine.document, f.create)), None)
+        if bulk:
+            self.skip_reason = f"bulk create: {bulk} takes an array of objects; the lifecycle follows one object"
+            return "error"
         parents: list[tuple[CrudFamily, str]] = []
         try:
             for parent, child in zip(self.chain, self.chain[1:]):
@@ -176,6 +180,7 @@ class Lifecycle(Probe):
             self.engine.spec_issue("lifecycle-untrackable", fam.create,
                                    f"{fam.create}: the documented {response.status_code} answer has no `id`, "
                                    "so the created object cannot be read, listed or deleted by the lifecycle")
+            self.skip_reason = f"untrackable: the documented answer of {fam.create} has no `id`"
             return None
         if not rid:
             self.fail(fam.create, "lifecycle_create", "create answered 2xx without an `id`", response, curl)
@@ -369,3 +374,12 @@ def documents_id(document: dict[str, Any], label: str, status: int) -> bool:
         return True  # nothing documented to judge by: keep asking for an id
     names = documented_names(document, (content.get(media) or {}).get("schema"))
     return names is None or "id" in names
+
+
+def takes_array(document: dict[str, Any], label: str) -> bool:
+    """A create whose JSON body is an array (a bulk create): the lifecycle's one-object steps do not apply."""
+    from .checks._schema import deref
+
+    media, schema = request_media(document, *label.split(" ", 1))
+    schema = deref(document, schema) if media and "json" in media else None
+    return isinstance(schema, dict) and schema.get("type") == "array"

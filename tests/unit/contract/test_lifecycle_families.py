@@ -131,3 +131,15 @@ def test_a_create_whose_documented_answer_has_no_id_is_a_spec_issue_not_a_server
     assert documents_id(doc({"allOf": [{"properties": {"id": {}}}, {"properties": {"name": {}}}]}), "POST /a", 201)
     assert documents_id(doc({"type": "object"}), "POST /a", 201)  # free-form: may hold an id
     assert documents_id({"paths": {}}, "POST /a", 201)  # nothing documented: still expect one
+
+
+def test_a_bulk_create_taking_an_array_is_recognised():
+    from vapi_contract.contract.lifecycle import takes_array
+
+    def doc(schema, media="application/json"):
+        return {"paths": {"/t": {"post": {"requestBody": {"content": {media: {"schema": schema}}}}}},
+                "components": {"schemas": {"T": {"type": "object"}}}}
+
+    assert takes_array(doc({"type": "array", "items": {"$ref": "#/components/schemas/T"}}), "POST /t")
+    assert not takes_array(doc({"$ref": "#/components/schemas/T"}), "POST /t")
+    assert not takes_array(doc({"type": "array"}, "multipart/form-data"), "POST /t")
