@@ -25,6 +25,29 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+class _ShowDefaults(argparse.HelpFormatter):
+    """Appends `(default: X)` to an option's help when it has a real default the help does not state already
+    (None and False say nothing a reader needs; profile-dependent defaults say so in their help)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        if (default in (None, False, argparse.SUPPRESS, [], ()) or "%(default)" in text or "default" in text.lower()
+                or not action.option_strings or isinstance(action, argparse._VersionAction)):
+            return text
+        return f"{text} (default: %(default)s)"
+
+
+def _show_defaults(parser: argparse.ArgumentParser) -> None:
+    """Every subcommand's --help shows its defaults, whatever formatter its area chose."""
+    for action in parser._actions:
+        for sub in (getattr(action, "choices", None) or {}).values() if isinstance(
+                action, argparse._SubParsersAction) else ():
+            if not issubclass(sub.formatter_class, _ShowDefaults):
+                sub.formatter_class = type("Formatter", (_ShowDefaults, sub.formatter_class), {})
+            _show_defaults(sub)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="vapi-contract", description=__doc__)
     parser.add_argument("--version", action="version", version=f"vapi-contract {__version__}")
@@ -37,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
                 continue
             raise
         module.register(subparsers)
+    _show_defaults(parser)
     return parser
 
 

@@ -74,3 +74,28 @@ def test_a_crash_is_exit_3_never_1():
     proc = subprocess.run([sys.executable, "-c", CRASHING_CLI], capture_output=True, text=True, check=False)
     assert proc.returncode == 3
     assert "TypeError: a bug" in proc.stderr and "internal error" in proc.stderr.splitlines()[-1]
+
+
+def test_every_help_shows_the_defaults_it_does_not_state_itself():
+    import argparse
+
+    from vapi_contract.cli import build_parser
+
+    def walk(parser):
+        yield parser
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    yield from walk(sub)
+
+    missing = []
+    for parser in walk(build_parser()):
+        text = parser.format_help()
+        for action in parser._actions:
+            default = action.default
+            if (action.option_strings and default not in (None, False, argparse.SUPPRESS, [], ())
+                    and not isinstance(action, argparse._VersionAction) and action.help
+                    and f"default: {default}" not in " ".join(text.split())
+                    and "default" not in action.help.lower()):
+                missing.append(f"{parser.prog} {action.option_strings[0]}")
+    assert not missing, missing
