@@ -99,3 +99,14 @@ def test_every_help_shows_the_defaults_it_does_not_state_itself():
                     and "default" not in action.help.lower()):
                 missing.append(f"{parser.prog} {action.option_strings[0]}")
     assert not missing, missing
+
+
+def test_baseline_has_one_name_per_meaning_and_the_old_name_still_works():
+    """--baseline meant three things; each now has its own name, and the old one stays an alias."""
+    from vapi_contract.cli import build_parser
+
+    parser = build_parser()
+    for argv in (["gate", "--candidate", "c", "--production", "p"], ["spec", "validate", "--known-errors", "p"],
+                 ["run", "--accepted", "p"], ["nightly", "--accepted", "p"], ["report", "build", "d", "--accepted", "p"],
+                 ["gate", "--candidate", "c", "--baseline", "p"], ["run", "--baseline", "p"]):
+        assert str(parser.parse_args(argv).baseline) == "p", argv

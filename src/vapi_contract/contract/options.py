@@ -44,7 +44,8 @@ OPTIONS: list[dict] = [
     {"name": "--max-examples", "default": None, "type": int, "help": "generated examples per operation and mode"},
     {"name": "--shard", "default": None, "help": "I/N: run the I-th of N deterministic shards (by operation)"},
     {"name": "--seed", "default": None, "type": int, "help": "hypothesis seed (default: random, recorded in run.json)"},
-    {"name": "--baseline", "default": None, "help": "accepted-findings file (default specs/vapi/accepted-findings.yaml)"},
+    {"name": "--baseline", "aliases": ["--accepted"], "default": None, "metavar": "FILE",
+         "help": "accepted-findings file (default specs/vapi/accepted-findings.yaml); --accepted is the same option"},
     {"name": "--report-dir", "default": None, "help": "run directory (default reports/<run-id>/)"},
     {"name": "--allow-cost", "action": "store_true", "default": False,
          "help": "include operations that cost money or reach the real world (calls, campaigns, LLM runs...)"},
@@ -70,15 +71,15 @@ def dest(name: str) -> str:
 
 def add_to_argparse(parser) -> None:
     for row in OPTIONS:
-        kwargs = {k: v for k, v in row.items() if k != "name"}
-        parser.add_argument(row["name"], **kwargs)
+        kwargs = {k: v for k, v in row.items() if k not in ("name", "aliases")}
+        parser.add_argument(row["name"], *row.get("aliases", ()), dest=dest(row["name"]), **kwargs)
 
 
 def add_to_pytest(parser) -> None:
     group = parser.getgroup("vapi-contract", "vapi-contract suite (tests/contract)")
     for row in OPTIONS:
-        kwargs = {k: v for k, v in row.items() if k not in ("name", "choices")}
-        group.addoption(row["name"], dest=f"vc_{dest(row['name'])}", **kwargs)
+        kwargs = {k: v for k, v in row.items() if k not in ("name", "choices", "aliases")}
+        group.addoption(row["name"], *row.get("aliases", ()), dest=f"vc_{dest(row['name'])}", **kwargs)
 
 
 @dataclass

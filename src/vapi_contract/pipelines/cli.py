@@ -27,7 +27,8 @@ def register(subparsers) -> None:
     nightly.add_argument("--out", type=Path, help="dashboard folder (default reports/nightly/<date>)")
     nightly.add_argument("--history", type=Path, default=Path("reports/history.json"), help="trend history file")
     nightly.add_argument("--known-errors", type=Path, help="known spec errors (default <store>/known-spec-errors.json)")
-    nightly.add_argument("--baseline", type=Path, help="accepted findings (default specs/vapi/accepted-findings.yaml)")
+    nightly.add_argument("--accepted", "--baseline", dest="baseline", type=Path, metavar="FILE",
+                         help="accepted findings (default specs/vapi/accepted-findings.yaml)")
     nightly.add_argument("--contract-dir", type=Path, action="append", default=[], metavar="DIR",
                          help="use this finished contract run dir (repeat for shards: merged) instead of running")
     nightly.add_argument("--spec-only", action="store_true",
@@ -47,7 +48,8 @@ def register(subparsers) -> None:
         "Exit 0 PASS; 1 FAIL; 2 unusable input; 3 a check could not run (e.g. target unreachable).",
     )
     gate.add_argument("--candidate", required=True, help="candidate spec source (file, URL, snapshot id)")
-    gate.add_argument("--baseline", help="production spec source (default: latest snapshot in the store)")
+    gate.add_argument("--production", "--baseline", dest="baseline", metavar="SRC",
+                      help="production spec source (default: latest snapshot in the store)")
     gate.add_argument("--target", help="candidate deployment base URL (default: a twin serving the candidate spec)")
     gate.add_argument("--store", type=Path, help="snapshot store (default: VAPI_CONTRACT_STORE or specs/vapi)")
     gate.add_argument("--approvals", type=Path, help="approved breaking changes (default <store>/approved-changes.yaml)")

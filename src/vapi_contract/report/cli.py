@@ -38,13 +38,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                        "source (lifecycle, behaviour, auth, ...); see the finding's details")
     accept.add_argument("--run", type=Path, metavar="RUN_DIR",
                         help="fill --operation, --check and --kind from this run's finding (its summary.json)")
-    accept.add_argument("--baseline", type=Path, metavar="FILE",
+    accept.add_argument("--accepted", "--baseline", dest="baseline", type=Path, metavar="FILE",
                         help="baseline file (default: $VAPI_CONTRACT_STORE/accepted-findings.yaml)")
     accept.set_defaults(handler=_accept)
 
 
 def _baseline_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--baseline", type=Path, metavar="FILE",
+    parser.add_argument("--accepted", "--baseline", dest="baseline", type=Path, metavar="FILE",
                         help="accepted-findings YAML (default: $VAPI_CONTRACT_STORE/accepted-findings.yaml "
                              "when it exists)")
 

@@ -41,7 +41,8 @@ def register(subparsers) -> None:
 
     val = commands.add_parser("validate", help="validate a spec; report new/known/fixed errors against a baseline")
     val.add_argument("source", metavar="SRC", nargs="?", help="URL, file, snapshot id or 'latest' (default: as fetch)")
-    val.add_argument("--baseline", type=Path, help=f"known errors (default: STORE/{BASELINE_NAME} when it exists)")
+    val.add_argument("--known-errors", "--baseline", dest="baseline", type=Path, metavar="FILE",
+                     help=f"known spec errors (default: STORE/{BASELINE_NAME} when it exists)")
     val.add_argument("--update-baseline", action="store_true", help="write the current errors as the baseline")
     _common(val)
     val.set_defaults(handler=cmd_validate)
