@@ -31,6 +31,8 @@ def really_invalid(document: dict[str, Any], case) -> bool:
     negated = [getattr(location, "value", location) for location, info in
                (getattr(meta, "components", None) or {}).items()
                if getattr(getattr(info, "mode", None), "value", None) == "negative"]
+    if negated == ["query"] and isinstance(case.query, dict):
+        return _query_really_invalid(document, case)
     if negated != ["body"] or not isinstance(case.body, (dict, list)):
         return True
     schema = _body_schema(document, case)
@@ -85,3 +87,27 @@ def _form_as_received(document: dict[str, Any], body: dict[str, Any], schema: di
         else:
             received[name] = _typed(parts[-1], sub)
     return received
+
+
+def _query_really_invalid(document: dict[str, Any], case) -> bool:
+    """The query as the server receives it: every value is text (a list is repeated keys), and an object parameter
+    in the default form+explode style is spread into its properties' keys, so under its own name it is absent."""
+    from .checks._schema import deref
+    from .parameters import declared
+
+    label = f"{case.operation.method.upper()} {case.operation.path}"
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for param in declared(document, label):
+        if param.get("in") != "query":
+            continue
+        schema = deref(document, param.get("schema")) or {}
+        exploded = param.get("style", "form") == "form" and param.get("explode", True)
+        if exploded and (schema.get("type") == "object" or "properties" in schema):
+            continue  # not on the wire under its name: nothing a server could reject by it
+        properties[param["name"]] = schema
+        if param.get("required"):
+            required.append(param["name"])
+    sent = {name: value for name, value in case.query.items() if name in properties}
+    schema = {"type": "object", "properties": properties, "required": required}
+    return not is_valid(document, schema, _form_as_received(document, sent, schema))

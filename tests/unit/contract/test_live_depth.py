@@ -189,7 +189,7 @@ def test_a_negated_body_that_still_matches_its_schema_is_not_invalid():
 
     assert not really_invalid(document, negative({"a": "text", "b": "ok"}))  # fails branch 1, matches 2
     assert really_invalid(document, negative("not an object"))
-    assert really_invalid(document, negative({"b": "ok"}, ParameterLocation.QUERY))  # other parts: trusted
+    assert really_invalid(document, negative({"b": "ok"}, ParameterLocation.HEADER))  # other parts: trusted
 
 
 def test_a_negated_form_body_is_judged_as_it_travels():
@@ -318,3 +318,46 @@ def test_a_spec_release_with_new_operations_is_exercised_and_pages_nobody(tmp_pa
     assert summary["totals"]["known"] > 0  # the correct 404/400s, accepted by pattern
     widget = [label for label in stats if "/widget" in label]
     assert len(widget) == 5 and all(any(c.startswith("2") for c in stats[label]) for label in widget), stats
+
+
+def test_a_negated_query_is_judged_as_it_travels():
+    """Query values are text; an object parameter (form + explode) is spread into its properties' keys, so a
+    negated one is simply absent on the wire (Vapi's GET /v2/call compliancePlan)."""
+    import schemathesis
+    from schemathesis.core.parameters import ParameterLocation
+    from schemathesis.generation import GenerationMode
+    from schemathesis.generation.meta import (
+        CaseMetadata,
+        ComponentInfo,
+        FuzzingPhaseData,
+        GenerationInfo,
+        PhaseInfo,
+        TestPhase,
+    )
+
+    from vapi_contract.contract.negation import really_invalid
+
+    document = {"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {"/call": {"get": {
+        "parameters": [
+            {"name": "limit", "in": "query", "schema": {"type": "number", "maximum": 1000}},
+            {"name": "name", "in": "query", "schema": {"type": "string", "maxLength": 40}},
+            {"name": "kind", "in": "query", "required": True, "schema": {"type": "string", "enum": ["a", "b"]}},
+            {"name": "plan", "in": "query", "schema": {"type": "object", "properties": {
+                "on": {"type": "boolean"}}}}],
+        "responses": {"200": {"description": "ok"}}}}}}
+    operation = schemathesis.openapi.from_dict(document)["/call"]["GET"]
+
+    def negative(query):
+        meta = CaseMetadata(generation=GenerationInfo(time=0.0, mode=GenerationMode.NEGATIVE),
+                            components={ParameterLocation.QUERY: ComponentInfo(mode=GenerationMode.NEGATIVE)},
+                            phase=PhaseInfo(name=TestPhase.FUZZING, data=FuzzingPhaseData(None, None, None, None)))
+        case = operation.Case(query=query, _meta=meta)
+        case.freeze_metadata()
+        return case
+
+    assert not really_invalid(document, negative({"kind": "a", "plan": {"on": "not a boolean"}}))  # spread
+    assert not really_invalid(document, negative({"kind": "a", "name": 12}))  # travels as the text "12"
+    assert really_invalid(document, negative({"kind": "c"}))
+    assert really_invalid(document, negative({"name": "x"}))  # required kind missing
+    assert really_invalid(document, negative({"kind": "a", "limit": "many"}))
+    assert really_invalid(document, negative({"kind": "a", "limit": 5000}))
