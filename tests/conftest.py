@@ -58,3 +58,46 @@ def newest_spec(newest_spec_path) -> dict:
 @pytest.fixture(scope="session")
 def oldest_spec(oldest_spec_path) -> dict:
     return _load(oldest_spec_path)
+
+
+# Disk-full fixtures, shared by the report and pipelines tests.
+@pytest.fixture
+def full_dir(tmp_path):
+    """A real full filesystem (a 512 KiB tmpfs, filled): writes there fail with ENOSPC. Needs mount rights."""
+    yield from _full_tmpfs(tmp_path / "full")
+
+
+def _full_tmpfs(where: Path):
+    import os
+    import subprocess
+
+    where.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(where)],
+                             capture_output=True, check=False).returncode == 0 if os.geteuid() == 0 else False
+    if not mounted:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], capture_output=True, check=False)
+
+
+@pytest.fixture
+def fill_disk():
+    """fill_disk(folder): use up every free byte of FOLDER's filesystem."""
+    return _fill
+
+
+def _fill(folder: Path) -> None:
+    import os
+
+    fd = os.open(folder / "filler", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        for size in (65536, 4096, 1):  # down to the last free byte
+            try:
+                while True:
+                    os.write(fd, b"\0" * size)
+            except OSError:
+                continue
+    finally:
+        os.close(fd)

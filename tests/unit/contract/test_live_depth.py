@@ -155,45 +155,8 @@ def test_every_live_depth_fault_has_a_case_here():
     assert set(KNOWN) - older == set(FAULTS)
 
 
-def test_a_negated_body_that_still_matches_its_schema_is_not_invalid():
-    """schemathesis negates one branch of a oneOf body; the result often matches another branch, and a server
-    that accepts it is right."""
-    import schemathesis
-    from schemathesis import GenerationMode
-    from schemathesis.core.parameters import ParameterLocation
-    from schemathesis.generation.meta import (
-        CaseMetadata,
-        ComponentInfo,
-        FuzzingPhaseData,
-        GenerationInfo,
-        PhaseInfo,
-        TestPhase,
-    )
-
-    from vapi_contract.contract.negation import really_invalid
-
-    document = {"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {"/x": {"post": {
-        "requestBody": {"content": {"application/json": {"schema": {"anyOf": [
-            {"type": "object", "properties": {"a": {"type": "integer"}}},
-            {"type": "object", "properties": {"b": {"type": "string"}}}]}}}},
-        "responses": {"201": {"description": "ok"}}}}}}
-    operation = schemathesis.openapi.from_dict(document)["/x"]["POST"]
-
-    def negative(body, where=ParameterLocation.BODY):
-        meta = CaseMetadata(generation=GenerationInfo(time=0.0, mode=GenerationMode.NEGATIVE),
-                            components={where: ComponentInfo(mode=GenerationMode.NEGATIVE)},
-                            phase=PhaseInfo(name=TestPhase.FUZZING, data=FuzzingPhaseData(None, None, None, None)))
-        case = operation.Case(body=body, media_type="application/json", _meta=meta)
-        case.freeze_metadata()  # as generated: schemathesis' own re-validation would not run before the check
-        return case
-
-    assert not really_invalid(document, negative({"a": "text", "b": "ok"}))  # fails branch 1, matches 2
-    assert really_invalid(document, negative("not an object"))
-    assert really_invalid(document, negative({"b": "ok"}, ParameterLocation.HEADER))  # other parts: trusted
-
-
-def test_a_negated_form_body_is_judged_as_it_travels():
-    """Multipart has no types: `files: 0` goes out as one part "0", a one-file upload the schema accepts."""
+def negative_case(document, path, method, where, **parts):
+    """A schemathesis case as negative generation made it: `where` (body, query, header) was negated."""
     import schemathesis
     from schemathesis.core.parameters import ParameterLocation
     from schemathesis.generation import GenerationMode
@@ -206,6 +169,36 @@ def test_a_negated_form_body_is_judged_as_it_travels():
         TestPhase,
     )
 
+    operation = schemathesis.openapi.from_dict(document)[path][method]
+    meta = CaseMetadata(generation=GenerationInfo(time=0.0, mode=GenerationMode.NEGATIVE),
+                        components={ParameterLocation(where): ComponentInfo(mode=GenerationMode.NEGATIVE)},
+                        phase=PhaseInfo(name=TestPhase.FUZZING, data=FuzzingPhaseData(None, None, None, None)))
+    case = operation.Case(_meta=meta, **parts)
+    case.freeze_metadata()  # as generated: schemathesis' own re-validation would not run before the check
+    return case
+
+
+def test_a_negated_body_that_still_matches_its_schema_is_not_invalid():
+    """schemathesis negates one branch of a oneOf body; the result often matches another branch, and a server
+    that accepts it is right."""
+    from vapi_contract.contract.negation import really_invalid
+
+    document = {"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {"/x": {"post": {
+        "requestBody": {"content": {"application/json": {"schema": {"anyOf": [
+            {"type": "object", "properties": {"a": {"type": "integer"}}},
+            {"type": "object", "properties": {"b": {"type": "string"}}}]}}}},
+        "responses": {"201": {"description": "ok"}}}}}}
+
+    def negative(body, where="body"):
+        return negative_case(document, "/x", "POST", where, body=body, media_type="application/json")
+
+    assert not really_invalid(document, negative({"a": "text", "b": "ok"}))  # fails branch 1, matches 2
+    assert really_invalid(document, negative("not an object"))
+    assert really_invalid(document, negative({"b": "ok"}, "header"))  # other parts: trusted
+
+
+def test_a_negated_form_body_is_judged_as_it_travels():
+    """Multipart has no types: `files: 0` goes out as one part "0", a one-file upload the schema accepts."""
     from vapi_contract.contract.negation import really_invalid
 
     schema = {"type": "object", "required": ["name", "files"], "properties": {
@@ -214,15 +207,9 @@ def test_a_negated_form_body_is_judged_as_it_travels():
     document = {"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {"/clone": {"post": {
         "requestBody": {"content": {"multipart/form-data": {"schema": schema}}},
         "responses": {"201": {"description": "ok"}}}}}}
-    operation = schemathesis.openapi.from_dict(document)["/clone"]["POST"]
 
     def negative(body):
-        meta = CaseMetadata(generation=GenerationInfo(time=0.0, mode=GenerationMode.NEGATIVE),
-                            components={ParameterLocation.BODY: ComponentInfo(mode=GenerationMode.NEGATIVE)},
-                            phase=PhaseInfo(name=TestPhase.FUZZING, data=FuzzingPhaseData(None, None, None, None)))
-        case = operation.Case(body=body, media_type="multipart/form-data", _meta=meta)
-        case.freeze_metadata()
-        return case
+        return negative_case(document, "/clone", "POST", "body", body=body, media_type="multipart/form-data")
 
     assert not really_invalid(document, negative({"name": "", "files": 0}))
     assert not really_invalid(document, negative({"name": None, "files": [1, True], "count": "7"}))
@@ -323,18 +310,6 @@ def test_a_spec_release_with_new_operations_is_exercised_and_pages_nobody(tmp_pa
 def test_a_negated_query_is_judged_as_it_travels():
     """Query values are text; an object parameter (form + explode) is spread into its properties' keys, so a
     negated one is simply absent on the wire (Vapi's GET /v2/call compliancePlan)."""
-    import schemathesis
-    from schemathesis.core.parameters import ParameterLocation
-    from schemathesis.generation import GenerationMode
-    from schemathesis.generation.meta import (
-        CaseMetadata,
-        ComponentInfo,
-        FuzzingPhaseData,
-        GenerationInfo,
-        PhaseInfo,
-        TestPhase,
-    )
-
     from vapi_contract.contract.negation import really_invalid
 
     document = {"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {"/call": {"get": {
@@ -345,15 +320,9 @@ def test_a_negated_query_is_judged_as_it_travels():
             {"name": "plan", "in": "query", "schema": {"type": "object", "properties": {
                 "on": {"type": "boolean"}}}}],
         "responses": {"200": {"description": "ok"}}}}}}
-    operation = schemathesis.openapi.from_dict(document)["/call"]["GET"]
 
     def negative(query):
-        meta = CaseMetadata(generation=GenerationInfo(time=0.0, mode=GenerationMode.NEGATIVE),
-                            components={ParameterLocation.QUERY: ComponentInfo(mode=GenerationMode.NEGATIVE)},
-                            phase=PhaseInfo(name=TestPhase.FUZZING, data=FuzzingPhaseData(None, None, None, None)))
-        case = operation.Case(query=query, _meta=meta)
-        case.freeze_metadata()
-        return case
+        return negative_case(document, "/call", "GET", "query", query=query)
 
     assert not really_invalid(document, negative({"kind": "a", "plan": {"on": "not a boolean"}}))  # spread
     assert not really_invalid(document, negative({"kind": "a", "name": 12}))  # travels as the text "12"
