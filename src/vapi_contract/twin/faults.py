@@ -21,6 +21,9 @@ FAULTS: dict[str, str] = {
     "limit-ignored": "list operations ignore `limit` (their metadata still echoes it)",
     "patch-not-persisted": "PATCH answers the merged object but does not store the change",
     "non-ascii-500": "a create or update whose body holds a string with a non-ASCII character answers 500",
+    "per-variant-updates": "an update is read against the stored object's own variant, as Vapi's per-type DTOs do: a "
+                           "body the spec's update oneOf accepts through another variant (`async` on a dtmf tool) "
+                           "answers 400 (a live night reports that as a spec gap)",
     "deleted-still-listed": "after DELETE the object still appears in list answers (GET by id is 404)",
 }
 
