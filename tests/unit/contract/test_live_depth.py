@@ -152,7 +152,7 @@ def test_every_live_depth_fault_has_a_case_here():
 
     older = {"drop-required", "wrong-type", "ignore-auth", "undeletable", "server-error", "accept-invalid",
              "leak-orgs", "slow"}  # proven by test_run_end_to_end with --target twin
-    older |= {"per-variant-updates"}  # realism, not a bug: a spec gap, proven in tests/unit/twin/test_crud.py
+    older |= {"per-variant-updates"}  # realism, not a bug: a spec gap, proven in tests/unit/twin/test_faults.py
     assert set(KNOWN) - older == set(FAULTS)
 
 

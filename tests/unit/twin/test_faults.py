@@ -193,6 +193,15 @@ def test_fault_patch_not_persisted(faulty):
         assert httpx.get(url, headers=faulty.headers()).json().get("name") != "after", path
 
 
+def test_fault_per_variant_updates(faulty):
+    dtmf = httpx.post(faulty.base_url + "/tool", json={"type": "dtmf"}, headers=faulty.headers()).json()["id"]
+    url = f"{faulty.base_url}/tool/{dtmf}"
+    assert httpx.patch(url, json={"async": True}, headers=faulty.headers()).status_code == 200  # the spec's reading
+    faulty.set_fault("per-variant-updates")
+    refused = httpx.patch(url, json={"async": True}, headers=faulty.headers())
+    assert refused.status_code == 400 and refused.json()["message"] == ["property async should not exist"]
+
+
 def test_fault_non_ascii_500(faulty):
     created = _make(faulty)["id"]
     faulty.set_fault("non-ascii-500")

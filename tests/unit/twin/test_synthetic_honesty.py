@@ -234,11 +234,13 @@ def check_writes(run: Honesty, fam: Family, ids: dict[str, str]) -> None:
     update = run.case.updates[fam.name]
     for wrong in fam.fields:
         run.send(fam.update_method, item, path, {**update, wrong.name: wrong.invalid}, expect=400)
-    if fam.variants:  # a field or the type of the other variant: the update is read against the object's own
+    if fam.variants:  # a field of the other variant: the spec's update oneOf accepts it (no closed branches), so
+        # the honest twin answers 2xx, cut to the object's own variant (Vapi's 400 is the per-variant-updates fault)
         other = "b" if update["type"] == "a" else "a"
         stray = {"alpha": "x"} if other == "a" else {"beta": 1}
-        run.send(fam.update_method, item, path, {**update, **stray}, expect=400)
-        run.send(fam.update_method, item, path, {**update, "type": other}, expect=400)
+        answer = run.send(fam.update_method, item, path, {**update, **stray})
+        if isinstance(answer, dict) and set(stray) & set(answer):
+            run.problems.append(f"{fam.update_method} {item}: another variant's field {stray} in the answer")
     updated = run.send(fam.update_method, item, path, with_extras(fam, update))
     if isinstance(updated, dict):
         changed = {k: v for k, v in update.items() if updated.get(k) != v}
