@@ -22,7 +22,7 @@ from . import triage
 from .checks.timestamps_and_ids import parse_time
 from .findings import Finding
 from .parameters import is_valid
-from .plan import NAME_LIKE, request_media, schema_branches
+from .plan import NAME_LIKE, request_media, response_schema, schema_branches
 from .resources import items_of
 
 # accents, CJK, emoji (one outside the BMP: a UTF-16 surrogate pair on servers written in JS)
@@ -285,7 +285,8 @@ def _resolvable(document: dict[str, Any], schema: Any) -> Any:
     return schema if isinstance(schema, dict) else {}
 
 
-def patch_bodies(document: dict[str, Any], label: str, current: dict[str, Any], prefix: str):
+def patch_bodies(document: dict[str, Any], label: str, current: dict[str, Any], prefix: str,
+                 kept: set[str] | None = None):
     """(field, value, body) PATCHes of one scalar field to a value that differs from `current`, each body valid
     against the update schema (fields the schema requires copied from the current object): name-like text
     first, then other text, booleans, numbers."""
@@ -293,12 +294,16 @@ def patch_bodies(document: dict[str, Any], label: str, current: dict[str, Any], 
     branches = schema_branches(document, schema)
     seen: set[str] = set()
     for branch in branches:
+        if not _own_variant(branch, current):
+            continue  # another variant's update: its fields are accepted by the oneOf but not kept on this object
         required = {k: current[k] for k in branch["required"] if k in current}
         ordered = sorted(branch["properties"].items(), key=lambda kv: (
             0 if kv[0] in NAME_LIKE and _free_text(kv[1]) else 1 if _free_text(kv[1]) else 2))
         for field, prop in ordered:
             if field in seen or field in ("id", "orgId", "createdAt", "updatedAt") or not isinstance(prop, dict):
                 continue
+            if kept is not None and field not in kept:
+                continue  # another variant's field: the update accepts it, this object's answer does not keep it
             value = _new_scalar(prop, current.get(field), prefix, field)
             if value is None:
                 continue
@@ -306,6 +311,28 @@ def patch_bodies(document: dict[str, Any], label: str, current: dict[str, Any], 
             if accepts(document, schema, body):
                 seen.add(field)
                 yield field, value, body
+
+
+def kept_fields(document: dict[str, Any], get_label: str, current: dict[str, Any]) -> set[str] | None:
+    """Fields the object's own variant of the item answer documents (None: not polymorphic, or free-form)."""
+    documented, schema = response_schema(document, get_label, 200)
+    branches = schema_branches(document, schema) if documented else []
+    own = [b for b in branches if _own_variant(b, current)]
+    if len(branches) < 2 or not own:
+        return None
+    return set().union(*(b["properties"] for b in own))
+
+
+def _own_variant(branch: dict[str, Any], current: dict[str, Any]) -> bool:
+    """False when the branch pins a property (enum/const, e.g. `type: dtmf`) to values the object does not have."""
+    for field, prop in branch["properties"].items():
+        if not isinstance(prop, dict) or field not in current:
+            continue
+        pinned = prop.get("enum") if isinstance(prop.get("enum"), list) else (
+            [prop["const"]] if "const" in prop else None)
+        if pinned is not None and len(pinned) <= 2 and current[field] not in pinned:
+            return False
+    return True
 
 
 def _new_scalar(prop: dict[str, Any], old: Any, prefix: str, field: str) -> Any:

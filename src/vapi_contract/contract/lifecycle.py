@@ -23,11 +23,12 @@ from .behaviour import (
     body_json,
     ids_of,
     iter_bodies,
+    kept_fields,
     patch_bodies,
     query_parameters,
     with_text,
 )
-from .plan import CrudFamily, family_chain, family_is_costly, find_families, request_media
+from .plan import CrudFamily, family_chain, family_is_costly, find_families, request_media, response_schema
 from .resources import Created, tag_name
 
 FILE_TEXT = "vapi-contract lifecycle test file: safe to delete.\n"
@@ -258,7 +259,7 @@ class Lifecycle(Probe):
         non-ASCII text: never a 5xx, and the text comes back as sent."""
         update, get = self.family.update, self.family.get
         answer = None
-        for field, value, body in list(patch_bodies(self.engine.document, update, self.current, name))[:4]:
+        for field, value, body in list(patch_bodies(self.engine.document, update, self.current, name, self.kept()))[:4]:
             response, curl = self.step(update, rid, body=body)
             answer = (response, curl)
             if response.status_code >= 500:
@@ -282,9 +283,12 @@ class Lifecycle(Probe):
             return
         self.check_patch_non_ascii(rid, name)
 
+    def kept(self) -> set[str] | None:
+        return kept_fields(self.engine.document, self.family.get, self.current) if self.family.get else None
+
     def check_patch_non_ascii(self, rid: str, name: str) -> None:
         update, get = self.family.update, self.family.get
-        for field, _value, body in patch_bodies(self.engine.document, update, self.current, name):
+        for field, _value, body in patch_bodies(self.engine.document, update, self.current, name, self.kept()):
             schema = request_media(self.engine.document, *update.split(" ", 1))[1]
             text_body, field = with_text(self.engine.document, schema, body, name, fields=[field])
             if field is None:  # the patched field is not free text: any free-text field of the update
@@ -360,19 +364,12 @@ class Lifecycle(Probe):
 
 def documents_id(document: dict[str, Any], label: str, status: int) -> bool:
     """Whether the operation's documented answer for `status` lists an `id` (free-form answers may hold one)."""
-    from .checks._schema import deref
     from .checks.undocumented_properties import documented_names
 
-    method, path = label.split(" ", 1)
-    operation = ((document.get("paths") or {}).get(path) or {}).get(method.lower()) or {}
-    responses = operation.get("responses") or {}
-    answer = deref(document, responses.get(str(status)) or responses.get(f"{str(status)[0]}XX")
-                   or responses.get("default")) or {}
-    content = answer.get("content") or {}
-    media = next((m for m in content if "json" in m), None)
-    if media is None:
+    documented, schema = response_schema(document, label, status)
+    if not documented:
         return True  # nothing documented to judge by: keep asking for an id
-    names = documented_names(document, (content.get(media) or {}).get("schema"))
+    names = documented_names(document, schema)
     return names is None or "id" in names
 
 

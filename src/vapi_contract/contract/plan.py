@@ -147,6 +147,18 @@ def request_media(document: dict[str, Any], method: str, path: str) -> tuple[str
     return media, (content.get(media) or {}).get("schema")
 
 
+def response_schema(document: dict[str, Any], label: str, status: int) -> tuple[bool, Any]:
+    """(documented as JSON, schema) of the operation's answer for `status` (exact, `2XX`-style, `default`)."""
+    method, path = label.split(" ", 1)
+    operation = ((document.get("paths") or {}).get(path) or {}).get(method.lower()) or {}
+    responses = operation.get("responses") or {}
+    answer = _deref(document, responses.get(str(status)) or responses.get(f"{str(status)[0]}XX")
+                    or responses.get("default")) or {}
+    content = answer.get("content") or {}
+    media = next((m for m in content if "json" in m), None)
+    return media is not None, (content.get(media) or {}).get("schema") if media else None
+
+
 def _create_shape(document: dict[str, Any], path: str) -> tuple[str | None, str | None, str | None]:
     """(media, tag field, file field) of `POST path`."""
     media, schema = request_media(document, "POST", path)

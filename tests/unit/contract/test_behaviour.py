@@ -126,3 +126,29 @@ def test_non_ascii_text_goes_only_into_free_text_fields_even_when_a_oneof_branch
     assert with_text(document, schema, {"width": 3}, "x", fields=["width"]) == ({"width": 3}, None)
     changed, field = with_text(document, schema, {"width": 3}, "x")
     assert field == "name" and changed["name"].startswith("x")
+
+
+def test_patch_checks_only_fields_the_objects_own_variant_keeps():
+    """Update DTOs told apart only by their fields (Vapi's tools, May 2025): `async` is accepted by the update
+    oneOf but a dtmf tool's answer does not keep it, so 'PATCHed async not returned' would be a false finding."""
+    from vapi_contract.contract.behaviour import kept_fields
+
+    document = {"paths": {
+        "/tool/{id}": {
+            "get": {"responses": {"200": {"content": {"application/json": {"schema": {"oneOf": [
+                {"$ref": "#/components/schemas/Dtmf"}, {"$ref": "#/components/schemas/Function"}]}}}}}},
+            "patch": {"requestBody": {"content": {"application/json": {"schema": {"oneOf": [
+                {"type": "object", "properties": {"messages": {"type": "string"}}},
+                {"type": "object", "properties": {"async": {"type": "boolean"}, "messages": {"type": "string"}}}]}}}},
+                "responses": {"200": {"description": "ok"}}}}},
+        "components": {"schemas": {
+            "Dtmf": {"type": "object", "properties": {"type": {"type": "string", "enum": ["dtmf"]},
+                                                      "messages": {"type": "string"}, "id": {"type": "string"}}},
+            "Function": {"type": "object", "properties": {"type": {"type": "string", "enum": ["function"]},
+                                                          "async": {"type": "boolean"}, "id": {"type": "string"}}}}}}
+    dtmf = {"type": "dtmf", "id": "t1", "messages": "a"}
+    kept = kept_fields(document, "GET /tool/{id}", dtmf)
+    assert kept == {"type", "messages", "id"}
+    fields = [f for f, _v, _b in patch_bodies(document, "PATCH /tool/{id}", dtmf, "x", kept)]
+    assert "async" not in fields and "messages" in fields
+    assert "async" in [f for f, _v, _b in patch_bodies(document, "PATCH /tool/{id}", dtmf, "x")]
