@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
             # counted again from the run's own summary.json: the reading may have changed since
             run_dir = args.out / "runs" / row["version"].removesuffix(".json.gz")
             done[row["version"]] = {**row, **tally(read_summary(run_dir))}
-    elif results.exists():
+    elif results.exists() and not args.report_only:  # a table-only call never throws results away
         results.unlink()
     if args.rerun_bad:  # after a fix: the versions that were not clean run again, the clean ones are kept
         done = {f: row for f, row in done.items() if not bad(row)}
