@@ -93,6 +93,8 @@ def parse_body(raw: bytes) -> tuple[Any, str | None]:
         body = None
     if body is None and raw.strip() != b"null" or _depth(body) > MAX_BODY_DEPTH:
         return None, f"request body is nested deeper than {MAX_BODY_DEPTH} levels"
+    if not isinstance(body, (dict, list)):  # body-parser's strict mode (NestJS default): `null`, `5`, `"x"` are 400
+        return None, f"Unexpected token in JSON: a body must be an object or an array, got {raw.strip()[:20].decode(errors='replace')}"
     return body, None
 
 

@@ -62,3 +62,12 @@ def test_deeply_nested_bodies_are_a_400_not_a_500(client, opener, closer, depth)
     response = client.post("/assistant", content=body, headers={"content-type": "application/json"})
     assert_vapi_error(response, 400)
     assert "nested deeper than" in response.json()["message"][0]
+
+
+@pytest.mark.parametrize("body", ["null", "5", '"text"', "true"])
+def test_a_json_body_that_is_not_an_object_or_array_is_a_400(client, body):
+    """body-parser's strict mode, as Vapi's NestJS answers: a scalar body never reaches validation. The twin used to
+    read `null` as 'no body' and create a credential from it (a server bug on the 2024-12-10 spec)."""
+    response = client.post("/assistant", content=body, headers={"content-type": "application/json"})
+    assert_vapi_error(response, 400)
+    assert "must be an object or an array" in response.json()["message"][0]
