@@ -71,9 +71,12 @@ class ContractOutcome:
                                   for op in self.operations() if op.get("exercised") is False]}
 
     def operation_counts(self) -> dict[str, int]:
+        """Operations by the report's `outcome` (what the pass rate counts): `failed` = a new finding, `known` =
+        accepted findings only (a pass); the run's raw `status` counts a known finding as failed."""
         counts: dict[str, int] = {}
         for op in self.operations():
-            counts[op.get("status", "unknown")] = counts.get(op.get("status", "unknown"), 0) + 1
+            outcome = op.get("outcome") or op.get("status", "unknown")
+            counts[outcome] = counts.get(outcome, 0) + 1
         return counts
 
     def latency(self) -> dict[str, Any]:

@@ -102,6 +102,9 @@ def test_known_findings_do_not_fail_the_night_and_trends_accumulate(tmp_path, st
     assert nights[1]["findings"] == {"new": 0, "known": 1, "fixed": 0}
     # An operation whose only finding is accepted passes: 2 of 2 operations, not 1 of 2.
     assert (nights[0]["pass_rate"], nights[1]["pass_rate"]) == (50.0, 100.0)
+    # 'failed' counts what the pass rate counts: an operation with accepted findings only is not failed.
+    assert (nights[0]["operations"], nights[1]["operations"]) == ({"failed": 1, "passed": 1},
+                                                                  {"known": 1, "passed": 1})
     night = json.loads((tmp_path / "night" / "nightly.json").read_text())
     assert night["contract"]["known_operations"] == 1
     assert "operations with known findings" in (tmp_path / "night" / "index.html").read_text()
