@@ -82,23 +82,64 @@ def fingerprint(operation: str, check: str, classification: str, cause: str) -> 
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 
 
+# The run's keys, in RunContext.secrets() order (the primary first: a live run always has one), as the shell
+# variables a reader exports before pasting a reproducer; a twin run's tokens stand in for them.
+KEY_VARIABLES = ("VAPI_API_KEY", "VAPI_API_KEY_SECONDARY")
+DROPPED_HEADERS = frozenset({"user-agent", "accept-encoding", "connection", "content-length",
+                             "x-schemathesis-testcaseid"})
+MAX_BODY = 20_000  # characters of a request body kept in the reproducer (the evidence's copy)
+
+
+def _double_quoted(pieces: list[tuple[str, str | None]]) -> str:
+    """A double-quoted shell word from literal text and variable references: `$`, backquote, `"` and `\\` of the
+    literal text are escaped, so only the named variables expand."""
+    out = []
+    for i, (literal, variable) in enumerate(pieces):
+        out.append(re.sub(r'([$`"\\])', r"\\\1", literal))
+        if variable:
+            following = pieces[i + 1][0][:1] if i + 1 < len(pieces) else ""
+            out.append(f"${{{variable}}}" if re.match(r"\w", following) else f"${variable}")
+    return '"' + "".join(out) + '"'
+
+
+def _header(name: str, value: str, keys: dict[str, str]) -> str:
+    """One `-H` argument. A run key in it becomes its variable (`"Authorization: Bearer $VAPI_API_KEY"`), so the
+    command is both redacted and runnable; any other Authorization value is masked (a wrong-token probe's token
+    is as wrong as `***`)."""
+    line = f"{name}: {value}"
+    found = [k for k in keys if k in line]
+    if found:
+        pattern = re.compile("|".join(map(re.escape, sorted(found, key=len, reverse=True))))
+        pieces, last = [], 0
+        for match in pattern.finditer(line):
+            pieces.append((line[last:match.start()], keys[match.group(0)]))
+            last = match.end()
+        return _double_quoted([*pieces, (line[last:], None)])
+    if name.lower() == "authorization":
+        line = f"{name}: " + ("Bearer ***" if str(value).lower().startswith("bearer") else "***")
+    return shlex.quote(line)
+
+
 def curl(method: str, url: str, headers: dict[str, str] | None, body: bytes | str | None,
          secrets: list[str] = ()) -> str:
-    """A copy-pasteable curl command; the bearer token (and any secret anywhere) replaced by `***`."""
+    """A copy-pasteable curl command, redacted and runnable.
+
+    `secrets` are the run's keys in `RunContext.secrets()` order: the primary key is written as
+    `"$VAPI_API_KEY"`, the secondary as `"$VAPI_API_KEY_SECONDARY"` (double quotes: the shell expands them);
+    any secret elsewhere in the request (URL, body, another key) is masked by `***`, the report's one rule. A
+    body longer than MAX_BODY characters is cut there.
+    """
+    from ..report.redact import MIN_SECRET_LENGTH, Redactor
+
+    keys = {key: name for key, name in zip(secrets, KEY_VARIABLES)
+            if isinstance(key, str) and len(key.strip()) >= MIN_SECRET_LENGTH}
     parts = ["curl", "-X", method.upper(), shlex.quote(url)]
     for name, value in (headers or {}).items():
-        if name.lower() in ("user-agent", "accept-encoding", "connection", "content-length", "x-schemathesis-testcaseid"):
-            continue
-        if name.lower() == "authorization":
-            value = "Bearer ***" if str(value).lower().startswith("bearer") else "***"
-        parts += ["-H", shlex.quote(f"{name}: {value}")]
+        if name.lower() not in DROPPED_HEADERS:
+            parts += ["-H", _header(name, str(value), keys)]
     if body:
         text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
-        if len(text) > 20_000:
-            text = text[:20_000]
-        parts += ["--data-raw", shlex.quote(text)]
-    from ..report.redact import Redactor
-
+        parts += ["--data-raw", shlex.quote(text[:MAX_BODY])]
     # the report's one masking rule: too-short "secrets" are ignored rather than masking every "0" of a command
     return Redactor(secrets).text(" ".join(parts))
 

@@ -69,7 +69,7 @@ def test_server_error_fault_is_a_server_bug(tmp_path, newest_spec_path):
     assert code == 1, output[-3000:]
     hits = flagged(report, "not_a_server_error")
     assert hits and hits[0]["operation"] == "POST /assistant"
-    assert hits[0]["reproducer"].startswith("curl -X POST") and "Bearer ***" in hits[0]["reproducer"]
+    assert hits[0]["reproducer"].startswith("curl -X POST") and '"Authorization: Bearer $VAPI_API_KEY"' in hits[0]["reproducer"]
     assert len(hits[0]["fingerprint"]) >= 16
 
 
