@@ -48,3 +48,43 @@ def test_the_nightly_summary_and_the_gate_verdict_escape_spec_text():
     for text in (night_markdown(night), gate_markdown(verdict)):
         outside_code = "".join(text.split("`")[::2])
         assert "<img" not in outside_code and "<!--" not in outside_code and "<b>" not in outside_code
+
+
+def test_plural_counts_one_thing_and_many_things():
+    from vapi_contract.pipelines.text import plural
+
+    assert plural(1, "fixed finding") == "1 fixed finding"
+    assert [plural(n, "finding") for n in (0, 2)] == ["0 findings", "2 findings"]
+    assert plural(3, "entry", "entries") == "3 entries" and plural(1, "entry", "entries") == "1 entry"
+
+
+def test_findings_text_counts_the_new_findings_that_fail_a_verdict_and_names_infra_apart():
+    from vapi_contract.pipelines.text import findings_text
+
+    counts = {"findings": 16, "new": 12, "new_contract": 11, "known": 3, "fixed": 1}
+    assert findings_text(counts) == "findings: 11 new (+1 new infrastructure problem), 3 known, 1 fixed"
+    assert findings_text({"new": 2, "new_contract": 2, "known": 0, "fixed": 0}) == "findings: 2 new, 0 known, 0 fixed"
+
+
+def test_whole_reason_keeps_what_failed_entire_and_shortens_only_the_quoted_instance():
+    from vapi_contract.pipelines.text import whole_reason
+
+    instance = '{"properties":{' + '"x":{"type":"string"},' * 500 + '"y":{}}}'
+    message = (f"{instance} is not valid under any of the schemas listed in the 'oneOf' keyword\n\n"
+               f"Failed validating \"oneOf\" in schema\n\nOn instance:\n    {instance}")
+    text = whole_reason(message)
+    assert text.endswith("… is not valid under any of the schemas listed in the 'oneOf' keyword")
+    assert len(text) < 160 and "\n" not in text
+    allowed = "[" + ", ".join(f"'field{i}'" for i in range(40)) + "]"
+    long_reason = f"['a', 'b'] is not one of {allowed}"
+    assert whole_reason(long_reason) == long_reason  # a long reason is never cut
+    assert whole_reason("Duplicate parameter 'name'") == "Duplicate parameter 'name'"
+
+
+def test_whole_reason_names_the_repeated_items_of_a_non_unique_list():
+    from vapi_contract.pipelines.text import whole_reason
+
+    voices = ["luna", "zeus"] + [f"v{i}" for i in range(200)] + ["zeus", "luna", "zeus"]
+    assert whole_reason(f"{voices!r} has non-unique elements").endswith(
+        ' has non-unique elements (repeated: "zeus", "luna")')
+    assert whole_reason("[not a list] has non-unique elements") == "[not a list] has non-unique elements"
