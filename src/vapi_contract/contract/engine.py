@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..spec import fingerprint as fingerprints
 from . import checks as our_checks
 from . import triage
 from .budget import AUTH_REQUESTS, LIFECYCLE_REQUESTS, OperationCut, ShareSpent, paused, rss_mb, watch
@@ -140,9 +141,7 @@ class Engine:
             self.coverage.flush()
 
     def spec_issue(self, kind: str, pointer: str, message: str) -> None:
-        import hashlib
-
-        fp = hashlib.sha256(f"{kind}|{pointer}|{triage.normalise_cause(message)}".encode()).hexdigest()[:20]
+        fp = fingerprints.run_issue(kind, pointer, message)
         with paused():
             self.writer._append("spec-issues", {"kind": kind, "pointer": pointer, "message": message[:500],
                                                 "fingerprint": fp})

@@ -8,12 +8,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shlex
 from typing import Any
 
 from ..retry import RETRY_STATUSES
+from ..spec import fingerprint as _fingerprints
+from ..spec.fingerprint import stable_cause as normalise_cause  # noqa: F401 - the engine's name for it
 
 SERVER_BUG, SPEC_GAP, INFRA = "server-bug", "spec-gap", "infra"
 # What the target may answer when it is not answering usefully: the statuses the one retry policy retries.
@@ -46,23 +47,6 @@ def documents_status(case, status_code: int) -> bool:
     return str(status_code) in responses
 
 
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?")
-_LONG_NUMBER = re.compile(r"(?<![\w.])-?\d{4,}(\.\d+)?|\d+\.\d+")
-_LONG_QUOTED = re.compile(r"'[^']{25,}'|\"[^\"]{25,}\"")
-_HEX = re.compile(r"\b[0-9a-f]{16,}\b")
-_PORT = re.compile(r"(127\.0\.0\.1|localhost|\[::1\]):\d+")
-
-
-def normalise_cause(text: str) -> str:
-    """The part of a failure message that names its cause, without ids, times, ports, or random generated data."""
-    line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
-    for pattern, placeholder in ((_UUID, "<uuid>"), (_TIME, "<time>"), (_PORT, "<host>"), (_HEX, "<hex>"),
-                                 (_LONG_QUOTED, "<value>"), (_LONG_NUMBER, "<n>")):
-        line = pattern.sub(placeholder, line)
-    return re.sub(r"\s+", " ", line)[:300]
-
-
 def cause_and_detail(text: str) -> tuple[str, str]:
     """A failure text's cause (its first line: what the fingerprint is made of) and its detail (the following
     lines: observed values -- documented codes, measured latencies, counts -- shown, never fingerprinted)."""
@@ -78,8 +62,8 @@ def identity(operation: str, check: str, classification: str, text: str) -> tupl
 
 
 def fingerprint(operation: str, check: str, classification: str, cause: str) -> str:
-    key = "\x1f".join((operation, check, classification, normalise_cause(cause)))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+    """The finding's name across runs (the project's one recipe, spec/fingerprint.py)."""
+    return _fingerprints.finding(operation, check, classification, cause)
 
 
 # The run's keys, in RunContext.secrets() order (the primary first: a live run always has one), as the shell

@@ -6,10 +6,11 @@ value of the wrong type is converted when that is lossless (`7` -> `"7"`) and dr
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from typing import Any
+
+from ..spec import fingerprint as _fingerprints
 
 CLASSIFICATIONS = ("server-bug", "spec-gap", "infra")
 RUN_STATUSES = ("completed", "interrupted", "error", "running")
@@ -51,8 +52,11 @@ def fingerprint(record: dict[str, Any]) -> str:
     given = text(record.get("fingerprint"))
     if given and _HEX_FINGERPRINT.match(given.lower()):
         return given.lower()
-    basis = given or "\n".join(str(record.get(k)) for k in ("operation", "check", "classification", "message"))
-    return hashlib.sha256(basis.encode()).hexdigest()[:16]
+    if given:  # not hex: a stable 16-digit name for it
+        return _fingerprints.fingerprint(given, length=16)
+    # none at all: the one the engine would have given it, so accepting it keeps matching once it is recorded
+    return _fingerprints.finding(*(text(record.get(k)) or "" for k in ("operation", "check", "classification",
+                                                                       "message")))
 
 
 def clean_meta(meta: dict[str, Any], warnings: list[str]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..fsutil import atomic_write
+from . import fingerprint as _fingerprints
 
 ENGINE_VERSION = "1"  # bump when the checks change, so cached results are recomputed
 BASELINE_FORMAT = 1
@@ -45,7 +46,7 @@ class SpecError:
 
 
 def fingerprint(check: str, keyword: str, pointer: str) -> str:
-    return hashlib.sha256(f"{check}\x00{keyword}\x00{pointer}".encode()).hexdigest()[:16]
+    return _fingerprints.spec_error(check, keyword, pointer)
 
 
 def validate_document(document: dict[str, Any]) -> list[SpecError]:

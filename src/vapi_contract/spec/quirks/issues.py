@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
+
+from .. import fingerprint as _fingerprints
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class SpecIssue:
 
 
 def fingerprint(kind: str, pointer: str) -> str:
-    return hashlib.sha256((kind + pointer).encode("utf-8")).hexdigest()[:16]
+    return _fingerprints.quirk(kind, pointer)
 
 
 @dataclass
