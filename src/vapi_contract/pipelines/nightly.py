@@ -20,6 +20,7 @@ from ..report.summary import pass_rate_text
 from ..spec.urls import redact_url
 from . import contract_stage, history, spec_stage
 from .outputs import make_out_dir, write_output
+from .text import findings_text, plural
 
 
 @dataclass
@@ -87,10 +88,21 @@ def _spec_line(spec: spec_stage.SpecStage) -> str:
     v = spec.validation.counts()
     snap = "new snapshot" if spec.created else "unchanged"
     diff = spec.diff.summary() if spec.diff else None
-    changes = f"{diff['error']} breaking / {diff['warning']} warning / {diff['info']} info change(s) since " \
-        f"{spec.previous.id}" if diff is not None else "first snapshot"
-    return (f"spec {spec.entry.id} ({snap}): {v['total']} validation errors ({v['new']} new, {v['known']} known, "
-            f"{v['fixed']} fixed); {changes}")
+    changes = f"{changes_text(diff)} since {spec.previous.id}" if diff is not None else "first snapshot"
+    return f"spec {spec.entry.id} ({snap}): {validation_text(v)}; {changes}"
+
+
+def validation_text(v: dict[str, Any]) -> str:
+    """`42 validation errors (0 new, 42 known, 0 fixed)`."""
+    return f"{plural(v['total'], 'validation error')} ({v['new']} new, {v['known']} known, {v['fixed']} fixed)"
+
+
+def changes_text(summary: dict[str, Any] | None) -> str:
+    """A diff's counts as words (`1 breaking, 0 possibly breaking, 3 info changes`), never a dict."""
+    s = summary or {}
+    total = sum(int(s.get(k) or 0) for k in ("error", "warning", "info"))
+    return (f"{s.get('error', 0)} breaking, {s.get('warning', 0)} possibly breaking, {s.get('info', 0)} info "
+            f"{'change' if total == 1 else 'changes'}")
 
 
 def assemble(night: str, started: dt.datetime, target: str, spec_json: dict[str, Any],
@@ -100,9 +112,9 @@ def assemble(night: str, started: dt.datetime, target: str, spec_json: dict[str,
     counts = contract.counts()
     reasons = []
     if validation["new"]:
-        reasons.append(f"{validation['new']} new spec validation error(s)")
+        reasons.append(plural(validation["new"], "new spec validation error"))
     if counts["new_contract"]:
-        reasons.append(f"{counts['new_contract']} new contract finding(s)")
+        reasons.append(plural(counts["new_contract"], "new contract finding"))
     if contract.problem:
         reasons.append(f"contract run could not test: {contract.problem}")
     if validation["new"] or counts["new_contract"]:
@@ -186,15 +198,17 @@ def write_reports(out: Path, night: dict[str, Any], nights: list[dict[str, Any]]
 
 def terminal_summary(night: dict[str, Any], out: Path) -> str:
     c, v = night["contract"]["counts"], night["spec"]["validation"]
+    changes = night["spec_changes"]
+    since = f"since {changes['previous']}" if changes.get("previous") else "(first snapshot: nothing to compare)"
+    known_ops = night["contract"].get("known_operations") or 0
     lines = [
         f"nightly {night['night']}: {night['verdict'].upper()} (exit {night['exit_code']})",
-        (f"  spec      {night['spec']['snapshot_id']}: {v['total']} validation errors "
-        f"({v['new']} new, {v['known']} known, {v['fixed']} fixed)"),
-        f"  changes   {night['spec_changes']['summary']} since {night['spec_changes']['previous'] or '(first)'}",
-        (f"  contract  {c.get('new', 0)} new, {c.get('known', 0)} known, {c.get('fixed', 0)} fixed findings; "
-        f"pass rate {pass_rate_text(night['contract']['pass_rate'])}, "
-        f"exercised {(night['contract'].get('coverage') or {}).get('text') or 'n/a'}"
-        f" ({night['contract'].get('known_operations') or 0} operation(s) with known findings only)"),
+        f"  spec      {night['spec']['snapshot_id']}: {validation_text(v)}",
+        f"  changes   {changes_text(changes.get('summary'))} {since}",
+        (f"  contract  {findings_text(c)}; "
+         f"pass rate {pass_rate_text(night['contract']['pass_rate'])}, "
+         f"exercised {(night['contract'].get('coverage') or {}).get('text') or 'n/a'}"
+         f" ({plural(known_ops, 'operation')} with known findings only)"),
         *[f"  - {r}" for r in night["reasons"]],
         f"  dashboard {out / 'index.html'}",
     ]

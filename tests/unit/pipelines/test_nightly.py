@@ -70,7 +70,7 @@ def test_night_with_a_new_finding_fails_and_writes_one_dashboard(tmp_path, store
     code = nightly.run(options(tmp_path, store, newest_spec_path, contract_dirs=[run_dir]))
     assert code == 1
     night = json.loads((tmp_path / "night" / "nightly.json").read_text())
-    assert night["verdict"] == "fail" and night["reasons"] == ["1 new contract finding(s)"]
+    assert night["verdict"] == "fail" and night["reasons"] == ["1 new contract finding"]
     assert night["spec"]["snapshot_created"] is True
     assert night["spec"]["validation"]["total"] == 42 and night["spec"]["validation"]["new"] == 0
     assert night["spec_changes"]["previous"] is not None
@@ -119,7 +119,7 @@ def test_new_spec_validation_error_fails_the_night(tmp_path, store, newest_spec_
     code = nightly.run(options(tmp_path, store, newest_spec_path,
                                contract_dirs=[write_run(tmp_path / "run", finding_on=None, exit_code=0)]))
     night = json.loads((tmp_path / "night" / "nightly.json").read_text())
-    assert code == 1 and night["reasons"] == ["42 new spec validation error(s)"]
+    assert code == 1 and night["reasons"] == ["42 new spec validation errors"]
 
 
 def test_sharded_runs_are_merged(tmp_path, store, newest_spec_path):
@@ -217,3 +217,20 @@ def test_a_run_without_coverage_and_an_older_night_show_n_a(tmp_path, store, new
     assert "Success-path coverage: n/a" in render_html(night, [], 1)
     assert "success path exercised n/a" in render_markdown(night)
     assert "exercised n/a" in nightly.terminal_summary(night, tmp_path)
+
+
+def test_the_terminal_summary_reads_as_words_and_counts_new_findings_once(tmp_path):
+    """No dict repr, no '1 fixed findings', and the same 'new' number as the reasons (infra apart)."""
+    night = {"night": "2026-11-21", "verdict": "fail", "exit_code": 1, "reasons": ["11 new contract findings"],
+             "spec": {"snapshot_id": "s2", "validation": {"total": 1, "new": 0, "known": 1, "fixed": 0}},
+             "spec_changes": {"previous": "s1", "summary": {"error": 1, "warning": 0, "info": 2}},
+             "contract": {"counts": {"findings": 16, "new": 12, "new_contract": 11, "known": 3, "fixed": 1},
+                          "pass_rate": 90.0, "known_operations": 1, "coverage": {"text": "75/79"}}}
+    text = nightly.terminal_summary(night, tmp_path)
+    assert "{" not in text and "(s)" not in text
+    assert "  spec      s2: 1 validation error (0 new, 1 known, 0 fixed)" in text
+    assert "  changes   1 breaking, 0 possibly breaking, 2 info changes since s1" in text
+    assert "findings: 11 new (+1 new infrastructure problem), 3 known, 1 fixed; pass rate 90%" in text
+    assert "(1 operation with known findings only)" in text
+    night["spec_changes"] = {"previous": None, "summary": {"error": 0, "warning": 0, "info": 0}}
+    assert "0 breaking, 0 possibly breaking, 0 info changes (first snapshot" in nightly.terminal_summary(night, tmp_path)
