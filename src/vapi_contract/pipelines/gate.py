@@ -24,7 +24,7 @@ from ..spec.urls import redact_url
 from . import approvals as approvals_mod
 from . import contract_stage, spec_stage
 from .outputs import make_out_dir, write_output
-from .text import one_line
+from .text import findings_text, one_line, plural
 from .verdict import (
     ERROR,
     FAIL,
@@ -109,12 +109,12 @@ def check_validation(document: dict[str, Any], known_errors: Path | None) -> Che
     clock = time.monotonic()
     status = spec_stage.validate(document, known_errors)
     c = status.counts()
-    summary = f"{c['total']} validation errors: {c['new']} new, {c['known']} known, {c['fixed']} fixed"
+    summary = f"{plural(c['total'], 'validation error')}: {c['new']} new, {c['known']} known, {c['fixed']} fixed"
     check = Check("spec validation", FAIL if status.new else PASS, summary)
     check.reasons = [f"new validation error at {e.get('pointer') or '/'}: {one_line(e.get('message'))} "
                      f"[{e.get('fingerprint')}]" for e in status.new]
     if status.known:
-        check.notes.append(f"{len(status.known)} known error(s) accepted by {known_errors}")
+        check.notes.append(f"{plural(len(status.known), 'known error')} accepted by {known_errors}")
     check.notes += [f"fixed: {e.get('pointer')}: {one_line(e.get('message'))}" for e in status.fixed]
     check.duration_s = time.monotonic() - clock
     return check
@@ -154,9 +154,12 @@ def check_breaking(candidate, baseline: str | None, store, approved: list, appro
     breaking = diff.at_least(fail_on)
     outcome = approvals_mod.apply(breaking, approved)
     s = diff.summary()
+    added, removed = operation_changes(production.document, candidate.document)
     summary = (f"vs {production.origin}: {len(breaking)} breaking ({fail_on}+), {len(outcome.approved)} approved, "
-               f"{len(outcome.unapproved)} unapproved; {s['warning']} warning, {s['info']} info")
-    check = Check("breaking changes", FAIL if outcome.unapproved else PASS, summary)
+               f"{len(outcome.unapproved)} unapproved; {s['warning']} warning, {s['info']} info; "
+               f"{plural(len(added), 'operation')} added, {len(removed)} removed")
+    check = Check("breaking changes", FAIL if outcome.unapproved else PASS, summary,
+                  operations={"added": added, "removed": removed})
     expired = {id(c): a for c, a in outcome.expired}
     for change in outcome.unapproved:
         where = " ".join(x for x in (change.operation or "(document)", change.location) if x)
@@ -171,6 +174,16 @@ def check_breaking(candidate, baseline: str | None, store, approved: list, appro
     return check
 
 
+def operation_changes(production: dict[str, Any], candidate: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """Operations (`POST /x`) the candidate adds and removes, sorted: what a release reviewer asks first."""
+    from ..spec.model import iter_operations
+
+    before = {op.label for op in iter_operations(production)}
+    after = {op.label for op in iter_operations(candidate)}
+    order = (lambda label: (label.split(" ", 1)[-1], label))  # by path, then method
+    return sorted(after - before, key=order), sorted(before - after, key=order)
+
+
 def check_contract(outcome: contract_stage.ContractOutcome, target: str) -> Check:
     counts = outcome.counts()
     links = {"contract report": str(outcome.run_dir / "index.html")} if (outcome.run_dir / "index.html").exists() \
@@ -180,17 +193,16 @@ def check_contract(outcome: contract_stage.ContractOutcome, target: str) -> Chec
         check = Check("contract run", ERROR, f"against {target}: could not test: {problem}", links=links)
     else:
         new = [f for f in outcome.findings("new") if f.get("classification") != "infra"]
-        summary = (f"against {target}: {counts['new_contract']} new, {counts['known']} known, "
-                   f"{counts['fixed']} fixed findings; pass rate {pass_rate_text(outcome.pass_rate())}, "
+        summary = (f"against {target}: {findings_text(counts)}; pass rate {pass_rate_text(outcome.pass_rate())}, "
                    f"exercised {outcome.coverage()['text']}")
         check = Check("contract run", FAIL if new else PASS, summary, links=links)
         check.reasons = [f"{f.get('classification')} {f.get('operation')} {f.get('check')}: "
                          f"{one_line(f.get('message'))} [{f.get('fingerprint')}]" for f in new]
         if counts["known"]:
-            check.notes.append(f"{counts['known']} known finding(s) accepted by the baseline")
+            check.notes.append(f"{plural(counts['known'], 'known finding')} accepted by the baseline")
         missing = outcome.coverage()["not_exercised"]
         if missing:
-            check.notes.append(f"{len(missing)} operation(s) never received a checked success answer "
+            check.notes.append(f"{plural(len(missing), 'operation')} never received a checked success answer "
                                "(success-path coverage in the contract report)")
     check.duration_s = outcome.duration_s
     return check

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
-from .text import md_text
+from .text import md_code, md_text, plural
 
 PASS, FAIL, ERROR, SKIPPED = "pass", "fail", "error", "skipped"
 
@@ -23,6 +23,7 @@ class Check:
     notes: list[str] = field(default_factory=list)  # context that does not fail: approved changes, known errors
     duration_s: float = 0.0
     links: dict[str, str] = field(default_factory=dict)  # label -> path of a detailed report
+    operations: dict[str, list[str]] = field(default_factory=dict)  # "added"/"removed" -> operation labels
 
 
 @dataclass
@@ -55,11 +56,22 @@ class Verdict:
             "verdict": self.label,
             "exit_code": self.exit_code(),
             "reasons": self.reasons,
+            "operations": self.operations,
             "checks": [c.__dict__ for c in self.checks],
         }
 
+    @property
+    def operations(self) -> dict[str, list[str]]:
+        """Operations the candidate adds and removes (from the breaking-changes check), for verdict.json."""
+        merged: dict[str, list[str]] = {"added": [], "removed": []}
+        for check in self.checks:
+            for kind, labels in check.operations.items():
+                merged.setdefault(kind, []).extend(labels)
+        return merged
+
 
 _ICONS = {PASS: "✅", FAIL: "❌", ERROR: "⚠️", SKIPPED: "⏭️"}
+_SIGNS = {"added": "+", "removed": "-"}
 MAX_LISTED = 50  # a PR comment stays readable; the JSON and JUnit keep everything
 
 
@@ -72,6 +84,8 @@ def render_terminal(verdict: Verdict, color: bool = False) -> str:
         tag = {PASS: "PASS", FAIL: "FAIL", ERROR: "ERROR", SKIPPED: "SKIP"}[check.status]
         lines.append(f"  [{tag:5}] {check.name}: {check.summary} ({check.duration_s:.1f}s)")
         lines += [f"          - {r}" for r in check.reasons]
+        lines += [f"          {_SIGNS.get(kind, '*')} {kind} {label}" for kind, labels in check.operations.items()
+                  for label in labels]
         lines += [f"          · {n}" for n in check.notes]
         lines += [f"          > {label}: {path}" for label, path in check.links.items()]
     return "\n".join(lines)
@@ -87,13 +101,18 @@ def render_markdown(verdict: Verdict) -> str:
     for check in verdict.checks:
         out.append(f"| {check.name} | {_ICONS[check.status]} {check.status} | {_md_escape(check.summary)} |")
     for check in verdict.checks:
-        if not (check.reasons or check.notes):
+        listed = {kind: labels for kind, labels in check.operations.items() if labels}
+        if not (check.reasons or check.notes or listed):
             continue
         out += ["", f"### {check.name}"]
         shown = check.reasons[:MAX_LISTED]
         out += [f"- {_md_escape(r)}" for r in shown]
         if len(check.reasons) > len(shown):
             out.append(f"- … and {len(check.reasons) - len(shown)} more (see junit.xml / verdict.json)")
+        for kind, labels in listed.items():
+            more = f", … and {len(labels) - MAX_LISTED} more (verdict.json)" if len(labels) > MAX_LISTED else ""
+            out += ["", f"{plural(len(labels), 'operation')} {kind}: "
+                    + ", ".join(md_code(label) for label in labels[:MAX_LISTED]) + more]
         if check.notes:
             out += ["", "<details><summary>notes</summary>", ""]
             out += [f"- {_md_escape(n)}" for n in check.notes[:MAX_LISTED]]
@@ -124,8 +143,9 @@ def render_junit(verdict: Verdict) -> str:
             ET.SubElement(case, "error", message=check.summary).text = body
         elif check.status == SKIPPED:
             ET.SubElement(case, "skipped", message=check.summary)
-        if check.notes:
-            ET.SubElement(case, "system-out").text = "\n".join(check.notes)
+        listed = [f"{kind}: {label}" for kind, labels in check.operations.items() for label in labels]
+        if check.notes or listed:
+            ET.SubElement(case, "system-out").text = "\n".join(listed + check.notes)
     root = ET.Element("testsuites", name=verdict.title)
     root.append(suite)
     ET.indent(root)

@@ -180,7 +180,35 @@ def test_gate_contract_line_shows_exercised(tmp_path):
     outcome = contract_stage.ContractOutcome(tmp_path, 0, summary=summary)
     check = gate.check_contract(outcome, "twin")
     assert check.summary.endswith("pass rate 100%, exercised 56/79")
-    assert any("1 operation(s) never received a checked success answer" in n for n in check.notes)
+    assert any("1 operation never received a checked success answer" in n for n in check.notes)
     old = {**summary, "totals": {k: v for k, v in summary["totals"].items() if not k.startswith("exercised")}}
     assert gate.check_contract(contract_stage.ContractOutcome(tmp_path, 0, summary=old), "twin").summary.endswith(
         "exercised n/a")
+
+
+def test_the_gate_names_the_operations_a_candidate_adds_and_removes(tmp_path, store, newest_spec, capsys):
+    doc = removed_operation(newest_spec)
+    doc["paths"]["/assistant/{id}/clone"] = {"post": {"responses": {"201": {"description": "the clone"}}}}
+    doc["paths"]["/assistant/{id}"]["put"] = {"responses": {"200": {"description": "replaced"}}}
+    candidate = write_candidate(tmp_path, doc)
+    assert main(["gate", "--candidate", candidate, "--store", str(store), "--skip-contract",
+                 "--out", str(tmp_path / "gate")]) == 1
+    breaking = json.loads((tmp_path / "gate" / "verdict.json").read_text())
+    assert breaking["operations"] == {"added": ["PUT /assistant/{id}", "POST /assistant/{id}/clone"],
+                                      "removed": ["DELETE /assistant/{id}"]}
+    out = capsys.readouterr().out
+    assert "2 operations added, 1 removed" in out
+    for line in ("+ added PUT /assistant/{id}", "+ added POST /assistant/{id}/clone",
+                 "- removed DELETE /assistant/{id}"):
+        assert line in out
+    markdown = (tmp_path / "gate" / "verdict.md").read_text()
+    assert "2 operations added: `PUT /assistant/{id}`, `POST /assistant/{id}/clone`" in markdown
+    assert "1 operation removed: `DELETE /assistant/{id}`" in markdown
+    assert "added: POST /assistant/{id}/clone" in (tmp_path / "gate" / "junit.xml").read_text()
+
+
+def test_an_unchanged_candidate_adds_and_removes_no_operation(tmp_path, store, newest_spec):
+    verdict = gate_run(tmp_path, store, write_candidate(tmp_path, newest_spec))
+    assert check(verdict, "breaking changes").summary.endswith("0 operations added, 0 removed")
+    assert verdict.to_dict()["operations"] == {"added": [], "removed": []}
+    assert "operations added:" not in (tmp_path / "gate" / "verdict.md").read_text()
