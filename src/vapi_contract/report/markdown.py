@@ -1,16 +1,23 @@
 """`summary.md`: a CI comment (GitHub/GitLab flavoured Markdown) with the verdict first.
 
-Stays well under GitHub's 65,536-character comment limit: tables are capped and reproducers collapsed.
+Stays under GitHub's 65,536-character comment limit whatever the run: tables are capped, reproducers collapsed
+and cut to REPRO_LIMIT characters (a long one is run from summary.json instead), and when the whole comment is
+still over MAX_BYTES the caps shrink and the rest is counted as "N more in summary.json / index.html".
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .coverage import by_family, exercised_text
 from .summary import pass_rate_text
 
 MAX_ROWS = 40
+MAX_BYTES = 60_000  # UTF-8 bytes of the whole comment: GitHub refuses more than 65,536 characters
+REPRO_LIMIT = 800  # characters of one reproducer shown in the comment; the full command stays in summary.json
+# (table rows, reproducers) per list, tried in order until the comment fits in MAX_BYTES
+CAPS = ((MAX_ROWS, MAX_ROWS), (MAX_ROWS, 20), (MAX_ROWS, 10), (30, 5), (20, 5), (10, 0), (5, 0))
 VERDICT = {
     "pass": "\u2705 **PASS**: no new contract findings",
     "fail": "\u274c **FAIL**: new contract findings",
@@ -31,6 +38,20 @@ def _code(text: str) -> str:
     while fence in text:
         fence += "`"
     return f"{fence}sh\n{text}\n{fence}"
+
+
+def short_reproducer(command: str, fingerprint: str) -> str:
+    """The reproducer as the comment shows it: whole when short; else a runnable line that takes the full
+    command from the run directory's summary.json, and the command's head as a comment."""
+    if len(command) <= REPRO_LIMIT:
+        return command
+    head = " ".join(command[:300].split())
+    lines = [f"# {len(command):,} characters (a long body): the full command is in summary.json;",
+             "# from the run directory, with VAPI_API_KEY exported:"]
+    if re.fullmatch(r"[0-9A-Za-z_.-]+", fingerprint or ""):
+        program = f'.findings[] | select(.fingerprint == "{fingerprint}") | .reproducer'
+        lines.append(f"bash -c \"$(jq -r '{program}' summary.json)\"")
+    return "\n".join([*lines, f"# {head} \u2026"])
 
 
 def _run_line(summary: dict[str, Any]) -> str:
@@ -70,7 +91,7 @@ def _coverage_line(t: dict[str, Any]) -> str:
             "observed and checked.")
 
 
-def _coverage_section(summary: dict[str, Any]) -> list[str]:
+def _coverage_section(summary: dict[str, Any], rows: int) -> list[str]:
     """Operations never exercised, with the reason; the exercised ones as per-family counts."""
     t = summary["totals"]
     ops = [op for op in summary["operations"] if op.get("exercised") is not None]
@@ -81,11 +102,11 @@ def _coverage_section(summary: dict[str, Any]) -> list[str]:
     unrecorded = (t.get("exercised_of") or 0) - len(ops)
     if missing:
         lines += [f"Never exercised ({len(missing)}):", "", "| operation | statuses checked | reason |", "|---|---|---|"]
-        for op in missing[:MAX_ROWS]:
+        for op in missing[:rows]:
             seen = ", ".join(f"{code} x{n}" for code, n in (op.get("statuses") or {}).items()) or "none"
             lines.append(f"| `{_cell(op['operation'])}` | {seen} | {_cell(op.get('not_exercised_reason'), 240)} |")
-        if len(missing) > MAX_ROWS:
-            lines.append(f"| \u2026 | | {len(missing) - MAX_ROWS} more in summary.json / index.html |")
+        if len(missing) > rows:
+            lines.append(f"| \u2026 | | {len(missing) - rows} more in summary.json / index.html |")
         lines.append("")
     if unrecorded > 0:
         lines += [f"_{unrecorded} operation(s) of the spec have no record in this run (neither tested nor skipped)._",
@@ -95,7 +116,7 @@ def _coverage_section(summary: dict[str, Any]) -> list[str]:
     return lines
 
 
-def render_markdown(summary: dict[str, Any]) -> str:
+def _render(summary: dict[str, Any], rows: int, repros: int) -> str:
     t = summary["totals"]
     res = summary["resources"]
     lines = [f"## vapi-contract: {VERDICT[summary['verdict']]}", "", _run_line(summary), ""]
@@ -114,37 +135,41 @@ def render_markdown(summary: dict[str, Any]) -> str:
         "Findings by class: " + ", ".join(f"{k} {v}" for k, v in t["by_classification"].items()),
         "",
     ]
-    for warning in summary.get("warnings") or []:
-        lines.append(f"> \u26a0\ufe0f {_cell(warning, 300)}")
-    if summary.get("warnings"):
+    warnings = summary.get("warnings") or []
+    lines += [f"> \u26a0\ufe0f {_cell(warning, 300)}" for warning in warnings[:rows]]
+    if len(warnings) > rows:
+        lines.append(f"> \u2026 {len(warnings) - rows} more warning(s) in summary.json")
+    if warnings:
         lines.append("")
     missing = summary.get("missing") or []
     if missing:  # selected, no result: why the verdict is incomplete
         lines += [f"### Selected but no result ({len(missing)}): the run is incomplete", ""]
-        lines += [f"- `{_cell(m['operation'])}`: {_cell(m['reason'])}" for m in missing[:MAX_ROWS]]
-        if len(missing) > MAX_ROWS:
-            lines.append(f"- \u2026 {len(missing) - MAX_ROWS} more in summary.json")
+        lines += [f"- `{_cell(m['operation'])}`: {_cell(m['reason'])}" for m in missing[:rows]]
+        if len(missing) > rows:
+            lines.append(f"- \u2026 {len(missing) - rows} more in summary.json")
         lines.append("")
 
     new = [f for f in summary["findings"] if f["status"] == "new"]
     if new:
         lines += [f"### New findings ({len(new)})", "",
                   "| operation | check | class | HTTP | message | fingerprint |", "|---|---|---|---:|---|---|"]
-        for f in new[:MAX_ROWS]:
+        for f in new[:rows]:
             note = " (flaky)" if f["flaky"] else ""
             if f.get("baseline") and f["baseline"].get("expired"):
                 note += f" (baseline entry expired {f['baseline']['expires']})"
             lines.append(f"| `{_cell(f['operation'])}` | {_cell(f['check'])} | {f['classification']} | "
                          f"{f['status_code'] if f['status_code'] is not None else ''} | "
                          f"{_cell(f['message'])}{' ' + _cell(note) if note else ''} | `{f['fingerprint']}` |")
-        if len(new) > MAX_ROWS:
-            lines.append(f"| \u2026 | | | | {len(new) - MAX_ROWS} more in summary.json / index.html | |")
-        repro = [f for f in new[:MAX_ROWS] if f.get("reproducer")]
+        if len(new) > rows:
+            lines.append(f"| \u2026 | | | | {len(new) - rows} more in summary.json / index.html | |")
+        repro = [f for f in new if f.get("reproducer")]
         if repro:
-            lines += ["", f"<details><summary>Reproducers ({len(repro)})</summary>", ""]
-            for f in repro:
+            shown = (f"{repros} of {len(repro)}; {len(repro) - repros} more in index.html / summary.json"
+                     if len(repro) > repros else f"{len(repro)}")
+            lines += ["", f"<details><summary>Reproducers ({shown})</summary>", ""]
+            for f in repro[:repros]:
                 lines += [f"**`{_cell(f['operation'])}`** {_cell(f['check'])} `{f['fingerprint']}`", "",
-                          _code(str(f["reproducer"])), ""]
+                          _code(short_reproducer(str(f["reproducer"]), str(f["fingerprint"]))), ""]
             lines += ["</details>", ""]
         lines += [("Accept a finding: `vapi-contract report accept FINGERPRINT --reason ... --owner ... "
                   "--expires YYYY-MM-DD`"), ""]
@@ -153,18 +178,22 @@ def render_markdown(summary: dict[str, Any]) -> str:
     if known:
         lines += [f"<details><summary>Known (accepted) findings still failing ({len(known)})</summary>", "",
                   "| operation | check | class | owner | until | reason |", "|---|---|---|---|---|---|"]
-        for f in known[:MAX_ROWS]:
+        for f in known[:rows]:
             b = f.get("baseline") or {}
             lines.append(f"| `{_cell(f['operation'])}` | {_cell(f['check'])} | {f['classification']} | "
                          f"{_cell(b.get('owner'))} | {b.get('expires', '')} | {_cell(b.get('reason'))} |")
+        if len(known) > rows:
+            lines.append(f"| \u2026 | | | | | {len(known) - rows} more in summary.json / index.html |")
         lines += ["", "</details>", ""]
 
     if summary["fixed"]:
         lines += [f"### Fixed ({len(summary['fixed'])}): accepted findings no longer seen", ""]
-        for e in summary["fixed"][:MAX_ROWS]:
+        for e in summary["fixed"][:rows]:
             where = f" `{_cell(e['operation'])}`" if e.get("operation") else ""
             lines.append(f"- `{_cell(e['fingerprint'])}`{where}: {_cell(e['reason'])} ({_cell(e['owner'])}); "
                          "remove it from the baseline")
+        if len(summary["fixed"]) > rows:
+            lines.append(f"- \u2026 {len(summary['fixed']) - rows} more in summary.json / index.html")
         lines.append("")
     if summary.get("not_covered"):
         lines += [(f"_{len(summary['not_covered'])} accepted finding(s) not seen and not checked again by this run "
@@ -179,10 +208,12 @@ def render_markdown(summary: dict[str, Any]) -> str:
     problems = [op for op in summary["operations"] if op["status"] in ("error", "timeout", "unfinished")]
     if problems:
         lines += [f"### Operations cut short or not completed ({len(problems)})", ""]
-        for op in problems[:MAX_ROWS]:
+        for op in problems[:rows]:
             lines.append(f"- `{_cell(op['operation'])}`: {op['status']}, {_cell(op.get('reason') or '')}")
+        if len(problems) > rows:
+            lines.append(f"- \u2026 {len(problems) - rows} more in summary.json / index.html")
         lines.append("")
-    lines += _coverage_section(summary)
+    lines += _coverage_section(summary, rows)
     if res["leaks"] or res["created"]:
         leak_note = f" \u2014 **{res['leaks']} leaked**" if res["leaks"] else ""
         lines += [f"Resources: {res['created']} created, {res['deleted']} deleted{leak_note}"
@@ -196,3 +227,16 @@ def render_markdown(summary: dict[str, Any]) -> str:
         counts = ", ".join(f"{_cell(k)} {v}" for k, v in summary["spec_issue_counts"].items())
         lines += [f"Spec issues: {len(summary['spec_issues'])} ({counts})", ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def render_markdown(summary: dict[str, Any], max_bytes: int = MAX_BYTES) -> str:
+    """summary.md, at most `max_bytes` UTF-8 bytes: the first caps of CAPS that fit; past the last, cut at a line
+    with a note (a run would need thousands of warnings or findings to get there)."""
+    for rows, repros in CAPS:
+        text = _render(summary, rows, repros)
+        if len(text.encode("utf-8")) <= max_bytes:
+            return text
+    note = ("\n\n_summary.md cut here to stay under GitHub's comment limit: the rest is in index.html and "
+            "summary.json._\n")
+    kept = text.encode("utf-8")[: max_bytes - len(note.encode("utf-8"))].decode("utf-8", "ignore")
+    return kept[: kept.rfind("\n") + 1 or len(kept)].rstrip() + note
