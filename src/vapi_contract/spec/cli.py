@@ -106,7 +106,9 @@ def cmd_import(args) -> int:
         "skipped": [str(p) for p in result.skipped],
         "store": str(store.root),
     }
-    _emit(args, data, f"imported {len(result.created)} new snapshots into {store.root} "
+    from ..pipelines.text import plural
+
+    _emit(args, data, f"imported {plural(len(result.created), 'new snapshot')} into {store.root} "
                       f"({len(result.unchanged)} identical to their predecessor, {len(result.skipped)} already there)")
     return 0
 
@@ -166,8 +168,11 @@ def cmd_validate(args) -> int:
             write_baseline(target, errors, spec_sha256=sha, source=origin)
         except OSError as exc:
             raise UsageError(f"cannot write baseline {target}: {exc.strerror or exc}") from None
+        from ..pipelines.text import plural
+
         _emit(args, {"baseline": str(target), "errors": len(errors)},
-              f"baseline {target} now holds {len({e.fingerprint for e in errors})} known errors from {origin}")
+              f"baseline {target} now holds {plural(len({e.fingerprint for e in errors}), 'known error')} "
+              f"from {origin}")
         return 0
     comparison = compare(errors, load_baseline(baseline_path) if baseline_path else None)
     data = comparison.to_json()
@@ -209,18 +214,27 @@ def _errors_for(source, store_root):
     return validate_cached(loaded.document, sha), sha, loaded.origin
 
 
+def _wrapped(text: str, indent: str = " " * 8) -> str:
+    """The whole text, wrapped to the terminal (100 columns when not one), never cut."""
+    import shutil
+    import textwrap
+
+    width = max(60, shutil.get_terminal_size((100, 24)).columns - 1)
+    return textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent,
+                         break_on_hyphens=False) or indent
+
+
 def _validation_text(comparison, origin: str, baseline_path) -> str:
+    from ..pipelines.text import plural, whole_reason
+
     summary = comparison.to_json()["summary"]
     against = f" against baseline {baseline_path}" if baseline_path else " (no baseline: every error is new)"
-    head = (f"{origin}: {summary['total']} spec errors, {summary['new']} new, {summary['known']} known, "
+    head = (f"{origin}: {plural(summary['total'], 'spec error')}, {summary['new']} new, {summary['known']} known, "
             f"{summary['fixed']} fixed{against}")
     lines = [head]
     for error, status in comparison.errors:
-        message = " ".join(error.message.split())
-        if len(message) > 160:
-            message = message[:157] + "..."
-        lines.append(f"  {status:5} {error.fingerprint}  {error.check}/{error.keyword}  {error.pointer}\n"
-                     f"        {message}")
+        lines.append(f"  {status:5} {error.fingerprint}  {error.check}/{error.keyword}  {error.pointer}")
+        lines.append(_wrapped(whole_reason(error.message)))
     for fixed in comparison.fixed:
         lines.append(f"  fixed {fixed['fingerprint']}  {fixed['pointer']}")
     return "\n".join(lines)
