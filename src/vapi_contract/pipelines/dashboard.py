@@ -7,9 +7,9 @@ The contract run's own detailed dashboard is linked, not repeated.
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
+from ..render.html import esc as _e
 from ..report.summary import pass_rate_text
 from .text import md_code, md_text, one_line
 
@@ -31,10 +31,6 @@ th{background:#f3f4f6} code{font-size:12px;word-break:break-all}
 .lvl-error{color:#dc2626;font-weight:600}.lvl-warning{color:#d97706}.lvl-info{color:#6b7280}
 .muted{color:#6b7280} details{margin:4px 0} svg{margin:6px 0;background:#fff;border:1px solid #e5e7eb;border-radius:6px}
 """
-
-
-def _e(value: Any) -> str:
-    return escape("" if value is None else str(value), quote=True)
 
 
 def _cards(items: list[tuple[str, Any, str]]) -> str:
@@ -158,7 +154,7 @@ def _with_known(count: int | None) -> str:
 
 
 def _latency_section(night: dict[str, Any]) -> str:
-    from ..report.charts import bar_chart
+    from ..render.charts import bar_chart
 
     per_op = night["contract"].get("latency", {}).get("per_operation", {})
     slowest = sorted(per_op.items(), key=lambda kv: -(kv[1].get("p95") or 0))[:20]

@@ -76,7 +76,7 @@ def append(path: Path, entry: dict[str, Any]) -> list[dict[str, Any]]:
 
 def charts(nights: list[dict[str, Any]]) -> list[str]:
     """Inline SVG trend charts: findings per night, pass rate, spec errors, p95 latency; spec changes marked."""
-    from ..report.charts import line_chart
+    from ..render.charts import line_chart
 
     def series(*keys: str) -> list[tuple[str, float | None]]:
         out = []

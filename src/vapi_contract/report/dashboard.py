@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from html import escape
 from typing import Any
 
-from .charts import bar_chart, stacked_bar
+from ..render.charts import bar_chart, stacked_bar
+from ..render.html import esc as _e
 from .coverage import by_family, exercised_text
 from .summary import pass_rate_text
 
@@ -71,10 +71,6 @@ th{color:#6b7280;font-weight:600}.cols{display:grid;grid-template-columns:1fr 1f
 .warn-box{background:#fffbeb;border:1px solid #fcd34d;border-radius:8px;padding:8px 12px;margin-bottom:14px}
 footer{color:#9ca3af;font-size:12px;text-align:center;padding:10px}
 """
-
-
-def _e(value: Any) -> str:
-    return escape(str(value if value is not None else ""), quote=True)
 
 
 def _slug(text: str) -> str:

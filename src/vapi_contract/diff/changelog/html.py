@@ -1,4 +1,4 @@
-"""The self-contained changelog page: inline SVG plots (report.charts), flapping, removals, the version table,
+"""The self-contained changelog page: inline SVG plots (render.charts), flapping, removals, the version table,
 and every pair's breaking and possibly breaking changes in collapsible sections. No scripts, no external files."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ details{margin:.3rem 0}summary{font-weight:600}.muted{color:#57606a}
 
 
 def _charts(changelog: Changelog) -> str:
-    from ...report.charts import line_chart
+    from ...render.charts import line_chart
 
     # every version with breaking changes gets a dashed line; only the largest few get a label, or the labels
     # of ~80 versions would overprint each other (the third chart has every count)

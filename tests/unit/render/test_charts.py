@@ -1,6 +1,6 @@
 import xml.etree.ElementTree as ET
 
-from vapi_contract.report.charts import bar_chart, line_chart, sparkline, stacked_bar
+from vapi_contract.render.charts import bar_chart, line_chart, sparkline, stacked_bar
 
 NS = "{http://www.w3.org/2000/svg}"
 

@@ -1,6 +1,6 @@
 """Tiny dependency-free charts as inline SVG strings, for self-contained HTML reports.
 
-Used by the run dashboard, the spec changelog and the nightly trends page. Every function returns one
+Used by the run dashboard (report), the spec changelog (diff) and the nightly page (pipelines). Every function returns one
 `<svg>` element (no scripts, no external fonts or styles) that scales with its container via `viewBox`; each
 data point carries a `<title>` so hovering shows its exact value. All text is XML-escaped.
 
@@ -17,17 +17,14 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from collections.abc import Mapping, Sequence
-from html import escape
+
+from .html import esc as _e
 
 PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#4b5563")
 FONT = "font-family=\"system-ui,-apple-system,'Segoe UI',Roboto,sans-serif\""
 AXIS = "#9ca3af"
 GRID = "#e5e7eb"
 TEXT = "#374151"
-
-
-def _e(text: object) -> str:
-    return escape(str(text), quote=True)
 
 
 def _fmt(value: float, unit: str = "") -> str:
