@@ -44,7 +44,7 @@ def parse_overrides(pairs: list[str] | None = None, path: str | Path | None = No
 
 
 def _read_file(path: Path) -> list[tuple[str, str, str]]:
-    from ..report.yamlfile import load_yaml, read_text
+    from ..acceptlist import load_yaml, read_text
 
     try:
         text = read_text(path, "severity levels file")

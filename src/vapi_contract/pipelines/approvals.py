@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import acceptlist
 from ..errors import UsageError
 
 FILE_NAMES = ("approved-changes.yaml", "approved-changes.yml", "approved-changes.json")
@@ -48,7 +49,7 @@ class Approval:
     index: int  # 1-based position in the file, for messages
 
     def expired(self, today: dt.date) -> bool:
-        return self.expires is not None and self.expires < today
+        return acceptlist.expired_on(self.expires, today)
 
     def matches(self, change: Any) -> bool:
         """True when this entry names CHANGE (a diff Change: id, operation, operations, location)."""
@@ -88,89 +89,52 @@ def default_path(store: Path) -> Path | None:
     return None
 
 
-def _date(value: Any, where: str) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ApprovalsError(f"{where}: 'expires' must be a date YYYY-MM-DD, got {value!r}") from None
+def _entry(raw: Any, index: int, where: str) -> Approval:
+    raw = acceptlist.mapping(raw, where, "'rule', 'reason', 'approver'", ApprovalsError)
+    acceptlist.reject_unknown(raw, ALLOWED, where, ApprovalsError)
+    acceptlist.require_strings(raw, REQUIRED, where, ApprovalsError)
+    acceptlist.optional_strings(raw, ("operation", "location"), where, ApprovalsError)
+    operation, location = raw.get("operation") or None, raw.get("location") or None
+    if operation is None and location is None:
+        raise ApprovalsError(f"{where}: give 'operation' or 'location' so the approval names one change")
+    return Approval(
+        rule=raw["rule"].strip(),
+        operation=operation,
+        location=location,
+        reason=raw["reason"].strip(),
+        approver=raw["approver"].strip(),
+        expires=acceptlist.optional_date(raw, "expires", where, ApprovalsError),
+        index=index,
+    )
 
 
 def parse(data: Any, name: str) -> list[Approval]:
     """Validate a parsed approvals document; raise ApprovalsError naming the first bad entry."""
-    if data is None:
-        return []
-    if not isinstance(data, dict) or not isinstance(data.get("approved", []), list):
-        raise ApprovalsError(f"{name}: expected a mapping with an 'approved' list")
-    unknown_top = set(data) - {"approved"}
-    if unknown_top:
-        raise ApprovalsError(f"{name}: unknown top-level key {min(unknown_top, key=str)!r} (expected 'approved')")
     approvals: list[Approval] = []
-    seen: dict[tuple, int] = {}
-    for index, entry in enumerate(data.get("approved") or [], start=1):
+    seen = acceptlist.Duplicates()
+    for index, raw in enumerate(acceptlist.entry_list(data, "approved", name, ApprovalsError), start=1):
         where = f"{name}: entry {index}"
-        if not isinstance(entry, dict):
-            raise ApprovalsError(f"{where}: expected a mapping, got {type(entry).__name__}")
-        unknown = set(entry) - ALLOWED
-        if unknown:
-            raise ApprovalsError(f"{where}: unknown key {min(unknown, key=str)!r}")
-        for key in REQUIRED:
-            if not isinstance(entry.get(key), str) or not entry[key].strip():
-                raise ApprovalsError(f"{where}: missing or empty {key!r}")
-        for key in ("operation", "location"):
-            if entry.get(key) is not None and not isinstance(entry[key], str):
-                raise ApprovalsError(f"{where}: {key!r} must be a string")
-        operation, location = entry.get("operation") or None, entry.get("location") or None
-        if operation is None and location is None:
-            raise ApprovalsError(f"{where}: give 'operation' or 'location' so the approval names one change")
-        approval = Approval(
-            rule=entry["rule"].strip(),
-            operation=operation,
-            location=location,
-            reason=entry["reason"].strip(),
-            approver=entry["approver"].strip(),
-            expires=_date(entry.get("expires"), where),
-            index=index,
-        )
-        key = (approval.rule, approval.operation, approval.location)
-        if key in seen:
-            raise ApprovalsError(f"{where}: duplicates entry {seen[key]} ({approval.describe()})")
-        seen[key] = index
+        approval = _entry(raw, index, where)
+        earlier = seen.first((approval.rule, approval.operation, approval.location), index)
+        if earlier is not None:
+            raise ApprovalsError(f"{where}: duplicates entry {earlier} ({approval.describe()})")
         approvals.append(approval)
     return approvals
 
 
 def load(path: Path | str) -> list[Approval]:
     """Read and validate an approvals file (YAML or JSON)."""
-    from ..report.yamlfile import load_yaml, read_text
-
     path = Path(path)
     try:
-        text = read_text(path, "approvals file", ApprovalsError)
+        text = acceptlist.read_text(path, "approvals file", ApprovalsError)
     except FileNotFoundError:
         raise ApprovalsError(f"approvals file not found: {path}") from None
-    return parse(load_yaml(text, str(path), ApprovalsError), str(path))
+    return parse(acceptlist.load_yaml(text, str(path), ApprovalsError), str(path))
 
 
 def apply(changes: Iterable[Any], approvals: list[Approval], today: dt.date | None = None) -> ApprovalOutcome:
     """Split CHANGES into approved and unapproved. An expired approval does not approve."""
     today = today or dt.date.today()
-    outcome = ApprovalOutcome(approved=[], unapproved=[], expired=[], unused=[])
-    used: set[int] = set()
-    for change in changes:
-        matching = [a for a in approvals if a.matches(change)]
-        used |= {a.index for a in matching}
-        valid = [a for a in matching if not a.expired(today)]
-        if valid:
-            outcome.approved.append((change, valid[0]))
-        else:
-            outcome.unapproved.append(change)
-            if matching:
-                outcome.expired.append((change, matching[0]))
-    outcome.unused = [a for a in approvals if a.index not in used]
-    return outcome
+    result = acceptlist.classify(changes, approvals, acceptlist.by_match(approvals, Approval.matches), today=today)
+    return ApprovalOutcome(approved=result.known, unapproved=result.new, expired=result.expired,
+                           unused=result.unmatched)

@@ -69,17 +69,20 @@ class SpecStage:
 
 
 def default_known_errors(store_root: Path) -> Path | None:
-    path = store_root / "known-spec-errors.json"
+    from ..spec.known_errors import default_path
+
+    path = default_path(store_root)
     return path if path.exists() else None
 
 
 def validate(document: dict[str, Any], known_errors: Path | None) -> ValidationStatus:
     """All validation errors of DOCUMENT (cached by canonical hash), split into new / known / fixed."""
+    from ..spec import known_errors as known
     from ..spec import validate as spec_validate
 
     errors = spec_validate.validate_cached(document)
-    baseline = spec_validate.load_baseline(known_errors) if known_errors else None
-    comparison = spec_validate.compare(errors, baseline)
+    baseline = known.load_baseline(known_errors) if known_errors else None
+    comparison = known.compare(errors, baseline)
     rows = comparison.to_json()["errors"]
     return ValidationStatus(
         total=len(rows),

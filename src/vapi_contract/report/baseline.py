@@ -35,13 +35,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vapi_contract import acceptlist
 from vapi_contract.errors import UsageError
 
 from .patterns import AcceptedPattern, parse_pattern
-from .yamlfile import load_yaml, read_text
 
 DEFAULT_NAME = "accepted-findings.yaml"
-FINGERPRINT = re.compile(r"^[0-9a-fA-F]{16,}$")
+FINGERPRINT = acceptlist.FINGERPRINT
 REQUIRED = ("fingerprint", "reason", "owner", "expires")
 OPTIONAL = ("operation", "check", "kind", "classification", "message", "added")
 FUZZ_KINDS = ("positive", "negative")  # generation modes; any other kind is an exchange source (lifecycle, auth...)
@@ -66,7 +66,7 @@ class Accepted:
 
     def expired(self, today: _dt.date) -> bool:
         """Valid through its `expires` day; expired from the next day on."""
-        return self.expires < today
+        return acceptlist.expired_on(self.expires, today)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -112,42 +112,22 @@ def default_path() -> Path:
 
 
 def _parse_date(value: Any, where: str) -> _dt.date:
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return _dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise UsageError(f"{where}: 'expires' must be a date YYYY-MM-DD, got {value!r}")
+    return acceptlist.parse_date(value, where)
 
 
 def _entry(raw: Any, where: str) -> Accepted:
-    if not isinstance(raw, dict):
-        raise UsageError(f"{where}: expected a mapping with {', '.join(REQUIRED)} (or 'match' instead of "
-                         "'fingerprint')")
-    missing = [k for k in REQUIRED if raw.get(k) in (None, "")]
-    if missing:
-        raise UsageError(f"{where}: missing {', '.join(repr(k) for k in missing)}")
-    fingerprint = str(raw["fingerprint"]).strip()
-    if not FINGERPRINT.match(fingerprint):
-        raise UsageError(f"{where}: 'fingerprint' must be 16+ hex characters, got {fingerprint!r}")
-    for key in ("reason", "owner"):
-        if not isinstance(raw[key], str) or not raw[key].strip():
-            raise UsageError(f"{where}: {key!r} must be a non-empty string")
-    for key in ("operation", "check", "kind"):
-        if raw.get(key) is not None and not isinstance(raw[key], str):
-            raise UsageError(f"{where}: {key!r} must be a string")
-    unknown = sorted(set(raw) - set(REQUIRED) - set(OPTIONAL), key=str)
-    if unknown:
-        raise UsageError(f"{where}: unknown key(s) {', '.join(map(repr, unknown))}")
+    raw = acceptlist.mapping(raw, where, f"{', '.join(REQUIRED)} (or 'match' instead of 'fingerprint')")
+    acceptlist.require(raw, REQUIRED, where)
+    value = raw["fingerprint"]
+    fingerprint = acceptlist.fingerprint(str(value) if isinstance(value, int) else value, where)
+    acceptlist.require_strings(raw, ("reason", "owner"), where)
+    acceptlist.optional_strings(raw, ("operation", "check", "kind"), where)
+    acceptlist.reject_unknown(raw, (*REQUIRED, *OPTIONAL), where)
     extra = {k: raw[k] for k in OPTIONAL if k in raw and k not in ("operation", "check") and raw[k] is not None}
     if isinstance(extra.get("added"), _dt.date):
         extra["added"] = extra["added"].isoformat()
     return Accepted(
-        fingerprint=fingerprint.lower(),
+        fingerprint=fingerprint,
         reason=raw["reason"].strip(),
         owner=raw["owner"].strip(),
         expires=_parse_date(raw["expires"], where),
@@ -158,26 +138,18 @@ def _entry(raw: Any, where: str) -> Accepted:
 
 
 def parse(text: str, where: str = "baseline") -> Baseline:
-    data = load_yaml(text, where)
-    if data is None:
-        return Baseline(None, [])
-    if not isinstance(data, dict) or not isinstance(data.get("accepted", []), (list, type(None))):
-        raise UsageError(f"{where}: expected a mapping with an 'accepted' list")
-    unknown = sorted(set(data) - {"accepted"}, key=str)
-    if unknown:
-        raise UsageError(f"{where}: unknown top-level key(s) {', '.join(map(repr, unknown))}")
+    raw_entries = acceptlist.entry_list(acceptlist.load_yaml(text, where), "accepted", where)
     entries: list[Accepted] = []
     patterns: list[AcceptedPattern] = []
-    seen: dict[str, int] = {}
-    for i, raw in enumerate(data.get("accepted") or [], start=1):
+    seen = acceptlist.Duplicates()
+    for i, raw in enumerate(raw_entries, start=1):
         if isinstance(raw, dict) and "match" in raw:
             patterns.append(parse_pattern(raw, f"{where}: entry {i}", _parse_date))
             continue
         entry = _entry(raw, f"{where}: entry {i}")
-        if entry.fingerprint in seen:
-            raise UsageError(f"{where}: entry {i}: fingerprint {entry.fingerprint} already accepted in entry "
-                             f"{seen[entry.fingerprint]}")
-        seen[entry.fingerprint] = i
+        earlier = seen.first(entry.fingerprint, i)
+        if earlier is not None:
+            raise UsageError(f"{where}: entry {i}: fingerprint {entry.fingerprint} already accepted in entry {earlier}")
         entries.append(entry)
     return Baseline(None, entries, patterns)
 
@@ -186,7 +158,7 @@ def load(path: Path | str, *, missing_ok: bool = False) -> Baseline:
     """Parse and validate the baseline file; any problem is a one-line `UsageError` (exit 2)."""
     path = Path(path)
     try:
-        text = read_text(path, "baseline")
+        text = acceptlist.read_text(path, "baseline")
     except FileNotFoundError:
         if missing_ok:
             return Baseline(path, [])
@@ -215,9 +187,7 @@ def dumps(baseline: Baseline) -> str:
 
 
 def save(baseline: Baseline, path: Path | str) -> None:
-    from .writer import atomic_write_text
-
-    atomic_write_text(Path(path), dumps(baseline))
+    acceptlist.write_text(Path(path), dumps(baseline), "baseline")
 
 
 def accept(
@@ -236,60 +206,71 @@ def accept(
 
     Read, change and write happen under a lock beside the file, so concurrent accepts never lose an entry.
     """
-    from filelock import FileLock, Timeout
+    fields = {"operation": operation, "check": check, "kind": kind}
+    return accept_many(path, [{"fingerprint": fingerprint, **fields}], reason=reason, owner=owner,
+                       expires=expires, today=today)[0]
 
+
+def accept_many(
+    path: Path | str,
+    findings: Iterable[dict[str, Any]],
+    *,
+    reason: str,
+    owner: str,
+    expires: _dt.date | str,
+    today: _dt.date | None = None,
+) -> list[Accepted]:
+    """Accept (or renew) every finding of FINDINGS ({fingerprint, operation?, check?, kind?}) with one reason,
+    owner and expiry: every entry is checked first, then one read-change-write under the lock, one atomic write."""
     path = Path(path)
     today = today or _dt.date.today()
-    raw = {"fingerprint": fingerprint, "reason": reason, "owner": owner, "expires": expires,
-           "operation": operation, "check": check, "kind": kind, "added": today.isoformat()}
-    entry = _entry({k: v for k, v in raw.items() if v is not None}, f"accept {fingerprint}")
-    if entry.expired(today):
-        raise UsageError(f"accept {fingerprint}: expires {entry.expires} is already in the past")
-    if path.is_dir():
-        raise UsageError(f"baseline {path}: is a folder, not a file")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(lock_path(path)), timeout=LOCK_TIMEOUT_S):
-            return _accept_locked(path, entry)
-    except Timeout:
-        raise UsageError(f"baseline {path}: still locked by another writer after {LOCK_TIMEOUT_S:.0f} s "
-                         f"({lock_path(path)})") from None
-    except OSError as exc:  # the lock file itself cannot be created: read-only folder, full disk
-        raise UsageError(f"baseline {path}: cannot write there ({exc.strerror or exc})") from None
+    entries: dict[str, Accepted] = {}
+    for finding in findings:
+        raw = {"fingerprint": finding.get("fingerprint"), "reason": reason, "owner": owner, "expires": expires,
+               "operation": finding.get("operation"), "check": finding.get("check"), "kind": finding.get("kind"),
+               "added": today.isoformat()}
+        entry = _entry({k: v for k, v in raw.items() if v is not None}, f"accept {raw['fingerprint']}")
+        if entry.expired(today):
+            raise UsageError(f"accept {raw['fingerprint']}: expires {entry.expires} is already in the past")
+        entries.setdefault(entry.fingerprint, entry)
+    if not entries:
+        return []
+    with acceptlist.locked(path, "baseline", timeout=LOCK_TIMEOUT_S):
+        return _accept_locked(path, list(entries.values()))
 
 
-LOCK_TIMEOUT_S = 60.0
+LOCK_TIMEOUT_S = acceptlist.LOCK_TIMEOUT_S
+lock_path = acceptlist.lock_path  # `.accepted-findings.yaml.lock` beside the baseline
 
 
-def lock_path(path: Path) -> Path:
-    """`.accepted-findings.yaml.lock` beside the baseline (every writer of that file takes it)."""
-    return path.with_name(f".{path.name}.lock")
-
-
-def _accept_locked(path: Path, entry: Accepted) -> Accepted:
+def _accept_locked(path: Path, new: list[Accepted]) -> list[Accepted]:
     baseline = load(path, missing_ok=True)
-    entries = [e for e in baseline.entries if e.fingerprint != entry.fingerprint]
-    old = baseline.get(entry.fingerprint)
-    if old is not None:  # renewing keeps the original position and informative fields
+    entries = list(baseline.entries)
+    added: list[Accepted] = []
+    done: list[Accepted] = []
+    for entry in new:
+        old = baseline.get(entry.fingerprint)
+        if old is None:
+            added.append(entry)
+            done.append(entry)
+            continue
+        # renewing keeps the original position and informative fields
         entry = Accepted(entry.fingerprint, entry.reason, entry.owner, entry.expires,
                          entry.operation or old.operation, entry.check or old.check, {**old.extra, **entry.extra})
-        entries.insert(baseline.entries.index(old), entry)
-    else:
-        entries.append(entry)
-        if _append_in_place(path, entry, len(entries)):
-            return entry
-    save(Baseline(path, entries, baseline.patterns), path)
-    return entry
+        entries[entries.index(old)] = entry
+        done.append(entry)
+    if len(added) == len(new) and _append_in_place(path, added, len(entries) + len(added)):
+        return done
+    save(Baseline(path, entries + added, baseline.patterns), path)
+    return done
 
 
-def _append_in_place(path: Path, entry: Accepted, expected: int) -> bool:
-    """Append a new entry to the file's text so hand-written comments survive; False when not possible.
+def _append_in_place(path: Path, added: list[Accepted], expected: int) -> bool:
+    """Append new entries to the file's text so hand-written comments survive; False when not possible.
 
     `accepted` is the only top-level key, so its block list runs to the end of the file.
     """
     import yaml
-
-    from .writer import atomic_write_text
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -299,9 +280,12 @@ def _append_in_place(path: Path, entry: Accepted, expected: int) -> bool:
     if item is None:
         return False
     indent = item.group(2)
-    data = entry.as_dict()
-    data["expires"] = entry.expires
-    block = yaml.safe_dump([data], sort_keys=False, allow_unicode=True, width=110)
+    rows = []
+    for entry in added:
+        data = entry.as_dict()
+        data["expires"] = entry.expires
+        rows.append(data)
+    block = yaml.safe_dump(rows, sort_keys=False, allow_unicode=True, width=110)
     block = "".join(indent + line if line.strip() else line for line in block.splitlines(keepends=True))
     new_text = text + ("" if text.endswith("\n") else "\n") + block
     try:
@@ -309,7 +293,7 @@ def _append_in_place(path: Path, entry: Accepted, expected: int) -> bool:
             return False
     except UsageError:
         return False
-    atomic_write_text(path, new_text)
+    acceptlist.write_text(path, new_text, "baseline")
     return True
 
 
@@ -332,25 +316,22 @@ def triage(
     entries = baseline.entries if baseline else []
     patterns = baseline.patterns if baseline else []
     index = {e.fingerprint: e for e in entries}
+
+    def fingerprint(finding: dict[str, Any]) -> str:
+        return str(finding.get("fingerprint") or "").lower()
+
+    def candidates(finding: dict[str, Any]) -> list[Accepted | AcceptedPattern]:
+        entry = index.get(fingerprint(finding))
+        return ([entry] if entry is not None else []) + [p for p in patterns if p.matches(finding)]
+
+    listed: list[Accepted | AcceptedPattern] = [*entries, *patterns]
+    result = acceptlist.classify(findings, listed, candidates, today=today)
     status: dict[str, str] = {}
     accepted_by: dict[str, Accepted | AcceptedPattern] = {}
-    matches = [0] * len(patterns)
-    for finding in findings:
-        fp = str(finding.get("fingerprint") or "").lower()
-        hits = [i for i, pattern in enumerate(patterns) if pattern.matches(finding)]
-        for i in hits:
-            matches[i] += 1
-        entry = index.get(fp)
-        live = [patterns[i] for i in hits if not patterns[i].expired(today)]
-        if entry is not None and not entry.expired(today):
-            chosen: Accepted | AcceptedPattern | None = entry
-        elif live:
-            chosen = live[0]
-        else:  # expired only: shown as "baseline entry expired" on the new finding
-            chosen = entry if entry is not None else (patterns[hits[0]] if hits else None)
-        if chosen is not None:
-            accepted_by[fp] = chosen
-        status[fp] = "known" if chosen is not None and not chosen.expired(today) else "new"
+    for finding, state, entry in result.rows:
+        status[fingerprint(finding)] = state
+        if entry is not None:
+            accepted_by[fingerprint(finding)] = entry
     tested = set(tested_operations) if tested_operations is not None else None
     fixed, not_covered = [], []
     for entry in entries:
@@ -363,4 +344,4 @@ def triage(
         else:
             fixed.append(entry)
     expired = [e for e in entries if e.expired(today)]
-    return Triage(status, accepted_by, expired, fixed, not_covered, matches)
+    return Triage(status, accepted_by, expired, fixed, not_covered, result.hits[len(entries):])

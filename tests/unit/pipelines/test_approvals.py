@@ -73,13 +73,13 @@ def test_unused_entries_are_listed_as_stale():
     "text, message",
     [
         ("approved: {}", "expected a mapping with an 'approved' list"),
-        ("approvals: []", "unknown top-level key 'approvals'"),
-        ("approved:\n  - rule: x\n    operation: GET /a\n    approver: me\n", "entry 1: missing or empty 'reason'"),
+        ("approvals: []", "unknown top-level key(s) 'approvals'"),
+        ("approved:\n  - rule: x\n    operation: GET /a\n    approver: me\n", "entry 1: missing 'reason'"),
         ("approved:\n  - rule: x\n    reason: r\n    approver: me\n", "entry 1: give 'operation' or 'location'"),
         ("approved:\n  - rule: x\n    operation: GET /a\n    reason: r\n    approver: me\n    expires: soon\n",
          "entry 1: 'expires' must be a date"),
         ("approved:\n  - rule: x\n    operation: GET /a\n    reason: r\n    approver: me\n    owner: q\n",
-         "entry 1: unknown key 'owner'"),
+         "entry 1: unknown key(s) 'owner'"),
         (("approved:\n  - rule: x\n    operation: GET /a\n    reason: r\n    approver: me\n"
          "  - rule: x\n    operation: GET /a\n    reason: again\n    approver: you\n"), "entry 2: duplicates entry 1"),
         ("approved:\n  - just a string\n", "entry 1: expected a mapping"),
