@@ -115,7 +115,9 @@ def run_diff(args) -> int:
     text = render(result, args.format, spec_file=spec_file)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
-        print(f"{args.output}: {sum(result.summary().values())} changes", file=sys.stderr)
+        from ..pipelines.text import plural
+
+        print(f"{args.output}: {plural(sum(result.summary().values()), 'change')}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 1 if result.fails(args.fail_on) else 0

@@ -69,11 +69,12 @@ def _resolve_baseline(path: Path | None) -> Path | None:
 
 
 def _print(summary: dict, where: Path) -> None:
-    from .summary import pass_rate_text  # lazy, like every import of this CLI module
+    from ..pipelines.text import findings_text, plural  # lazy, like every import of this CLI module
+    from .summary import pass_rate_text
 
     t = summary["totals"]
-    print(f"{summary['verdict'].upper()}: {t['operations']} operations, {t['new']} new, {t['known']} known, "
-          f"{t['fixed']} fixed findings, {summary['resources']['leaks']} leaked resources; "
+    print(f"{summary['verdict'].upper()}: {plural(t['operations'], 'operation')}; {findings_text(t)}; "
+          f"{plural(summary['resources']['leaks'], 'leaked resource')}; "
           f"pass rate {pass_rate_text(t['pass_rate'])} "
           f"({t['passed_with_known']} with known findings)")
     for warning in summary.get("warnings") or []:

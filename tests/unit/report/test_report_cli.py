@@ -10,7 +10,9 @@ from vapi_contract.cli import main
 def test_build_prints_verdict_and_exit_code_follows_it_only_when_asked(nightly_dir, baseline_file, capsys):
     assert main(["report", "build", str(nightly_dir), "--baseline", str(baseline_file)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("FAIL: 77 operations, 10 new, 2 known, 1 fixed findings, 1 leaked resources")
+    # 'new' counts what fails the run (contract findings); the target's unanswered requests are named apart
+    assert out.startswith("FAIL: 77 operations; findings: 9 new (+1 new infrastructure problem), 2 known, 1 fixed; "
+                          "1 leaked resource; pass rate")
     assert main(["report", "build", str(nightly_dir), "--baseline", str(baseline_file), "--exit-code"]) == 1
     assert json.loads((nightly_dir / "summary.json").read_text())["exit_code"] == 1
 
