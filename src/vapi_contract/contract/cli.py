@@ -33,8 +33,10 @@ def register(subparsers) -> None:
     janitor = subparsers.add_parser("janitor", help="delete objects left behind by earlier runs (by name tag)")
     janitor.add_argument("--target", default=None, help="base URL (default $VAPI_BASE_URL)")
     janitor.add_argument("--spec", default=None, help="spec source (to find the CRUD families)")
-    janitor.add_argument("--prefix", default=None, help="name prefix to delete (default vapi-contract-)")
+    janitor.add_argument("--prefix", default=None, help="name prefix to delete (default vapi-contract-; any prefix "
+                         "that does not start with it needs --yes)")
     janitor.add_argument("--dry-run", action="store_true", help="list what would be deleted")
+    janitor.add_argument("--yes", action="store_true", help="delete by a --prefix that is not this project's tag")
     janitor.set_defaults(handler=janitor_command)
 
 
@@ -137,16 +139,20 @@ def janitor_command(args) -> int:
     from .. import config
     from ..errors import UsageError
     from ..spec.sources import load
-    from .resources import TAG_PREFIX, janitor
+    from .resources import TAG_PREFIX, broad_prefix, janitor
     from .transport import Client
 
+    prefix = TAG_PREFIX if args.prefix is None else args.prefix
+    problem = None if args.dry_run or args.yes else broad_prefix(prefix)
+    if problem:
+        raise UsageError(problem)
     key = config.api_key()
     if not key:
         raise UsageError("VAPI_API_KEY is not set")
     base_url = args.target or config.base_url()
     document = load(args.spec, key_hosts=(base_url,)).document
     client = Client(base_url, rate_limit=5.0)
-    found = janitor(client, document, {"Authorization": f"Bearer {key}"}, prefix=args.prefix or TAG_PREFIX,
+    found = janitor(client, document, {"Authorization": f"Bearer {key}"}, prefix=prefix,
                     dry_run=args.dry_run)
     for item in found:
         state = "would delete" if args.dry_run else ("deleted" if item["deleted"] else "FAILED to delete")

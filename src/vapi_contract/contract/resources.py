@@ -74,6 +74,17 @@ class Tracker:
                 self.live.pop(resource_id, None)
 
 
+def broad_prefix(prefix: str) -> str | None:
+    """Why deleting by PREFIX could reach objects no run made (None when it cannot): only this project's tag
+    (`vapi-contract-`) or a longer prefix of it (a run's `vapi-contract-1a2b3c`) names tagged objects alone;
+    `--prefix v` names every object whose name starts with a v, on whatever account the key opens."""
+    if prefix.startswith(TAG_PREFIX):
+        return None
+    return (f"--prefix {prefix!r} is not this project's run tag ({TAG_PREFIX!r}, or a run's tag such as "
+            f"'{TAG_PREFIX}1a2b3c'): it would delete every object whose name starts with {prefix!r}; "
+            "look first with --dry-run, then add --yes to delete them")
+
+
 def janitor(client, document: dict[str, Any], headers: dict[str, str], *, prefix: str = TAG_PREFIX,
             dry_run: bool = False, writer=None) -> list[dict[str, Any]]:
     """Delete every object whose name starts with `prefix` in every CRUD family with a list operation.
