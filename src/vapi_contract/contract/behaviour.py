@@ -106,7 +106,7 @@ class Probe:
                 flaky = True
         finding = self.engine.finding(operation, check, message, status_code=getattr(response, "status_code", None),
                                       reproducer=curl, flaky=flaky, classification=classification,
-                                      details={"family": self.subject})
+                                      details={"family": self.subject, **triage.response_details(response)})
         self.findings.append(finding)
         self.engine.record_finding(finding)
 

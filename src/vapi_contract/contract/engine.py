@@ -231,7 +231,8 @@ class Engine:
         classification = triage.classify(name, response.status_code,
                                          documented=triage.documents_status(case, response.status_code))
         return self.finding(label, name, message, status_code=response.status_code, classification=classification,
-                            reproducer=triage.reproducer_from_response(response, self.secrets), details=details)
+                            reproducer=triage.reproducer_from_response(response, self.secrets),
+                            details={**details, **triage.response_details(response)})
 
     def seen(self, finding: Finding) -> bool:
         """This worker already recorded the same cause (findings stream once per fingerprint)."""

@@ -72,6 +72,7 @@ KEY_VARIABLES = ("VAPI_API_KEY", "VAPI_API_KEY_SECONDARY")
 DROPPED_HEADERS = frozenset({"user-agent", "accept-encoding", "connection", "content-length",
                              "x-schemathesis-testcaseid"})
 MAX_BODY = 20_000  # characters of a request body kept in the reproducer (the evidence's copy)
+EXCERPT_CHARS = 300  # characters of the answer a finding keeps as its response excerpt
 
 
 def _double_quoted(pieces: list[tuple[str, str | None]]) -> str:
@@ -134,3 +135,28 @@ def reproducer_from_response(response: Any, secrets: list[str]) -> str:
     if request is None:
         return ""
     return curl(request.method or "GET", request.url, dict(request.headers or {}), request.body, secrets)
+
+
+def response_excerpt(response: Any, limit: int = EXCERPT_CHARS) -> str | None:
+    """What the server answered, short and on one line: `HTTP 400 application/json: {"message": ...}` (the body's
+    first `limit` characters). For a schemathesis or a requests Response; the run's writer redacts it as any
+    string, the reports escape it."""
+    status = getattr(response, "status_code", None)
+    if status is None:
+        return None
+    headers = getattr(response, "headers", None) or {}
+    media = headers.get("content-type") or headers.get("Content-Type") or ""
+    media = (media[0] if media else "") if isinstance(media, list) else str(media)
+    head = f"HTTP {status}" + (f" {media.split(';')[0].strip()}" if media.strip() else "")
+    content = getattr(response, "content", None) or b""
+    text = content[: limit * 4].decode("utf-8", "replace") if isinstance(content, bytes) else str(content)
+    text = " ".join(text.split())
+    if not text:
+        return f"{head} (empty body)"
+    return f"{head}: {text[:limit]}" + ("\u2026" if len(text) > limit or len(content) > limit * 4 else "")
+
+
+def response_details(response: Any) -> dict[str, str]:
+    """`{"response": excerpt}` for a finding's details, or nothing when there was no answer."""
+    excerpt = response_excerpt(response)
+    return {"response": excerpt} if excerpt else {}

@@ -107,3 +107,22 @@ def test_pasted_secondary_key_and_shell_characters_beside_it(server):
     (request,) = seen
     assert request["headers"]["Authorization"] == f"Bearer {SECONDARY}"
     assert request["headers"]["X-Note"] == f'a"b$c`d\\e {SECONDARY}x'
+
+
+def test_response_excerpt_is_short_one_line_and_names_status_and_media_type():
+    import requests
+    from schemathesis.core.transport import Response
+
+    raw = requests.Response()
+    raw.status_code, raw._content = 400, ('{"message":\n  "bad <b>" ,"x": "' + "y" * 2000 + '"}').encode()
+    raw.headers["Content-Type"] = "application/json; charset=utf-8"
+    excerpt = triage.response_excerpt(raw)
+    assert excerpt.startswith('HTTP 400 application/json: {"message": "bad <b>" ,"x": "yyy')
+    assert excerpt.endswith("\u2026") and len(excerpt) <= triage.EXCERPT_CHARS + 40 and "\n" not in excerpt
+    checked = Response(400, {"Content-Type": ["application/json; charset=utf-8"]}, raw.content,
+                       requests.Request("GET", "http://h/x").prepare(), 0.1, True)
+    assert triage.response_excerpt(checked) == excerpt  # schemathesis: lower-case keys, list values
+    empty = requests.Response()
+    empty.status_code, empty._content = 204, b""
+    assert triage.response_excerpt(empty) == "HTTP 204 (empty body)"
+    assert triage.response_details(None) == {} and triage.response_details(empty) == {"response": "HTTP 204 (empty body)"}
