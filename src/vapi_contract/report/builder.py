@@ -8,15 +8,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ..evidence.reader import load_evidence
+from ..evidence.redact import Redactor, env_secrets, short_key_notes
+from ..evidence.writer import atomic_write_text
 from .baseline import Baseline
 from .baseline import load as load_baseline
 from .dashboard import render_dashboard
-from .evidence import load_evidence
 from .junit import render_junit
 from .markdown import render_markdown
-from .redact import Redactor, env_secrets, short_key_notes
 from .summary import summarize
-from .writer import atomic_write_text
 
 REPORT_FILES = ("summary.json", "junit.xml", "summary.md", "index.html")
 

@@ -8,11 +8,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from vapi_contract.errors import UsageError
-
-from .evidence import COVERAGE, EVIDENCE_KINDS, Evidence, evidence_files, load_evidence
-from .redact import Redactor, env_secrets
-from .writer import atomic_write_text, new_run_id
+from ..errors import UsageError
+from ..evidence.model import RunMeta, SpecIssue
+from ..evidence.reader import COVERAGE, EVIDENCE_KINDS, Evidence, evidence_files, load_evidence
+from ..evidence.redact import Redactor, env_secrets
+from ..evidence.writer import atomic_write_text, new_run_id
 
 _SHARD = re.compile(r"^(\d+)/(\d+)$")
 
@@ -22,8 +22,8 @@ def _same(values: list[Any]) -> Any:
     return values[0] if len(distinct) == 1 else None
 
 
-def _status(shards: list[dict[str, Any]]) -> str:
-    statuses = {m.get("status") for m in shards}
+def _status(shards: list[RunMeta]) -> str:
+    statuses = {m.status for m in shards}
     if statuses == {"completed"}:
         return "completed"
     if "error" in statuses:
@@ -31,10 +31,10 @@ def _status(shards: list[dict[str, Any]]) -> str:
     return "interrupted"
 
 
-def _shard_warnings(metas: list[dict[str, Any]]) -> list[str]:
+def _shard_warnings(metas: list[RunMeta]) -> list[str]:
     seen: dict[int, set[int]] = {}
     for meta in metas:
-        match = _SHARD.match(str(meta.get("shard") or ""))
+        match = _SHARD.match(meta.shard or "")
         if match:
             seen.setdefault(int(match.group(2)), set()).add(int(match.group(1)))
     warnings = []
@@ -48,44 +48,42 @@ def _shard_warnings(metas: list[dict[str, Any]]) -> list[str]:
     return warnings
 
 
-def merged_meta(shards: list[Evidence]) -> dict[str, Any]:
+def merged_meta(shards: list[Evidence]) -> RunMeta:
     metas = [e.meta for e in shards]
-    starts = [m["started_at"] for m in metas if m.get("started_at")]
-    ends = [m.get("finished_at") for m in metas]
-    codes = [m.get("exit_code") for m in metas]
-    timings: dict[str, float] = {}
+    starts = [m.started_at for m in metas if m.started_at]
+    ends = [m.finished_at for m in metas]
+    codes = [m.exit_code for m in metas]
+    timings: dict[str, float | None] = {}
     for meta in metas:  # shards run in parallel: wall-clock phases are the slowest shard's
-        for key, value in (meta.get("timings") or {}).items():
-            if isinstance(value, (int, float)):
-                timings[key] = max(timings.get(key, 0.0), float(value))
-    issues: dict[str, dict[str, Any]] = {}
+        for key, value in meta.timings.items():
+            if value is not None:
+                timings[key] = max(timings.get(key) or 0.0, value)
+    issues: dict[str, SpecIssue] = {}
     for meta in metas:
-        for issue in meta.get("spec_issues") or []:
-            key = issue.get("fingerprint") or json.dumps(issue, sort_keys=True)
-            issues.setdefault(key, issue)
-    workers = [m.get("workers") for m in metas]
-    return {
-        "run_id": new_run_id(),
-        "started_at": min(starts) if starts else None,
-        "finished_at": max(ends) if ends and all(ends) else None,  # type: ignore[type-var]
-        "target": metas[0].get("target"),
-        "spec": metas[0].get("spec"),
-        "profile": _same([m.get("profile") for m in metas]),
-        "seed": _same([m.get("seed") for m in metas]),
-        "max_examples": _same([m.get("max_examples") for m in metas]),
-        "workers": sum(w for w in workers if isinstance(w, int)) or None,
-        "shard": None,
-        "exit_code": max(codes) if all(isinstance(c, int) for c in codes) else None,
-        "status": _status(metas),
-        "timings": timings,
-        "spec_issues": list(issues.values()),
-        "options": _merged_options(metas),
-        "merged_from": [str(m.get("run_id") or e.run_dir.name) for m, e in zip(metas, shards)],
-        "shards": [{"run_id": m.get("run_id"), "dir": str(e.run_dir), "shard": m.get("shard"),
-                    "status": m.get("status"), "exit_code": m.get("exit_code"), "timings": m.get("timings")}
-                   for m, e in zip(metas, shards)],
-        "merge_warnings": [*_shard_warnings(metas), *(f"{e.run_dir.name}: {w}" for e in shards for w in e.warnings)],
-    }
+        for issue in meta.spec_issues:
+            issues.setdefault(issue.key(), issue)
+    workers = [m.workers for m in metas]
+    return RunMeta(
+        run_id=new_run_id(),
+        started_at=min(starts) if starts else None,
+        finished_at=max(ends) if ends and all(ends) else None,  # type: ignore[type-var]
+        status=_status(metas),
+        exit_code=max(codes) if all(isinstance(c, int) for c in codes) else None,  # type: ignore[type-var]
+        target=metas[0].target,
+        spec=metas[0].spec,
+        profile=_same([m.profile for m in metas]),
+        seed=_same([m.seed for m in metas]),
+        max_examples=_same([m.max_examples for m in metas]),
+        workers=sum(w for w in workers if isinstance(w, int)) or None,
+        shard=None,
+        options=_merged_options(metas),
+        timings=timings,
+        spec_issues=list(issues.values()),
+        merged_from=[m.run_id or e.run_dir.name for m, e in zip(metas, shards)],
+        shards=[{"run_id": m.run_id, "dir": str(e.run_dir), "shard": m.shard, "status": m.status,
+                 "exit_code": m.exit_code, "timings": m.timings} for m, e in zip(metas, shards)],
+        merge_warnings=[*_shard_warnings(metas), *(f"{e.run_dir.name}: {w}" for e in shards for w in e.warnings)],
+    )
 
 
 def _check_out_dir(out_dir: Path, inputs: list[Path]) -> None:
@@ -105,8 +103,8 @@ def _check_distinct(shards: list[Evidence]) -> None:
     """The same run twice (the same folder, or a copy of it) would count its cases, coverage and leaks twice."""
     seen: dict[str, Path] = {}
     for evidence in shards:
-        run_id = evidence.meta.get("run_id")
-        for key in (f"dir {evidence.run_dir.resolve()}", f"run {run_id}" if isinstance(run_id, str) else None):
+        run_id = evidence.meta.run_id
+        for key in (f"dir {evidence.run_dir.resolve()}", f"run {run_id}" if run_id else None):
             if key is None:
                 continue
             if key in seen:
@@ -132,7 +130,7 @@ def merge(
     _check_out_dir(out, inputs)
     shards = [load_evidence(p) for p in inputs]
     _check_distinct(shards)
-    shas = {str((e.meta.get("spec") or {}).get("sha256")): e.run_dir.name for e in shards}
+    shas = {str((e.meta.spec or {}).get("sha256")): e.run_dir.name for e in shards}
     if len(shas) > 1:
         listed = ", ".join(f"{name}={sha[:12]}" for sha, name in shas.items())
         raise UsageError(f"cannot merge runs of different specs (spec sha256 differ: {listed})")
@@ -145,19 +143,19 @@ def merge(
             continue
         lines = []
         for evidence in shards:
-            label = evidence.meta.get("shard") or evidence.run_dir.name
+            label = evidence.meta.shard or evidence.run_dir.name
             lines += [redactor.dumps({**r, "shard": r.get("shard", label)}, separators=(",", ":"))
-                      for r in getattr(evidence, kind)]
+                      for r in evidence.raw_records(kind)]
         atomic_write_text(out / f"{kind}.jsonl", "".join(line + "\n" for line in lines))
-    atomic_write_text(out / "run.json", redactor.dumps(meta, indent=2) + "\n")
+    atomic_write_text(out / "run.json", redactor.dumps(meta.to_json(), indent=2) + "\n")
     return build(out, baseline)
 
 
-def _merged_options(metas: list[dict[str, Any]]) -> dict[str, Any]:
+def _merged_options(metas: list[RunMeta]) -> dict[str, Any]:
     """The first shard's options, with `selected` the union of every shard's: a merged run that misses any
     shard's test is incomplete, not only one that misses shard 1's."""
-    options = dict(metas[0].get("options") or {})
-    lists = [m.get("options", {}).get("selected") for m in metas]
+    options = dict(metas[0].options)
+    lists = [m.options.get("selected") for m in metas]
     if all(isinstance(x, list) for x in lists):
         options["selected"] = sorted({label for x in lists for label in x})
     elif "selected" in options:

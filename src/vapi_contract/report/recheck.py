@@ -17,34 +17,33 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..evidence.model import OperationRecord
 from .baseline import FUZZ_KINDS, Accepted
 
 FULLY_TESTED = frozenset({"passed", "failed"})  # operation statuses that ran every case they meant to
 FUZZ_SOURCE = "fuzz"
 
 
-def rechecker(operations: Iterable[dict[str, Any]], coverage: Iterable[dict[str, Any]],
+def rechecker(operations: Iterable[OperationRecord], coverage: Iterable[dict[str, Any]],
               findings: Iterable[dict[str, Any]], options: dict[str, Any]) -> Callable[[Accepted], bool]:
     """`rechecked(entry)` for this run's evidence (operation records, coverage records, findings, run options)."""
     ran: set[str] = {str(f.get("operation")) for f in findings}
     battery: dict[str, set[str] | None] = {}  # operation -> checks run on its fuzzed cases (None: not recorded)
     by_mode: dict[str, dict[str, int]] = {}  # operation -> cases per generation mode (absent: not recorded)
     for record in operations:
-        if not isinstance(record.get("status"), str) or record["status"] not in FULLY_TESTED:
+        if record.status not in FULLY_TESTED:
             continue
-        label = str(record.get("operation"))
+        label = record.operation
         ran.add(label)
-        counts = record.get("cases_by_mode")
-        if isinstance(counts, dict):
+        if record.cases_by_mode:
             mine = by_mode.setdefault(label, {})
-            for mode, n in counts.items():
-                if isinstance(n, int) and n > 0:
-                    mine[str(mode)] = mine.get(str(mode), 0) + n
-        checks = record.get("checks")
-        if not isinstance(checks, list) or battery.get(label, set()) is None:
+            for mode, n in record.cases_by_mode.items():
+                if n > 0:
+                    mine[mode] = mine.get(mode, 0) + n
+        if record.checks is None or battery.get(label, set()) is None:
             battery[label] = None
         else:
-            battery[label] = (battery.get(label) or set()) | {str(c) for c in checks}
+            battery[label] = (battery.get(label) or set()) | set(record.checks)
     sources: dict[str, set[str]] = {}  # operation -> exchange sources with a checked response
     for record in coverage:
         if isinstance(record.get("checked"), int) and record["checked"] > 0:

@@ -9,20 +9,13 @@ import datetime as _dt
 from collections import Counter
 from typing import Any
 
+from ..evidence.model import Finding
+from ..evidence.reader import Evidence
+from ..evidence.writer import utc_now
 from . import coverage as _coverage
 from .baseline import Baseline, triage
-from .evidence import Evidence
-from .normalize import (
-    CLASSIFICATIONS,
-    clean_finding,
-    clean_meta,
-    clean_operation,
-    clean_resource,
-    number,
-    text,
-)
+from .normalize import CLASSIFICATIONS, clean_resource, number, text
 from .recheck import rechecker
-from .writer import utc_now
 
 SCHEMA_VERSION = 1
 # Worst first: when one operation was recorded twice (retried worker, overlapping shards), the worst wins.
@@ -40,14 +33,14 @@ def family_of(operation: str) -> str:
     return "root"
 
 
-def _dedupe_findings(records: list[dict[str, Any]], warnings: list[str]) -> list[dict[str, Any]]:
+def _dedupe_findings(records: list[Finding]) -> list[dict[str, Any]]:
     """One entry per fingerprint (a finding replayed on many examples is one finding), counting occurrences.
 
     Flaky only if every occurrence was flaky: one reproducible occurrence makes the finding real.
     """
     merged: dict[str, dict[str, Any]] = {}
     for record in records:
-        finding = clean_finding(record, warnings)
+        finding = record.to_json()
         fp = finding["fingerprint"]
         if fp in merged:
             entry = merged[fp]
@@ -61,7 +54,7 @@ def _dedupe_findings(records: list[dict[str, Any]], warnings: list[str]) -> list
 def _operations(evidence: Evidence, findings: list[dict[str, Any]], warnings: list[str]) -> list[dict[str, Any]]:
     by_op: dict[str, dict[str, Any]] = {}
     for record in evidence.operations:
-        op = clean_operation(record, warnings)
+        op = record.result()
         current = by_op.get(op["operation"])
         if current and STATUS_SEVERITY.index(current["status"]) <= STATUS_SEVERITY.index(op["status"]):
             continue
@@ -202,8 +195,8 @@ def _patterns(baseline: Baseline | None, matches: list[int], today: _dt.date | N
 
 def summarize(evidence: Evidence, baseline: Baseline | None = None, *, today: _dt.date | None = None) -> dict:
     warnings = list(evidence.warnings)
-    meta = clean_meta(evidence.meta, warnings)
-    findings = _dedupe_findings(evidence.findings, warnings)
+    meta = evidence.meta.to_json()  # typed and checked by the evidence reader
+    findings = _dedupe_findings(evidence.findings)
     # "fixed" only when this run checked the entry again with a case of the same kind (report/recheck.py): an
     # operation cut by its budget, errored or skipped, or a check or kind that never ran there, is "not covered"
     rechecked = rechecker(evidence.operations, evidence.coverage, findings, meta.get("options") or {})
@@ -241,7 +234,7 @@ def summarize(evidence: Evidence, baseline: Baseline | None = None, *, today: _d
     # An operation cut by its time budget after some cases was tested (and is shown as timed out); one cut
     # before any case was not, and that makes the run incomplete.
     untested = sum(op["status"] == "timeout" and op["cases"] == 0 for op in operations)
-    missing = _missing(meta, evidence.operations, evidence.coverage)
+    missing = _missing(meta, [op.result() for op in evidence.operations], evidence.coverage)
     verdict, exit_code = _verdict(meta, {**totals, "timeout_untested": untested, "missing": len(missing)})
     spec_issues = meta["spec_issues"]
     latencies = [op for op in operations if op["latency_ms"] and op["latency_ms"].get("p95") is not None]

@@ -6,24 +6,24 @@ import pytest
 
 from vapi_contract.errors import UsageError
 from vapi_contract.report import build, merge
-from vapi_contract.report.evidence import load_evidence
-from vapi_contract.report.writer import RunWriter
+from vapi_contract.evidence.reader import load_evidence
+from vapi_contract.evidence.writer import RunWriter
 
 
 def _split(source: Path, out: Path, shards: int = 2) -> list[Path]:
     """Re-record the fixture run as N shard runs (operations split by position, as --shard I/N does)."""
     evidence = load_evidence(source)
-    ops = sorted({r["operation"] for r in evidence.operations})
+    ops = sorted({r.operation for r in evidence.operations})
     dirs = []
     for index in range(1, shards + 1):
         mine = set(ops[index - 1::shards])
         run_dir = out / f"shard{index}"
         writer = RunWriter(run_dir, [], worker="gw0")
-        meta = {**evidence.meta, "run_id": f"20261121T020000Z-00000{index}", "shard": f"{index}/{shards}"}
+        meta = {**evidence.meta.to_json(), "run_id": f"20261121T020000Z-00000{index}", "shard": f"{index}/{shards}"}
         meta["timings"] = {k: v / index for k, v in meta["timings"].items()}
         writer.start(meta)
         for kind in ("findings", "operations", "resources", "coverage"):
-            for record in getattr(evidence, kind):
+            for record in evidence.raw_records(kind):
                 if kind == "resources" and index == 1 or kind != "resources" and record["operation"] in mine:
                     writer._append(kind, record)  # records as read back (time fields included)
         writer.finish({k: meta[k] for k in ("finished_at", "status", "exit_code")})
@@ -97,7 +97,11 @@ def test_interrupted_shard_makes_the_merge_incomplete(tmp_path, nightly_dir):
 
 
 def test_merged_selection_is_every_shards_selection():
-    from vapi_contract.report.merging import _merged_options
+    from vapi_contract.evidence.model import RunMeta
+    from vapi_contract.report.merging import _merged_options as merge_options
+
+    def _merged_options(metas):
+        return merge_options([RunMeta.from_json(m) for m in metas])
 
     merged = _merged_options([{"options": {"profile": "nightly", "selected": ["GET /a", "lifecycle /a"]}},
                               {"options": {"profile": "nightly", "selected": ["GET /b"]}}])
