@@ -43,7 +43,7 @@ lock: ## refresh requirements.lock from pyproject.toml: make lock [LOCK_ARGS=--u
 	    --python-version 3.11 --custom-compile-command "make lock" --quiet $(LOCK_ARGS) -o $(LOCK)
 
 test: $(STAMP) ## run the project's own tests (fast suite; slow property-based runs are in bench targets)
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not slow" --ignore=tests/contract tests
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not slow" tests
 
 lint: $(STAMP) ## static checks: ruff, and zizmor over the CI workflows (no finding above low)
 	$(BIN)/ruff check src tests benchmarks

@@ -30,7 +30,7 @@ def secondary_api_key() -> str | None:
 
 def spec_mirror() -> Path | None:
     """VAPI_SPEC_MIRROR when set (empty: no mirror), else `../shared/vapi-spec-history` beside the current folder
-    or beside this checkout when it holds an index.json, so `pytest tests/contract` and `vapi-contract run` find
+    or beside this checkout when it holds an index.json, so plain pytest on the suite and `vapi-contract run` find
     it without `make`."""
     value = os.environ.get("VAPI_SPEC_MIRROR")
     if value is not None:

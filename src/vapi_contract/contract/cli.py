@@ -1,4 +1,5 @@
-"""`vapi-contract run` (the contract suite, wrapping pytest on tests/contract) and `vapi-contract janitor`."""
+"""`vapi-contract run` (the contract suite, wrapping pytest on the suite shipped in the package,
+`vapi_contract.contract.suite`) and `vapi-contract janitor`."""
 
 from __future__ import annotations
 
@@ -41,20 +42,27 @@ def register(subparsers) -> None:
 
 
 def suite_dir() -> Path:
-    """tests/contract of this checkout (the suite ships beside the package in the repo)."""
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "tests" / "contract"
-        if (candidate / "conftest.py").exists():
-            return candidate
-    from ..errors import UsageError
+    """The contract suite's folder inside the installed package (a checkout is never needed)."""
+    from . import suite
 
-    raise UsageError("cannot find the contract suite (tests/contract) beside the vapi_contract package")
+    return Path(suite.__file__).resolve().parent
 
 
 def pytest_argv(args, suite: Path) -> list[str]:
-    argv = [str(suite), "-p", "no:cacheprovider", "--rootdir", str(suite.parents[1]),
-            "-o", "junit_family=xunit2", "-p", "no:randomly"]
+    """The suite's pytest command line. Hermetic: no configuration file is read (`-c` on the null device: a
+    pytest.ini or pyproject.toml around the folder the command is started in changes nothing) and no conftest.py
+    above the suite's folder is loaded; the plugin is named even when plugin autoloading is off; the rootdir is the
+    suite's own folder, so test ids are the same (`test_operations.py::test_operation[GET /x]`) wherever the
+    package is installed. Nothing is written there (no cache provider)."""
+    from . import plugin
+
+    argv = [str(suite), "-c", os.devnull, "--rootdir", str(suite), "--confcutdir", str(suite),
+            "-p", plugin.__name__, "-p", "no:cacheprovider",
+            "-o", "junit_family=xunit2", "-p", "no:randomly",
+            "-W", "ignore::DeprecationWarning:jsonschema_path.*",
+            # this command imported the packages with pytest plugins (ours, schemathesis, anyio) before pytest
+            # started, so pytest cannot rewrite their asserts and would say so on every run (the suite's are)
+            "-W", "ignore:Module already imported so cannot be rewritten:pytest.PytestAssertRewriteWarning"]
     argv += ["-q"] if args.quiet else ["-v"]
     if args.workers and args.workers > 1:
         argv += ["-n", str(args.workers), "--dist", "load"]

@@ -1,6 +1,7 @@
 """Run preparation and completion, done ONCE per run (by `vapi-contract run`, or by the pytest plugin when the
-suite is started with plain `pytest tests/contract`): load + normalize the spec, start the twin or check the live
-target, plan, open the run dir; at the end merge worker evidence into run.json, stop the twin, build the reports.
+suite is started with plain `pytest --pyargs vapi_contract.contract.suite`): load + normalize the spec, start the
+twin or check the live target, plan, open the run dir; at the end merge worker evidence into run.json, stop the
+twin, build the reports.
 
 Workers find everything through the context file named by $VAPI_CONTRACT_CONTEXT (a private temp file outside
 the run dir: it may hold twin tokens; live keys are never written, they stay in the environment).
@@ -84,7 +85,7 @@ class RunContext:
         path = path or os.environ.get(CONTEXT_ENV)
         if not path or not Path(path).exists():
             raise UsageError("no contract run context: start the suite with `vapi-contract run` or "
-                             "`pytest tests/contract [--target ...]`")
+                             "`pytest --pyargs vapi_contract.contract.suite [--target ...]`")
         return cls(**json.loads(Path(path).read_text()))
 
 
@@ -184,8 +185,8 @@ def claim_report_dir(report_dir: str | None):
 
 def prepare(options: RunOptions, owner: str, *, suites: tuple[str, ...] = SUITES) -> tuple[RunContext, Any]:
     """Everything a run needs before its tests start. Returns (context, twin-or-None); raises VapiContractError.
-    `suites`: the test files the run collects (a `pytest tests/contract/test_operations.py` run records no
-    lifecycle), which decide `options.selected`."""
+    `suites`: the test files the run collects (a `pytest --pyargs vapi_contract.contract.suite.test_operations`
+    run records no lifecycle), which decide `options.selected`."""
     from ..report.writer import RunWriter, new_run_id
     from ..spec.sources import load
 

@@ -1,7 +1,8 @@
-"""The contract suite's options, shared by `vapi-contract run` and plain `pytest tests/contract`, and profiles.
+"""The contract suite's options, shared by `vapi-contract run` and plain
+`pytest --pyargs vapi_contract.contract.suite`, and profiles.
 
-Registered in the repo's top-level conftest.py (pytest) and in contract/cli.py (argparse) from ONE table, so the
-two entry points cannot drift apart.
+Registered by the suite's pytest plugin (contract/plugin.py, a `pytest11` entry point) and in contract/cli.py
+(argparse) from ONE table, so the two entry points cannot drift apart.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def add_to_argparse(parser) -> None:
 
 
 def add_to_pytest(parser) -> None:
-    group = parser.getgroup("vapi-contract", "vapi-contract suite (tests/contract)")
+    group = parser.getgroup("vapi-contract", "vapi-contract suite (vapi_contract.contract.suite)")
     for row in OPTIONS:
         kwargs = {k: v for k, v in row.items() if k not in ("name", "choices", "aliases")}
         group.addoption(row["name"], *row.get("aliases", ()), dest=f"vc_{dest(row['name'])}", **kwargs)

@@ -1,4 +1,8 @@
-"""pytest plugin of the contract suite (loaded by tests/contract/conftest.py).
+"""pytest plugin of the contract suite, registered as the `pytest11` entry point `vapi_contract.contract.plugin`
+(pyproject.toml), so an installed package runs `pytest --pyargs vapi_contract.contract.suite --target ...` from
+any folder. Loaded into every pytest session of an environment that has the package installed, so it stays inert
+unless the invocation names the suite (the folder, one of its files, or `--pyargs vapi_contract.contract.suite`):
+registering the options and a marker is all it does otherwise, with nothing heavy imported.
 
 Controller side (no xdist, or the xdist controller): when the suite was not started by `vapi-contract run`,
 prepare the run (spec, twin, plan, run dir) in `pytest_configure` and finish it (reports, exit code) in
@@ -14,16 +18,29 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from .context import CONTEXT_ENV, RunContext
+if TYPE_CHECKING:
+    from .context import RunContext
+
+CONTEXT_ENV = "VAPI_CONTRACT_CONTEXT"  # == context.CONTEXT_ENV (not imported here: the plugin loads in every session)
+SUITE_PACKAGE = "vapi_contract.contract.suite"
+SUITE_DIR = Path(__file__).resolve().parent / "suite"
 
 _STATE: dict = {}
 
 
 def _is_worker(config) -> bool:
     return hasattr(config, "workerinput")
+
+
+def pytest_addoption(parser):
+    from .options import add_to_pytest
+
+    add_to_pytest(parser)
 
 
 def _raw_options(config) -> dict:
@@ -38,22 +55,36 @@ SUITE_FILES = {"test_operations.py": "operations", "test_lifecycle.py": "lifecyc
 NO_RUN_OPTIONS = ("collectonly", "markers", "showfixtures", "show_fixtures_per_test", "help", "version")
 
 
+def _named_path(arg, pyargs: bool) -> Path:
+    """The file or folder a command-line argument names; under `--pyargs` a dotted module name is looked up
+    (only names under this package: looking up another name could import it)."""
+    name = str(arg).split("::", 1)[0]
+    if pyargs and (name == SUITE_PACKAGE or name.startswith(SUITE_PACKAGE + ".")):
+        import importlib.util
+
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is not None and spec.origin:
+            origin = Path(spec.origin).resolve()
+            return origin.parent if origin.name == "__init__.py" else origin
+    return Path(name).resolve()
+
+
 def _suites(config) -> tuple[str, ...]:
     """The suite's test files this invocation names (the whole folder: all of them); empty when it names none,
     so a bare `pytest` over the whole repo does not start a twin and a full contract run as a side effect."""
-    from pathlib import Path
-
+    pyargs = bool(getattr(getattr(config, "option", None), "pyargs", False))
+    paths = [_named_path(arg, pyargs) for arg in config.args]
+    if not any(path == SUITE_DIR or SUITE_DIR in path.parents for path in paths):
+        return ()  # the usual case (any other test run): decided without importing the run machinery
     from .context import SUITES
 
-    suite = Path(__file__).resolve().parents[3] / "tests" / "contract"
-    named: list[str] = []
-    for arg in config.args:
-        path = Path(str(arg).split("::", 1)[0]).resolve()
-        if path == suite:
-            return SUITES
-        if suite in path.parents:
-            named.append(SUITE_FILES.get(path.name, "other"))
-    return tuple(s for s in SUITES if s in named) or (("other",) if named else ())
+    if SUITE_DIR in paths:
+        return SUITES
+    named = [SUITE_FILES.get(path.name, "other") for path in paths if SUITE_DIR in path.parents]
+    return tuple(s for s in SUITES if s in named) or ("other",)
 
 
 def _targets_suite(config) -> bool:
@@ -118,7 +149,7 @@ def _finish(rc: int | None) -> int:
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session, exitstatus):
-    """Plain `pytest tests/contract`: build the reports and exit with the run's code (0/1/2/3), like the CLI."""
+    """Plain `pytest --pyargs vapi_contract.contract.suite`: build the reports and exit with the run's code (0/1/2/3), like the CLI."""
     if "ctx" in _STATE:
         session.exitstatus = _finish(int(exitstatus))
 
@@ -131,6 +162,8 @@ def pytest_unconfigure(config):
 
 def context() -> RunContext:
     if "loaded" not in _STATE:
+        from .context import RunContext
+
         _STATE["loaded"] = RunContext.load()
     return _STATE["loaded"]
 

@@ -23,8 +23,8 @@ def test_overrides_and_errors():
 
 
 def test_a_plain_pytest_run_claims_its_report_dir_before_anything_starts(tmp_path):
-    """`pytest tests/contract --report-dir X` goes through prepare(), not the CLI: a folder holding foreign files is
-    refused there (exit 2) before the spec loads or a twin starts."""
+    """A plain pytest run of the suite (`--report-dir X`) goes through prepare(), not the CLI: a folder holding
+    foreign files is refused there (exit 2) before the spec loads or a twin starts."""
     import pytest
 
     from vapi_contract.contract import context

@@ -109,10 +109,10 @@ def test_plain_pytest_runs_the_suite_too(tmp_path, newest_spec_path):
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     env.pop("VAPI_CONTRACT_CONTEXT", None)
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "tests/contract", "-p", "no:cacheprovider", "-q", "--target", "twin",
-         "--spec", str(newest_spec_path), "--profile", "smoke", "--operations", "POST /assistant", "--no-lifecycle",
-         "--twin-fault", "wrong-type", "--report-dir", str(report), "-k", "test_operation"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False)
+        [sys.executable, "-m", "pytest", "--pyargs", "vapi_contract.contract.suite", "-p", "no:cacheprovider", "-q",
+         "--target", "twin", "--spec", str(newest_spec_path), "--profile", "smoke", "--operations", "POST /assistant",
+         "--no-lifecycle", "--twin-fault", "wrong-type", "--report-dir", str(report), "-k", "test_operation"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-2000:]  # the run's exit code, not pytest's
     assert "test_operation[POST /assistant]" in done.stdout or "1 failed" in done.stdout
     assert flagged(report, "response_schema_conformance")

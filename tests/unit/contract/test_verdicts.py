@@ -18,7 +18,7 @@ from vapi_contract.contract.options import resolve
 from vapi_contract.contract.plan import build
 
 REPO = Path(__file__).resolve().parents[3]
-SUITE = REPO / "tests" / "contract"
+SUITE = plugin.SUITE_DIR  # the suite inside the package
 SHIPPED = REPO / "specs" / "vapi" / "accepted-findings.yaml"
 
 
@@ -65,9 +65,23 @@ def test_dry_plan_reads_the_spec_only(newest_spec_path, tmp_path, monkeypatch):
     ([str(SUITE / "test_lifecycle.py") + "::test_lifecycle", str(SUITE / "test_auth.py")], ("lifecycle", "auth")),
     ([str(REPO / "tests" / "unit")], ()),
     ([str(REPO)], ()),  # a bare `pytest` over the repo never starts the suite
+    ([str(REPO / "tests")], ()),
 ])
 def test_the_suite_files_an_invocation_names(args, suites):
     assert plugin._suites(SimpleNamespace(args=args)) == suites
+
+
+@pytest.mark.parametrize(("args", "suites"), [
+    (["vapi_contract.contract.suite"], SUITES),
+    (["vapi_contract.contract.suite.test_auth::test_auth_required"], ("auth",)),
+    (["vapi_contract.contract"], ()),  # the package around the suite is not the suite
+    (["tests/unit"], ()),
+])
+def test_pyargs_names_the_suite_by_module(args, suites):
+    """`pytest --pyargs vapi_contract.contract.suite` from any folder: the plugin finds the suite by module name."""
+    assert plugin._suites(SimpleNamespace(args=args, option=SimpleNamespace(pyargs=True))) == suites
+    if suites:  # the same names without --pyargs are paths that do not exist: nothing of the suite is named
+        assert plugin._suites(SimpleNamespace(args=args, option=SimpleNamespace(pyargs=False))) == ()
 
 
 @pytest.mark.parametrize("option", plugin.NO_RUN_OPTIONS)
@@ -99,10 +113,11 @@ def test_collection_only_invocations_have_no_side_effects(tmp_path, newest_spec_
 
 def test_a_run_with_deselected_tests_is_incomplete_and_lists_them(tmp_path, newest_spec_path):
     report = tmp_path / "run"
-    done = _pytest(tmp_path, "tests/contract", "-q", "--target", "twin", "--spec", str(newest_spec_path),
+    done = _pytest(tmp_path, str(SUITE), "-q", "--target", "twin", "--spec", str(newest_spec_path),
                    "--profile", "smoke", "--max-examples", "2", "--operations", "GET /assistant,GET /assistant/{id}",
                    "--no-lifecycle", "--report-dir", str(report), "--baseline", str(SHIPPED), "-k", "test_operation",
-                   "--deselect", "tests/contract/test_operations.py::test_operation[GET /assistant/{id}]", cwd=REPO)
+                   "--deselect", f"{SUITE.relative_to(REPO)}/test_operations.py::test_operation[GET /assistant/{{id}}]",
+                   cwd=REPO)
     output = done.stdout + done.stderr
     assert done.returncode == 3, output[-3000:]
     summary = json.loads((report / "summary.json").read_text())

@@ -1,5 +1,6 @@
-"""The contract suite: started by `vapi-contract run` or by `pytest tests/contract [--target twin|URL ...]`
-(options are registered in the repo's top-level conftest.py)."""
+"""The contract suite's fixtures. The suite is started by `vapi-contract run` or by
+`pytest --pyargs vapi_contract.contract.suite [--target twin|URL ...]`; its options and hooks are the installed
+`pytest11` plugin `vapi_contract.contract.plugin`, so this file only holds what the suite's tests use."""
 
 from __future__ import annotations
 
@@ -7,20 +8,19 @@ import time
 
 import pytest
 
-from vapi_contract.contract.plugin import (  # noqa: F401 - pytest hooks
-    _STATE,
-    context,
-    pytest_configure,
-    pytest_generate_tests,
-    pytest_sessionfinish,
-    pytest_unconfigure,
-)
+from vapi_contract.contract.plugin import _STATE, context
 
 
 @pytest.fixture(scope="session")
 def engine():
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    from vapi_contract.contract.case_cache import cache_root
     from vapi_contract.contract.engine import Engine
 
+    # hypothesis keeps its own files (a unicode table) in ./.hypothesis by default: the run may be started in any
+    # folder, so they go to the run's cache instead of the user's working directory
+    set_hypothesis_home_dir(cache_root() / "hypothesis-home")
     started = time.perf_counter()
     eng = Engine(context(), collection_s=_STATE.get("collection_s", 0.0))
     eng.schema_load_s += time.perf_counter() - started - eng.schema_load_s
