@@ -17,7 +17,6 @@ from . import checks as our_checks
 from . import triage
 from .budget import AUTH_REQUESTS, LIFECYCLE_REQUESTS, OperationCut, ShareSpent, paused, rss_mb, watch
 from .case_cache import CaseCache
-from .checks import api_key_not_echoed
 from .checks.latency_budget import latency_budget, summary
 from .context import RunContext, load_normalized
 from .coverage import Coverage
@@ -72,6 +71,8 @@ class Engine:
             "base-url": ctx.base_url,
             # no undocumented-method probing, ever (a live account is not a playground)
             "phases": {"coverage": {"unexpected-methods": [], "generate-duplicate-query-parameters": False}},
+            # our checks' own settings (the run's keys for api_key_not_echoed), as schemathesis configures checks
+            "checks": our_checks.config(our_checks.RunSettings(tuple(ctx.secrets()), ctx.run_options)),
         })
         self.schema = schemathesis.openapi.from_dict(self.document, config=config)
         self.schema_load_s = time.perf_counter() - started
@@ -79,8 +80,7 @@ class Engine:
         self.client = Client.for_run(ctx)  # budget and rate held across every worker of the run
         self.primary, self.secondary = ctx.keys()
         self.secrets = ctx.secrets()
-        api_key_not_echoed.configure(self.secrets)
-        self.checks = our_checks.all_checks(live=self.live)
+        self.checks = our_checks.all_checks(self.schema, live=self.live)
         self.writer = RunWriter(Path(ctx.run_dir), self.secrets)
         self.cache = CaseCache(ctx.spec_fingerprint, enabled=self.options.case_cache)
         self._seen: set[str] = set()

@@ -3,9 +3,8 @@ and, when present, `statusCode` equal to the HTTP status. A client's error handl
 
 from __future__ import annotations
 
-import schemathesis
-
 from ..triage import INFRA_STATUS
+from . import check
 from ._schema import response_json
 
 
@@ -23,7 +22,7 @@ def shape_problem(status: int, body) -> str | None:
     return None
 
 
-@schemathesis.check
+@check()
 def error_body_shape(ctx, response, case):
     if response.status_code < 400 or response.status_code in INFRA_STATUS:
         return

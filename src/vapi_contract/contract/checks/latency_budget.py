@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+from . import check
+
 
 def percentile(samples: list[float], q: float) -> float | None:
     """Nearest-rank percentile (q in 0..100) of `samples`; None when empty."""
@@ -24,6 +26,7 @@ def summary(samples_ms: list[float]) -> dict:
     }
 
 
+@check(aggregate=True)
 def latency_budget(samples_ms: list[float], budget_ms: float, min_samples: int = 3) -> str | None:
     """A one-line violation, or None. Too few samples say nothing about a percentile, so they never fail."""
     if budget_ms <= 0 or len(samples_ms) < min_samples:

@@ -8,8 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote
 
-import schemathesis
-
+from . import check
 from ._schema import response_json
 
 
@@ -59,7 +58,7 @@ def id_problem(case, body: Any) -> str | None:
     return None
 
 
-@schemathesis.check
+@check()
 def timestamps_and_ids(ctx, response, case):
     if not 200 <= response.status_code < 300:
         return

@@ -8,8 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import schemathesis
-
+from . import check
 from ._schema import deref, documented_response, json_schema_of, response_json, root_document
 
 MAX_REPORTED = 8
@@ -123,7 +122,7 @@ def describe(paths: list[str]) -> str:
     return text + ("\n" + "; ".join(detail) if detail else "")
 
 
-@schemathesis.check
+@check()
 def undocumented_properties(ctx, response, case):
     """A 2xx body holding a property its documented schema does not list, whatever the request sent."""
     if not 200 <= response.status_code < 300:

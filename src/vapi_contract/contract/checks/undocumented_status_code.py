@@ -5,9 +5,8 @@ undocumented 4xx (spec gap) from an undocumented 5xx (server bug)."""
 
 from __future__ import annotations
 
-import schemathesis
-
 from ..triage import INFRA_STATUS
+from . import check
 from ._schema import documented_response
 
 # Answers any HTTP server may give without the spec saying so; reported as infra, not as contract findings.
@@ -22,7 +21,7 @@ def requires_auth(case) -> bool:
     return bool(security) and any(req for req in security)
 
 
-@schemathesis.check
+@check()
 def undocumented_status_code(ctx, response, case):
     code = response.status_code
     if code in TRANSPORT_CODES or documented_response(case, code) is not None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from vapi_contract.contract.checks import all_checks, ours
-from vapi_contract.contract.checks.api_key_not_echoed import api_key_not_echoed, configure
+from vapi_contract.contract import checks
+from vapi_contract.contract.checks import RunSettings, all_checks, ours
+from vapi_contract.contract.checks.api_key_not_echoed import api_key_not_echoed
 from vapi_contract.contract.checks.error_body_shape import error_body_shape
 from vapi_contract.contract.checks.latency_budget import latency_budget, percentile, summary
 from vapi_contract.contract.checks.timestamps_and_ids import timestamps_and_ids
@@ -22,6 +23,54 @@ def test_every_check_is_registered_with_schemathesis():
     names = set(CHECKS.get_all_names())
     assert {c.__name__ for c in ours()} <= names
     assert len(all_checks(live=True)) == len(all_checks()) - 1  # ignored_auth is left to the auth tests live
+
+
+def test_every_module_of_the_package_is_a_registered_check():
+    """Adding a check is adding its module: the registry is what the package holds, no list to keep."""
+    import pkgutil
+
+    modules = {m.name for m in pkgutil.iter_modules(checks.__path__) if not m.name.startswith("_")}
+    assert set(checks.discover()) == modules
+    assert set(checks.OURS) | set(checks.AGGREGATE) == modules
+    assert checks.AGGREGATE == ("latency_budget",) and "latency_budget" not in [c.__name__ for c in ours()]
+    assert [c.__name__ for c in ours()] == list(checks.OURS)  # each runs under the name its findings carry
+
+
+def test_registration_records_how_a_check_runs(monkeypatch):
+    def sends_requests(ctx, response, case):  # a check that would send requests of its own
+        return None
+
+    monkeypatch.setitem(checks.REGISTRY, "sends_requests", checks.OurCheck("sends_requests", sends_requests,
+                                                                          live=False))
+    assert sends_requests in ours() and sends_requests not in ours(live=True)
+    assert "sends_requests" in checks.OURS
+    with pytest.raises(TypeError, match="settings go to a check class"):
+        checks.check(settings=lambda run: {})(sends_requests)  # a function takes no configuration
+    assert checks.REGISTRY["sends_requests"].implementation is sends_requests  # the failed one registered nothing
+
+
+def _configured_schema(mini_document, secrets: tuple[str, ...]):
+    import schemathesis
+    from schemathesis.config import SchemathesisConfig
+
+    config = SchemathesisConfig.from_dict({"checks": checks.config(RunSettings(secrets))})
+    return schemathesis.openapi.from_dict(mini_document, config=config)
+
+
+def test_a_check_gets_its_settings_through_the_schemathesis_configuration(mini_document, make_response):
+    """The run's keys reach api_key_not_echoed as its `[checks.api_key_not_echoed]` section of the schema's
+    configuration: each schema (each run) has its own, nothing is left behind in the module."""
+    leaky = make_response(401, {"message": "bad key sk-primary-123456"})
+    configured = _configured_schema(mini_document, ("sk-primary-123456",))
+    other = _configured_schema(mini_document, ())
+    for schema, caught in ((configured, True), (other, False)):
+        case = schema["/assistant"]["GET"].Case()
+        echo = next(c for c in all_checks(schema) if c.__name__ == "api_key_not_echoed")
+        if caught:
+            with pytest.raises(AssertionError, match="primary API key is echoed"):
+                echo(None, leaky, case)
+        else:
+            assert echo(None, leaky, case) is None
 
 
 def test_undocumented_properties(make_case, make_response):
@@ -60,19 +109,19 @@ def test_error_body_shape(make_case, make_response):
 
 def test_api_key_not_echoed(make_case, make_response):
     case = make_case("GET /assistant")
-    configure(["sk-primary-123456", "sk-second-654321"])
-    try:
-        assert api_key_not_echoed(None, make_response(200, [GOOD]), case) is None
-        with pytest.raises(AssertionError, match="primary API key is echoed in the response body"):
-            api_key_not_echoed(None, make_response(401, {"message": "bad key sk-primary-123456"}), case)
-        with pytest.raises(AssertionError, match="secondary API key is echoed in the response headers"):
-            api_key_not_echoed(None, make_response(200, [], headers={"x-debug": "sk-second-654321"}), case)
-        # a server that stores the caller's key in an object and lists it later is still caught
-        stored = [GOOD, {**GOOD, "server": {"headers": {"Authorization": "Bearer sk-second-654321"}}}]
-        with pytest.raises(AssertionError, match="secondary API key is echoed in the response body"):
-            api_key_not_echoed(None, make_response(200, stored), case)
-    finally:
-        configure([])
+    echo = api_key_not_echoed(secrets=["sk-primary-123456", "sk-second-654321", "short", None]).after_response
+    assert echo(None, make_response(200, [GOOD]), case) is None
+    with pytest.raises(AssertionError, match="primary API key is echoed in the response body"):
+        echo(None, make_response(401, {"message": "bad key sk-primary-123456"}), case)
+    with pytest.raises(AssertionError, match="secondary API key is echoed in the response headers"):
+        echo(None, make_response(200, [], headers={"x-debug": "sk-second-654321"}), case)
+    # a server that stores the caller's key in an object and lists it later is still caught
+    stored = [GOOD, {**GOOD, "server": {"headers": {"Authorization": "Bearer sk-second-654321"}}}]
+    with pytest.raises(AssertionError, match="secondary API key is echoed in the response body"):
+        echo(None, make_response(200, stored), case)
+    # a string too short to be a key is not looked for (it would flag ordinary text)
+    assert echo(None, make_response(200, {"message": "short"}), case) is None
+    assert api_key_not_echoed().after_response(None, make_response(200, {"k": "sk-primary-123456"}), case) is None
 
 
 def test_timestamps_and_ids(make_case, make_response):
