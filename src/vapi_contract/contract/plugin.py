@@ -168,12 +168,17 @@ def context() -> RunContext:
     return _STATE["loaded"]
 
 
+def _in_suite(metafunc) -> bool:
+    path = getattr(getattr(metafunc, "definition", None), "path", None)
+    return path is not None and SUITE_DIR in Path(path).resolve().parents
+
+
 def pytest_generate_tests(metafunc):
     """One test per operation (ids are the labels: `GET /assistant/{id}`), per family for the lifecycle."""
     names = metafunc.fixturenames
     parameters = {"operation_label", "auth_label", "family", "list_label"}
-    if not parameters & set(names):
-        return
+    if not parameters & set(names) or not _in_suite(metafunc):
+        return  # another test that happens to use one of these names (this plugin loads in every session)
     started = time.perf_counter()
     if "dry_plan" in _STATE:  # --co: list what a run would test
         plan = _STATE["dry_plan"]

@@ -62,6 +62,19 @@ def test_the_plugin_is_inert_outside_the_suite():
     assert done.stdout.split() == ["['vapi_contract.contract.plugin']"]
 
 
+def test_other_tests_keep_the_suites_parameter_names(tmp_path):
+    """A test elsewhere (tests/unit/diff/test_rules.py has one) may use `family` or `operation_label` as its own
+    parameter: the plugin parametrizes only the suite's tests."""
+    (tmp_path / "test_elsewhere.py").write_text(
+        "import pytest\n\n\n@pytest.mark.parametrize('family', ['a', 'b'])\n"
+        "def test_own_family(family, operation_label):\n    assert family in 'ab' and operation_label == 'x'\n\n\n"
+        "@pytest.fixture\ndef operation_label():\n    return 'x'\n")
+    env = {k: v for k, v in os.environ.items() if k != "VAPI_CONTRACT_CONTEXT"}
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_elsewhere.py"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0 and "2 passed" in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]
+
+
 def _run_env(tmp_path: Path) -> dict:
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "VAPI_SPEC_URL": "off",
            "VAPI_SPEC_MIRROR": "", "VAPI_CONTRACT_STORE": str(tmp_path / "store")}
