@@ -75,8 +75,9 @@ def append(path: Path, entry: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def charts(nights: list[dict[str, Any]]) -> list[str]:
-    """Inline SVG trend charts: findings per night, pass rate, spec errors, p95 latency; spec changes marked."""
-    from ..render.charts import line_chart
+    """Inline SVG trend charts: findings per night, pass rate, spec errors, p95 latency; spec changes marked.
+    Counts are bars (a night's count is not a point on a curve), rates and latencies lines."""
+    from ..render.charts import column_chart, line_chart
 
     def series(*keys: str) -> list[tuple[str, float | None]]:
         out = []
@@ -94,7 +95,7 @@ def charts(nights: list[dict[str, Any]]) -> list[str]:
         if n.get("spec_changed")
     ]
     return [
-        line_chart(
+        column_chart(
             {  # palette order is blue, red, green: new findings get the red
                 "known findings": series("findings", "known"),
                 "new findings": series("findings", "new"),
@@ -109,7 +110,7 @@ def charts(nights: list[dict[str, Any]]) -> list[str]:
             unit="%",
             markers=markers,
         ),
-        line_chart(
+        column_chart(
             {
                 "spec errors (total)": series("spec_errors", "total"),
                 "new spec errors": series("spec_errors", "new"),

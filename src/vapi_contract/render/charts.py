@@ -6,6 +6,7 @@ data point carries a `<title>` so hovering shows its exact value. All text is XM
 
 - `line_chart(series, *, title, markers=(), ...)`: values over time (or over ordered labels) with vertical
   event markers, e.g. p95 latency per night with "spec 2026-04-22" markers.
+- `column_chart(series, *, title, markers=(), ...)`: discrete counts per night or version as vertical bars.
 - `bar_chart(items, *, title, overlay=None, ...)`: horizontal bars, optionally with a second value drawn
   as a lighter bar behind (p50 in front of p95).
 - `sparkline(values, ...)`: a word-sized trend line without axes.
@@ -19,12 +20,14 @@ import math
 from collections.abc import Mapping, Sequence
 
 from .html import esc as _e
+from .labels import axis_candidates, place_labels
 
 PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#4b5563")
 FONT = "font-family=\"system-ui,-apple-system,'Segoe UI',Roboto,sans-serif\""
 AXIS = "#9ca3af"
 GRID = "#e5e7eb"
 TEXT = "#374151"
+MARKER_ROWS = 3  # rows of event-marker labels at the top of a plot; more would hide the data
 
 
 def _fmt(value: float, unit: str = "") -> str:
@@ -147,27 +150,8 @@ def line_chart(
                    f"{_e(_fmt(tick, unit))}</text>")
     out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" '
                f'stroke="{AXIS}"/>')
-    # X labels: at most ~7, evenly picked among the ordered x values; dates shortened to YYYY-MM-DD.
-    step = max(1, math.ceil(len(ordered) / 7))
-    for i, x in enumerate(ordered):
-        if i % step and i != len(ordered) - 1:
-            continue
-        if i != len(ordered) - 1 and len(ordered) - 1 - i < step / 2:
-            continue  # keep the last label from colliding with the previous one
-        px = x_of(x)
-        label = x[:10] if time_axis else (x if len(x) <= 14 else x[:13] + "\u2026")
-        # Edge labels hug the plot so they are never clipped by the viewBox.
-        anchor = "start" if px - left < 30 else "end" if left + plot_w - px < 30 else "middle"
-        out.append(f'<text x="{px:.1f}" y="{top + plot_h + 16}" font-size="11" fill="{AXIS}" '
-                   f'text-anchor="{anchor}">{_e(label)}</text>')
-    for mx, mlabel in markers:
-        px = x_of(str(mx))
-        if px is None:
-            continue
-        out.append(f'<g><title>{_e(mlabel)} ({_e(mx)})</title>'
-                   f'<line x1="{px:.1f}" x2="{px:.1f}" y1="{top}" y2="{top + plot_h}" stroke="#f59e0b" '
-                   f'stroke-width="1.5" stroke-dasharray="4 3"/>'
-                   f'<text x="{px + 3:.1f}" y="{top + 10}" font-size="10" fill="#b45309">{_e(mlabel)}</text></g>')
+    out += _x_labels([(x_of(x), x) for x in ordered], time_axis, top + plot_h + 16, width)
+    out += _markers([(x_of(str(mx)), str(mx), label) for mx, label in markers], top, plot_h, left, left + plot_w)
     for i, (name, pts) in enumerate(points.items()):
         color = PALETTE[i % len(PALETTE)]
         xy = sorted(((x_of(x), v, x) for x, v in pts), key=lambda p: (p[0] is None, p[0] or 0))
@@ -193,6 +177,96 @@ def line_chart(
                    f'<text x="{lx + 16:.1f}" y="{ly - 4}" font-size="11" fill="{TEXT}">{_e(name)}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+def column_chart(
+    series: Mapping[str, Sequence[tuple[str, float | None]]],
+    *,
+    title: str,
+    markers: Sequence[tuple[str, str]] = (),
+    width: int = 720,
+    height: int = 260,
+    unit: str = "",
+) -> str:
+    """Discrete counts as vertical bars: one slot per x (nights, versions), one bar per named series in it.
+
+    Slots are evenly spaced in x order (ISO dates sorted in time, other labels in first-seen order): a count
+    belongs to its night, there is nothing to interpolate between two. Y ticks are whole numbers. A value of
+    None is no bar (a gap); 0 is no bar either, but both keep their slot. `markers` are `(x, label)` dashed
+    lines at a slot, labelled where there is room (see `line_chart`).
+    """
+    points = {name: [(str(x), v) for x, v in values] for name, values in series.items()}
+    all_x = [x for values in points.values() for x, _ in values]
+    values = [v for vs in points.values() for _, v in vs if v is not None and not math.isnan(v)]
+    if not all_x or not values:
+        return _empty(width, height, title)
+    times = {x: _parse_time(x) for x in set(all_x)}
+    time_axis = all(times[x] is not None for x in all_x)
+    ordered = sorted(set(all_x), key=lambda x: times[x]) if time_axis else list(dict.fromkeys(all_x))
+    left, right, top, bottom = 56, 16, 34, 44 + 18 * math.ceil(len(points) / 4)
+    plot_w, plot_h = width - left - right, height - top - bottom
+    slot = plot_w / len(ordered)
+    index = {x: i for i, x in enumerate(ordered)}
+
+    def x_of(x: str) -> float | None:
+        return left + slot * (index[x] + 0.5) if x in index else None
+
+    high = max(max(values), 1)
+    step = max(1, math.ceil(high / 5))
+    ticks = [step * i for i in range(math.ceil(high / step) + 1)]
+
+    def y_of(v: float) -> float:
+        return top + plot_h * (1 - v / ticks[-1])
+
+    out = [_svg_open(width, height, title),
+           f'<text x="{left}" y="20" font-size="13" font-weight="600" fill="{TEXT}">{_e(title)}</text>']
+    for tick in ticks:
+        out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y_of(tick):.1f}" y2="{y_of(tick):.1f}" '
+                   f'stroke="{GRID}"/><text x="{left - 6}" y="{y_of(tick) + 4:.1f}" font-size="11" fill="{AXIS}" '
+                   f'text-anchor="end">{_e(_fmt(tick, unit))}</text>')
+    out += _x_labels([(x_of(x), x) for x in ordered], time_axis, top + plot_h + 16, width)
+    bar_w = max(slot * 0.8 / len(points), 1.0)
+    for i, (name, pts) in enumerate(points.items()):
+        color = PALETTE[i % len(PALETTE)]
+        for x, v in pts:
+            if v is None or math.isnan(v) or v <= 0:
+                continue
+            bx = x_of(x) - slot * 0.4 + i * bar_w  # type: ignore[operator]
+            out.append(f'<rect x="{bx:.1f}" y="{y_of(v):.1f}" width="{bar_w:.1f}" height="{y_of(0) - y_of(v):.1f}" '
+                       f'fill="{color}"><title>{_e(name)} @ {_e(x)}: {_e(_fmt(v, unit))}</title></rect>')
+        lx, ly = left + (i % 4) * (plot_w / 4), top + plot_h + 34 + 18 * (i // 4)
+        out.append(f'<rect x="{lx:.1f}" y="{ly - 11}" width="10" height="10" rx="2" fill="{color}"/>'
+                   f'<text x="{lx + 14:.1f}" y="{ly - 2}" font-size="11" fill="{TEXT}">{_e(name)}</text>')
+    out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="{AXIS}"/>')
+    out += _markers([(x_of(str(mx)), str(mx), label) for mx, label in markers], top, plot_h, left, left + plot_w)
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _x_labels(positions: Sequence[tuple[float | None, str]], time_axis: bool, y: float, width: int) -> list[str]:
+    """Axis labels that fit without touching each other (both ends first); dates shortened to YYYY-MM-DD."""
+    wanted = [(px, x[:10] if time_axis else (x if len(x) <= 14 else x[:13] + "\u2026"))
+              for px, x in positions if px is not None]
+    return [f'<text x="{p.x:.1f}" y="{y}" font-size="11" fill="{AXIS}" text-anchor="{p.anchor}">{_e(p.text)}</text>'
+            for p in place_labels(axis_candidates(wanted), lo=4, hi=width - 4) if p is not None]
+
+
+def _markers(markers: Sequence[tuple[float | None, str, str]], top: float, plot_h: float, lo: float,
+             hi: float) -> list[str]:
+    """Dashed event lines `(px, x, label)`, each with its tooltip; labels in up to MARKER_ROWS rows, claimed in
+    the given order (most important first): a label with no room left is not written, its line and tooltip stay."""
+    drawn = [(px, x, label) for px, x, label in markers if px is not None]
+    spots = place_labels([(px + 3, label) for px, _, label in drawn], lo=lo, hi=hi, rows=MARKER_ROWS,
+                         anchor="start", char_w=5.7)
+    out = []
+    for (px, x, label), spot in zip(drawn, spots):
+        text = "" if spot is None else (
+            f'<text x="{spot.x:.1f}" y="{top + 10 + 11 * spot.row}" font-size="10" fill="#b45309" '
+            f'text-anchor="{spot.anchor}">{_e(label)}</text>')
+        out.append(f'<g><title>{_e(label)} ({_e(x)})</title>'
+                   f'<line x1="{px:.1f}" x2="{px:.1f}" y1="{top}" y2="{top + plot_h}" stroke="#f59e0b" '
+                   f'stroke-width="1.5" stroke-dasharray="4 3"/>{text}</g>')
+    return out
 
 
 def bar_chart(

@@ -9,9 +9,10 @@ from ..model import DiffResult
 from ..renderers.html import STYLE, changes_table
 from .build import Changelog, PairReport
 from .flapping import episodes
-from .report import MARKER_LABELS, _pair_file, _when
+from .report import _pair_file, _when
 
 CHART_WIDTH = 1080
+LABELLED_MARKERS = 12  # breaking versions that claim a label on the plots, largest first, where there is room
 PAIR_ROWS = 40  # warning+ changes shown per pair on the page; the pair's Markdown/JSON report has them all
 
 PAGE_STYLE = STYLE + """
@@ -22,14 +23,13 @@ details{margin:.3rem 0}summary{font-weight:600}.muted{color:#57606a}
 
 
 def _charts(changelog: Changelog) -> str:
-    from ...render.charts import line_chart
+    from ...render.charts import column_chart, line_chart
 
-    # every version with breaking changes gets a dashed line; only the largest few get a label, or the labels
-    # of ~80 versions would overprint each other (the third chart has every count)
-    breaking = [p for p in changelog.pairs if p.summary["error"]]
-    labelled = {id(p) for p in sorted(breaking, key=lambda p: -p.summary["error"])[:MARKER_LABELS]}
-    markers = [(_when(p.new.published), f"{p.summary['error']} breaking" if id(p) in labelled else "")
-               for p in breaking]
+    # every version with breaking changes gets a dashed line; the largest few claim a label, largest first, and
+    # a label with no room left beside the others is not written (render.labels: labels never overprint)
+    breaking = sorted((p for p in changelog.pairs if p.summary["error"]), key=lambda p: -p.summary["error"])
+    markers = [(_when(p.new.published), f"{p.summary['error']} breaking" if rank < LABELLED_MARKERS else "")
+               for rank, p in enumerate(breaking)]
     v = changelog.versions
     return "".join((
         line_chart({"operations": [(_when(x.published), x.operations) for x in v]},
@@ -38,9 +38,10 @@ def _charts(changelog: Changelog) -> str:
         line_chart({"schemas": [(_when(x.published), x.schemas) for x in v]},
                    title="Schemas over time (dashed: versions with breaking changes)", markers=markers,
                    width=CHART_WIDTH),
-        line_chart({"breaking": [(_when(p.new.published), p.summary["error"]) for p in changelog.pairs],
-                    "possibly breaking": [(_when(p.new.published), p.summary["warning"]) for p in changelog.pairs]},
-                   title="Breaking changes per version", width=CHART_WIDTH),
+        column_chart({"breaking": [(_when(p.new.published), p.summary["error"]) for p in changelog.pairs],
+                      "possibly breaking": [(_when(p.new.published), p.summary["warning"])
+                                            for p in changelog.pairs]},
+                     title="Breaking changes per version", width=CHART_WIDTH),
     ))
 
 
