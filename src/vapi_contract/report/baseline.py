@@ -219,9 +219,11 @@ def accept_many(
     owner: str,
     expires: _dt.date | str,
     today: _dt.date | None = None,
+    dry_run: bool = False,
 ) -> list[Accepted]:
     """Accept (or renew) every finding of FINDINGS ({fingerprint, operation?, check?, kind?}) with one reason,
-    owner and expiry: every entry is checked first, then one read-change-write under the lock, one atomic write."""
+    owner and expiry: every entry is checked first, then one read-change-write under the lock, one atomic write.
+    `dry_run` checks everything (the file too) and writes nothing."""
     path = Path(path)
     today = today or _dt.date.today()
     entries: dict[str, Accepted] = {}
@@ -233,6 +235,12 @@ def accept_many(
         if entry.expired(today):
             raise UsageError(f"accept {raw['fingerprint']}: expires {entry.expires} is already in the past")
         entries.setdefault(entry.fingerprint, entry)
+    if dry_run:
+        if path.exists():
+            load(path)  # the accept itself would fail on a broken file: say so now
+        elif path.parent.is_file():
+            raise UsageError(f"baseline {path}: {path.parent} is a file, not a folder")
+        return list(entries.values())
     if not entries:
         return []
     with acceptlist.locked(path, "baseline", timeout=LOCK_TIMEOUT_S):

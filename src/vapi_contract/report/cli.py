@@ -26,18 +26,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _exit_code_option(merge)
     merge.set_defaults(handler=_merge)
 
-    accept = commands.add_parser("accept", help="accept a finding in the baseline (known until it expires)")
-    accept.add_argument("fingerprint", metavar="FINGERPRINT")
+    accept = commands.add_parser(
+        "accept", help="accept findings in the baseline (known until they expire): one FINGERPRINT, or the "
+                       "new findings of a run that match filters (--run RUN_DIR --new --class/--check/...)")
+    accept.add_argument("fingerprint", metavar="FINGERPRINT", nargs="?",
+                        help="the finding to accept (omit it with --new to accept several)")
     accept.add_argument("--reason", required=True, help="why it is acceptable, ideally with a ticket id")
     accept.add_argument("--owner", required=True, help="team or person who follows it up")
     accept.add_argument("--expires", required=True, metavar="YYYY-MM-DD", help="last day it counts as known")
-    accept.add_argument("--operation", help="operation label, e.g. 'POST /assistant' (without it, the finding "
-                                            "is never reported fixed)")
-    accept.add_argument("--check", help="check name (a fix is claimed only when this check ran again)")
-    accept.add_argument("--kind", help="kind of case that showed it: positive, negative (fuzzed) or the exchange "
-                                       "source (lifecycle, behaviour, auth, ...); see the finding's details")
     accept.add_argument("--run", type=Path, metavar="RUN_DIR",
-                        help="fill --operation, --check and --kind from this run's finding (its summary.json)")
+                        help="the run (its summary.json) the finding(s) come from: fills operation, check and kind")
+    accept.add_argument("--new", action="store_true",
+                        help="accept every new finding of --run that matches all filters given (at least one)")
+    accept.add_argument("--class", dest="classification", metavar="CLASS",
+                        help="with --new: only findings of this class (server-bug, spec-gap, infra)")
+    accept.add_argument("--operation", help="with FINGERPRINT: the operation label, e.g. 'POST /assistant' "
+                                            "(without it, the finding is never reported fixed); with --new: only "
+                                            "findings of operations matching this glob")
+    accept.add_argument("--check", help="with FINGERPRINT: the check name (a fix is claimed only when it ran "
+                                        "again); with --new: only findings of this check")
+    accept.add_argument("--kind", help="kind of case that showed it: positive, negative (fuzzed) or the exchange "
+                                       "source (lifecycle, behaviour, auth, ...); with --new: a filter")
+    accept.add_argument("--dry-run", action="store_true", help="list what would be accepted; write nothing")
     accept.add_argument("--accepted", "--baseline", dest="baseline", type=Path, metavar="FILE",
                         help="baseline file (default: $VAPI_CONTRACT_STORE/accepted-findings.yaml)")
     accept.set_defaults(handler=_accept)
@@ -99,35 +109,46 @@ def _merge(args: argparse.Namespace) -> int:
     return summary["exit_code"] if args.exit_code else 0
 
 
-def _from_run(run_dir: Path, fingerprint: str) -> dict[str, str | None]:
-    """operation, check and kind of FINGERPRINT's finding in RUN_DIR/summary.json (one-line error otherwise)."""
-    import json
-
+def _accept(args: argparse.Namespace) -> int:
     from vapi_contract.errors import UsageError
 
-    path = run_dir / "summary.json"
-    try:
-        summary = json.loads(path.read_bytes())
-        findings = summary["findings"]
-    except (OSError, ValueError, RecursionError, KeyError, TypeError) as exc:
-        raise UsageError(f"--run {run_dir}: no readable summary.json ({exc}); run `report build` first") from None
-    wanted = fingerprint.strip().lower()
-    for finding in findings if isinstance(findings, list) else []:
-        if isinstance(finding, dict) and str(finding.get("fingerprint", "")).lower() == wanted:
-            details = finding.get("details") if isinstance(finding.get("details"), dict) else {}
-            mode, source = details.get("generation_mode"), details.get("source")
-            kind = mode if mode in ("positive", "negative") else source if isinstance(source, str) else None
-            return {"operation": finding.get("operation"), "check": finding.get("check"), "kind": kind}
-    raise UsageError(f"--run {run_dir}: no finding {fingerprint} in its summary.json")
-
-
-def _accept(args: argparse.Namespace) -> int:
-    from .baseline import accept, default_path
+    from . import accepting
+    from .baseline import accept_many, default_path
 
     path = args.baseline or default_path()
-    known = _from_run(args.run, args.fingerprint) if args.run else {}
-    entry = accept(path, args.fingerprint, reason=args.reason, owner=args.owner, expires=args.expires,
-                   operation=args.operation or known.get("operation"), check=args.check or known.get("check"),
-                   kind=args.kind or known.get("kind"))
-    print(f"accepted {entry.fingerprint} until {entry.expires.isoformat()} in {path}")
+    filters = {key: getattr(args, key) for key in accepting.FILTERS}
+    if args.fingerprint and args.new:
+        raise UsageError("give one FINGERPRINT or --new (every new finding matching filters), not both")
+    if args.classification and not args.new:
+        raise UsageError("--class only narrows --new (the new findings of --run); a FINGERPRINT names one finding")
+    if args.new:
+        if args.run is None:
+            raise UsageError("--new needs --run RUN_DIR: the run whose new findings to accept")
+        accepting.check_filters(filters, args.run)
+        chosen = accepting.select(accepting.run_findings(args.run), filters)
+        if not chosen:
+            print(f"nothing accepted: no new finding of {args.run} matches {accepting.describe_filters(filters)}")
+            return 0
+        rows = [accepting.entry_fields(f) for f in chosen]
+    elif args.fingerprint:
+        known = accepting.entry_fields(accepting.find(accepting.run_findings(args.run), args.fingerprint, args.run)
+                                       ) if args.run else {}
+        rows = [{"fingerprint": args.fingerprint, **{key: getattr(args, key) or known.get(key)
+                                                      for key in ("operation", "check", "kind")}}]
+        chosen = []
+    else:
+        raise UsageError("give the FINGERPRINT to accept, or --run RUN_DIR --new with --class, --check, "
+                         "--operation or --kind to accept several")
+    entries = accept_many(path, rows, reason=args.reason, owner=args.owner, expires=args.expires,
+                          dry_run=args.dry_run)
+    if not chosen:
+        entry = entries[0]
+        print(f"{'would accept' if args.dry_run else 'accepted'} {entry.fingerprint} until "
+              f"{entry.expires.isoformat()} in {path}" + (" (dry run: nothing written)" if args.dry_run else ""))
+        return 0
+    verb = "would accept" if args.dry_run else "accepted"
+    print(f"{verb} {len(chosen)} new finding(s) of {args.run} until {entries[0].expires.isoformat()} in {path}"
+          + (" (dry run: nothing written)" if args.dry_run else "") + ":")
+    for finding in chosen:
+        print(accepting.line(finding))
     return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .accepting import accept_command
 from .coverage import by_family, exercised_text
 from .summary import pass_rate_text
 
@@ -171,8 +172,10 @@ def _render(summary: dict[str, Any], rows: int, repros: int) -> str:
                 lines += [f"**`{_cell(f['operation'])}`** {_cell(f['check'])} `{f['fingerprint']}`", "",
                           _code(short_reproducer(str(f["reproducer"]), str(f["fingerprint"]))), ""]
             lines += ["</details>", ""]
-        lines += [("Accept a finding: `vapi-contract report accept FINGERPRINT --reason ... --owner ... "
-                  "--expires YYYY-MM-DD`"), ""]
+        lines += [f"<details><summary>Accept commands ({min(len(new), rows)}): fill in reason, owner, expiry</summary>",
+                  "", *(f"- `{accept_command(f)}`" for f in new[:rows]), "",
+                  ("Several at once: `vapi-contract report accept --run RUN_DIR --new --class CLASS --check NAME "
+                   "--reason ... --owner ... --expires YYYY-MM-DD`"), "", "</details>", ""]
 
     known = [f for f in summary["findings"] if f["status"] == "known"]
     if known:
