@@ -1,4 +1,5 @@
-"""`index.html`: one self-contained dashboard (inline CSS and SVG, no scripts, no external assets)."""
+"""`index.html`: one self-contained dashboard (inline CSS, SVG and a small filter script; no external assets:
+it works offline)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from collections import defaultdict
 from typing import Any
 
 from ..render.charts import bar_chart, stacked_bar
+from ..render.html import FILTER_CSS, FILTER_SCRIPT, excerpt, filter_bar, item_attrs
 from ..render.html import esc as _e
+from .accepting import accept_command
 from .coverage import by_family, exercised_text
 from .summary import pass_rate_text
 
@@ -256,13 +259,20 @@ def _finding(f: dict[str, Any], anchor: str | None, open_: bool = False) -> str:
             + (f' \u00b7 at {_e(f["time"])}' if f.get("time") else "") + "</div>"]
     if f.get("reproducer"):
         body.append(f"<pre>{_e(f['reproducer'])}</pre>")
+    if f["status"] == "new":
+        body.append(f'<div class="muted">accept it:</div><pre>{_e(accept_command(f))}</pre>')
     if baseline:
         body.append(f'<div class="muted">accepted by {_e(baseline["owner"])} until {_e(baseline["expires"])}: '
                     f'{_e(baseline["reason"])}</div>')
-    if f.get("details"):
-        body.append(f"<pre>{_e(json.dumps(f['details'], indent=2, ensure_ascii=False)[:4000])}</pre>")
+    details = dict(f.get("details") or {})
+    if isinstance(details.get("response"), str):
+        body.insert(1, excerpt(details.pop("response")))
+    if details:
+        body.append(f"<pre>{_e(json.dumps(details, indent=2, ensure_ascii=False)[:4000])}</pre>")
     id_attr = f' id="{anchor}"' if anchor else ""
-    return (f'<details class="finding {f["status"]}"{id_attr}{" open" if open_ else ""}><summary>{"".join(badges)}'
+    facets = item_attrs(**{"class": f["classification"], "check": f["check"], "status": f["status"]})
+    return (f'<details class="finding {f["status"]}"{id_attr}{facets}{" open" if open_ else ""}><summary>'
+            f'{"".join(badges)}'
             f'<span class="op">{_e(f["operation"])}</span><span class="check">{_e(f["check"])}</span>{code}{seen}'
             f'<span class="msg">{_e(f["message"])}</span></summary><div class="body">{"".join(body)}</div></details>')
 
@@ -292,7 +302,12 @@ def _findings(summary: dict[str, Any]) -> str:
     if summary.get("not_covered"):
         parts.append(f'<p class="muted">{len(summary["not_covered"])} accepted finding(s) not seen and not checked '
                      "again by this run (operation, check or kind of case not run): not covered, not fixed.</p>")
-    return f'<section><h2>Findings</h2>{"".join(parts)}</section>'
+    findings = summary["findings"]
+    bar = filter_bar("findings", [("class", "class", (f["classification"] for f in findings)),
+                                  ("check", "check", (f["check"] for f in findings)),
+                                  ("status", "new/known", (f["status"] for f in findings))],
+                     search="search operation, message, reproducer, response") if findings else ""
+    return f'<section id="findings"><h2>Findings</h2>{bar}{"".join(parts)}</section>'
 
 
 def _latency(summary: dict[str, Any]) -> str:
@@ -358,4 +373,4 @@ def render_dashboard(summary: dict[str, Any]) -> str:
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width,initial-scale=1">'
             f"<title>vapi-contract {_e(summary['verdict'])} \u00b7 {_e(run_id)}</title>"
-            f"<style>{CSS}</style></head><body>{''.join(body)}</body></html>\n")
+            f"<style>{CSS}{FILTER_CSS}</style></head><body>{''.join(body)}{FILTER_SCRIPT}</body></html>\n")

@@ -6,6 +6,7 @@ import jsonschema
 import pytest
 
 from vapi_contract.errors import UsageError
+from vapi_contract.render.html import FILTER_SCRIPT
 from vapi_contract.report import build
 from vapi_contract.report.builder import REPORT_FILES, schema_path
 from vapi_contract.report.writer import RunWriter
@@ -106,7 +107,8 @@ def test_dashboard_is_one_self_contained_file(built):
     run_dir, summary = built
     html = (run_dir / "index.html").read_text()
     assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
-    assert not re.search(r"<(script|link|img|iframe)\b", html, re.IGNORECASE)
+    assert html.count("<script") == 1 and FILTER_SCRIPT in html  # the inline filter script, nothing else
+    assert not re.search(r"<(script|link|img|iframe)\b", html.replace(FILTER_SCRIPT, ""), re.IGNORECASE)
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html, re.IGNORECASE)
     assert "@import" not in html and "url(" not in html
     for finding in summary["findings"]:
@@ -247,7 +249,7 @@ def test_untrusted_text_cannot_inject_markup(tmp_path):
                     "reproducer": "curl 'http://127.0.0.1:1/x' -d '```\\n</details>'"})
     writer.finish({"exit_code": 1})
     build(tmp_path)
-    html = (tmp_path / "index.html").read_text()
+    html = (tmp_path / "index.html").read_text().replace(FILTER_SCRIPT, "")
     assert "<script" not in html and "<img" not in html
     ET.parse(tmp_path / "junit.xml")
     md = (tmp_path / "summary.md").read_text()
