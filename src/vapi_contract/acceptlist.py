@@ -205,8 +205,7 @@ def locked(path: Path, what: str, error: Error = UsageError, timeout: float = LO
     from filelock import FileLock, Timeout
 
     path = Path(path)
-    if path.is_dir():
-        raise error(f"{what} {path}: is a folder, not a file")
+    _regular_or_absent(path, what, error)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(lock_path(path)), timeout=timeout)
@@ -222,8 +221,17 @@ def locked(path: Path, what: str, error: Error = UsageError, timeout: float = LO
         lock.release()
 
 
+def _regular_or_absent(path: Path, what: str, error: Error) -> None:
+    """A rename onto a folder fails and onto a device (/dev/null, as root) replaces it: both are refused."""
+    if path.is_dir():
+        raise error(f"{what} {path}: is a folder, not a file")
+    if path.exists() and not path.is_file():
+        raise error(f"{what} {path}: is not a regular file")
+
+
 def write_text(path: Path, text: str, what: str, error: Error = UsageError) -> None:
     """Replace PATH atomically and durably; a folder that refuses the write is one line, the old file intact."""
+    _regular_or_absent(Path(path), what, error)
     try:
         atomic_write(path, text)
     except OSError as exc:

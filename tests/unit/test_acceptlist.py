@@ -179,6 +179,18 @@ def test_locked_refuses_a_folder_a_held_lock_and_an_unwritable_place(tmp_path):
         _take(tmp_path / "file" / "list.yaml")
 
 
+def test_a_device_is_never_replaced(tmp_path):
+    """A rename onto /dev/null as root would replace the device with a regular file."""
+    import os
+    import stat
+
+    with pytest.raises(UsageError, match="/dev/null: is not a regular file"):
+        _take(Path("/dev/null"))
+    with pytest.raises(UsageError, match="/dev/null: is not a regular file"):
+        acceptlist.write_text(Path("/dev/null"), "x", "list")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
 def test_write_text_failure_is_one_line_and_keeps_the_old_file(tmp_path, monkeypatch):
     path = tmp_path / "list.yaml"
     path.write_text("old\n")
