@@ -3,6 +3,7 @@ beside each new finding in summary.md and the dashboard (issue 14)."""
 
 from __future__ import annotations
 
+import html
 import json
 import shlex
 
@@ -130,10 +131,15 @@ def test_planted_text_never_reaches_the_accept_command():
     assert not set("'`<>;#") & set(command.replace("'WHY (ticket)'", ""))
 
 
-def test_summary_md_shows_one_accept_command_per_new_finding(built):
+def test_summary_md_and_dashboard_show_one_accept_command_per_new_finding(built, baseline_file):
+    assert main(["report", "build", str(built), "--accepted", str(baseline_file)]) == 0
+    assert 0 < len(_new(built)) < len(json.loads((built / "summary.json").read_text())["findings"])
     summary_md = (built / "summary.md").read_text()
+    dashboard = (built / "index.html").read_text()
     for finding in _new(built):
         command = accepting.accept_command(finding)
         assert summary_md.count(f"- `{command}`\n") == 1 and len(command) < 250
+        assert dashboard.count(f"<pre>{html.escape(command)}</pre>") == 1
+    assert dashboard.count("accept it:") == len(_new(built))  # none for a known finding
     assert "--run RUN_DIR --new --class" in summary_md
     assert len(summary_md.encode()) < 65536
