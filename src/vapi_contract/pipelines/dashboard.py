@@ -1,19 +1,25 @@
 """The night's one dashboard: a self-contained HTML page and a Markdown summary built from `nightly.json`.
 
 Sections, in the order a reader triages: verdict; spec status (new/known/fixed validation errors); spec changes
-since the last snapshot; contract findings (new/known/fixed); operations and latency; trends across nights.
+since the last snapshot; contract findings (new/known/fixed, filterable, each with its response excerpt);
+operations and latency; trends across nights, also per operation (from the history's `per_operation` points).
 The contract run's own detailed dashboard is linked, not repeated.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from typing import Any
 
+from ..render.html import FILTER_CSS, FILTER_SCRIPT, excerpt, filter_bar, item_attrs
 from ..render.html import esc as _e
 from ..report.summary import pass_rate_text
 from .text import md_code, md_text, one_line
 
 MAX_ROWS = 200  # per table; the JSON keeps everything
+TREND_NIGHTS = 30  # nights in the per-operation trend
+TREND_OPS = 40  # operations in it: new findings first, then most findings, then slowest
 
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#111827;margin:0;background:#f9fafb}
@@ -38,12 +44,16 @@ def _cards(items: list[tuple[str, Any, str]]) -> str:
     return f'<div class="cards">{cells}</div>'
 
 
-def _table(headers: list[str], rows: list[list[str]], label: str = "rows", open_up_to: int = 15) -> str:
-    """A table, folded away behind its row count when long, capped at MAX_ROWS (the JSON keeps all)."""
+def _table(headers: list[str], rows: list[list[str]], label: str = "rows", open_up_to: int = 15,
+           row_attrs: Sequence[str] = ()) -> str:
+    """A table, folded away behind its row count when long, capped at MAX_ROWS (the JSON keeps all).
+    `row_attrs`: attributes per row (filter facets, see render.html.item_attrs)."""
     if not rows:
         return '<p class="muted">none</p>'
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows[:MAX_ROWS])
+    attrs = list(row_attrs) + [""] * len(rows)
+    body = "".join(f"<tr{attrs[i]}>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>"
+                   for i, row in enumerate(rows[:MAX_ROWS]))
     tail = f'<p class="muted">{len(rows) - MAX_ROWS} more in nightly.json</p>' if len(rows) > MAX_ROWS else ""
     table = f"<table><tr>{head}</tr>{body}</table>{tail}"
     if len(rows) <= open_up_to:
@@ -106,14 +116,20 @@ def _findings_section(night: dict[str, Any]) -> str:
                        ("operations with known findings", contract.get("known_operations") or 0, "known")]))
     if contract.get("dashboard"):
         out.append(f'<p>Full run report: <a href="{_e(contract["dashboard"])}">{_e(contract["dashboard"])}</a></p>')
-    rows = []
+    rows, attrs = [], []
     for f in contract.get("findings", []):
         repro = f'<details><summary>curl</summary><code>{_e(f.get("reproducer"))}</code></details>' \
             if f.get("reproducer") else ""
+        response = (f.get("details") or {}).get("response") if isinstance(f.get("details"), dict) else None
         rows.append([f'<span class="{_e(f["status"])}">{_e(f["status"])}</span>', _e(f.get("classification")),
-                     _e(f.get("operation")), _e(f.get("check")), _e(one_line(f.get("message"), 240)) + repro])
-    rows += [['<span class="fixed">fixed</span>', "", _e(f.get("operation")), _e(f.get("check")),
-              _e(f.get("reason") or f.get("fingerprint"))] for f in contract.get("fixed", [])]
+                     _e(f.get("operation")), _e(f.get("check")),
+                     _e(one_line(f.get("message"), 240)) + excerpt(response) + repro])
+        attrs.append(item_attrs(**{"class": f.get("classification"), "check": f.get("check"),
+                                   "status": f.get("status")}))
+    for f in contract.get("fixed", []):
+        rows.append(['<span class="fixed">fixed</span>', "", _e(f.get("operation")), _e(f.get("check")),
+                     _e(f.get("reason") or f.get("fingerprint"))])
+        attrs.append(item_attrs(check=f.get("check"), status="fixed"))
     by_check: dict[str, int] = {}
     for f in contract.get("findings", []):
         if f.get("status") == "new":
@@ -121,7 +137,15 @@ def _findings_section(night: dict[str, Any]) -> str:
     if by_check:
         out.append("<p>New by check: " + ", ".join(f"<code>{_e(k)}</code> {v}" for k, v in
                                                   sorted(by_check.items(), key=lambda kv: -kv[1])) + "</p>")
-    out.append(_table(["status", "class", "operation", "check", "message"], rows, "findings", open_up_to=25))
+    findings = contract.get("findings", [])
+    if rows:
+        out.append(filter_bar("night-findings", [
+            ("class", "class", (f.get("classification") for f in findings)),
+            ("check", "check", [f.get("check") for f in findings] + [f.get("check") for f in contract.get("fixed", [])]),
+            ("status", "new/known/fixed", [f.get("status") for f in findings] + (["fixed"] if contract.get("fixed") else []))],
+            search="search operation, message, response"))
+    out.append('<div id="night-findings">' + _table(["status", "class", "operation", "check", "message"], rows,
+                                                     "findings", open_up_to=25, row_attrs=attrs) + "</div>")
     if c.get("new"):
         out.append('<p class="muted">Accept a finding as known: <code>vapi-contract report accept FINGERPRINT '
                    '--reason "..." --owner TEAM --expires YYYY-MM-DD</code> (specs/vapi/accepted-findings.yaml).</p>')
@@ -173,12 +197,87 @@ def _trends_section(charts: list[str], nights: int) -> str:
     return "\n".join([f"<h2>Trends across nights ({nights})</h2>", *charts])
 
 
-def render_html(night: dict[str, Any], trend_charts: list[str], nights: int) -> str:
+def _number(value: Any) -> float | None:
+    """A figure from the (hand-editable) history: a finite number, else a gap."""
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    return float(value) if ok else None
+
+
+def operation_points(night: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """The night's per-operation figures for the history (`per_operation`): new and known findings, p95 ms.
+    Zeros and unknowns are left out, so a quiet operation costs a few bytes a night."""
+    points: dict[str, dict[str, float]] = {}
+    for f in night["contract"].get("findings") or []:
+        if f.get("status") in ("new", "known") and isinstance(f.get("operation"), str):
+            point = points.setdefault(f["operation"], {})
+            point[f["status"]] = point.get(f["status"], 0) + 1
+    for op, latency in ((night["contract"].get("latency") or {}).get("per_operation") or {}).items():
+        p95 = _number(latency.get("p95")) if isinstance(latency, dict) else None
+        if p95 is not None:
+            points.setdefault(op, {})["p95"] = round(p95, 1)
+    return points
+
+
+def _operation_trends(history: Sequence[dict[str, Any]]) -> str:
+    """Per operation over the last TREND_NIGHTS nights: findings per night as bars, p95 as a line, the latest
+    figures; nights recorded before per-operation points existed are gaps."""
+    from ..render.charts import sparkline
+
+    out = [f"<h2>Per-operation trend (last {min(len(history), TREND_NIGHTS)} nights)</h2>"]
+    window = [n for n in history if isinstance(n, dict)][-TREND_NIGHTS:]
+    recorded = [n.get("per_operation") if isinstance(n.get("per_operation"), dict) else None for n in window]
+    if not any(recorded):
+        out.append('<p class="muted">no per-operation figures in the history yet (recorded from this version on).'
+                   "</p>")
+        return "\n".join(out)
+
+    def series(op: str, key: str) -> list[float | None]:
+        values: list[float | None] = []
+        for points in recorded:
+            point = points.get(op) if points is not None else None
+            point = point if isinstance(point, dict) else {}  # a hand-edited point that is not one: nothing
+            if key == "findings":
+                values.append(None if points is None else sum(_number(point.get(k)) or 0 for k in ("new", "known")))
+            else:
+                values.append(_number(point.get(key)))
+        return values
+
+    last = next((p for p in reversed(recorded) if p is not None), {})
+
+    def latest(op: str, key: str) -> float:
+        point = last.get(op)
+        return (_number(point.get(key)) or 0) if isinstance(point, dict) else 0
+
+    ops = sorted({op for points in recorded if points for op in points if isinstance(op, str)},
+                 key=lambda op: (-latest(op, "new"), -(latest(op, "new") + latest(op, "known")),
+                                 -sum(v or 0 for v in series(op, "findings")), -latest(op, "p95"), op))
+    rows, attrs = [], []
+    for op in ops[:TREND_OPS]:
+        new, known, p95 = latest(op, "new"), latest(op, "known"), latest(op, "p95")
+        rows.append([f"<code>{_e(op)}</code>",
+                     sparkline(series(op, "findings"), bars=True, color="#dc2626" if new else "#6b7280",
+                               title=f"{op}: findings per night"),
+                     f'<span class="{"new" if new else "known"}">{new:.0f} new</span> / {known:.0f} known',
+                     sparkline(series(op, "p95"), title=f"{op}: p95 ms per night"),
+                     f"{p95:,.0f} ms" if p95 else ""])
+        attrs.append(item_attrs(status="new" if new else "known" if known else "none"))
+    more = f'<p class="muted">{len(ops) - TREND_OPS} more operations in history.json</p>' if len(ops) > TREND_OPS else ""
+    out.append(filter_bar("operation-trends", [("status", "latest findings", ("new", "known", "none"))],
+                          search="search operation"))
+    out.append('<div id="operation-trends">' + _table(["operation", "findings per night", "latest", "p95 per night",
+                                                        "latest p95"], rows, "operations", open_up_to=TREND_OPS,
+                                                       row_attrs=attrs) + more + "</div>")
+    return "\n".join(out)
+
+
+def render_html(night: dict[str, Any], trend_charts: list[str], nights: int,
+                history: Sequence[dict[str, Any]] = ()) -> str:
+    """The night's page; `history`: the nights so far (this one included), for the per-operation trend."""
     verdict = night["verdict"]
     reasons = "".join(f"<li>{_e(r)}</li>" for r in night.get("reasons", []))
     return (
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>vapi-contract nightly {_e(night['night'])}</title><style>{CSS}</style></head><body><main>"
+        f"<title>vapi-contract nightly {_e(night['night'])}</title><style>{CSS}{FILTER_CSS}</style></head><body><main>"
         f"<h1>Nightly {_e(night['night'])} <span class=\"verdict {_e(verdict)}\">{_e(verdict.upper())}</span></h1>"
         f"<p class=\"muted\">target {_e(night.get('target'))} &middot; finished {_e(night.get('finished_at'))}"
         f" &middot; {night.get('duration_s', 0):.0f}s &middot; exit {night.get('exit_code')}</p>"
@@ -186,7 +285,8 @@ def render_html(night: dict[str, Any], trend_charts: list[str], nights: int) -> 
         + _spec_section(night) + _changes_section(night) + _findings_section(night) + _coverage_section(night)
         + _latency_section(night)
         + _trends_section(trend_charts, nights)
-        + "</main></body></html>\n"
+        + _operation_trends(history)
+        + f"</main>{FILTER_SCRIPT}</body></html>\n"
     )
 
 

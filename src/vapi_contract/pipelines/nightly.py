@@ -19,6 +19,7 @@ from typing import Any
 from ..report.summary import pass_rate_text
 from ..spec.urls import redact_url
 from . import contract_stage, history, spec_stage
+from .dashboard import operation_points
 from .outputs import make_out_dir, write_output
 from .text import findings_text, plural
 
@@ -179,6 +180,7 @@ def history_entry(night: dict[str, Any]) -> dict[str, Any]:
         "spec_changes": night["spec_changes"]["summary"],
         "latency_ms": {k: contract["latency"].get(k) for k in ("p95_max", "p95_median")},
         "duration_s": night.get("duration_s"),
+        "per_operation": operation_points(night),  # the dashboard's per-operation trend
     }
 
 
@@ -189,7 +191,7 @@ def _write_json(path: Path, data: Any) -> None:
 def write_reports(out: Path, night: dict[str, Any], nights: list[dict[str, Any]]) -> None:
     from .dashboard import render_html, render_markdown
 
-    rendered = {"index.html": render_html(night, history.charts(nights), len(nights)),
+    rendered = {"index.html": render_html(night, history.charts(nights), len(nights), history=nights),
                 "summary.md": render_markdown(night)}  # rendered first: nothing is written if one fails
     _write_json(out / "nightly.json", night)
     for name, text in rendered.items():

@@ -345,30 +345,37 @@ def bar_chart(
 
 
 def sparkline(
-    values: Sequence[float | None], *, width: int = 120, height: int = 24, color: str = PALETTE[0], title: str = ""
+    values: Sequence[float | None], *, width: int = 120, height: int = 24, color: str = PALETTE[0], title: str = "",
+    bars: bool = False,
 ) -> str:
-    """A small axis-less trend line; the last point is dotted. None values are skipped."""
+    """A small axis-less trend line, the last point dotted; `bars=True`: one bar per value from 0 (counts).
+    None values are skipped (gaps)."""
     pts = [(i, v) for i, v in enumerate(values) if v is not None and not math.isnan(v)]
     label = title or "trend"
     if not pts:
         return _empty(width, height, label, "")
-    low, high = min(v for _, v in pts), max(v for _, v in pts)
+    low, high = (0.0 if bars else min(v for _, v in pts)), max(v for _, v in pts)
     span = (high - low) or 1.0
     n = max(len(values) - 1, 1)
 
     def xy(i: int, v: float) -> tuple[float, float]:
         return 2 + (width - 4) * i / n, height - 2 - (height - 4) * (v - low) / span
 
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+            f'height="{height}" role="img" aria-label="{_e(label)}"><title>{_e(label)}: '
+            f'{_e(", ".join(_fmt(v) for _, v in pts))}</title>')
+    if bars:
+        w = max((width - 4) / len(values) * 0.75, 1.0)
+        x0 = lambda i: 2 + (width - 4) * (i + 0.125) / len(values)
+        rects = "".join(f'<rect x="{x0(i):.1f}" y="{xy(i, v)[1]:.1f}" width="{w:.1f}" '
+                        f'height="{height - 2 - xy(i, v)[1]:.1f}" fill="{color}"/>' for i, v in pts if v > 0)
+        return f'{head}<line x1="2" x2="{width - 2}" y1="{height - 1.5}" y2="{height - 1.5}" stroke="{GRID}"/>' \
+               f"{rects}</svg>"
     coords = [xy(i, v) for i, v in pts]
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
     lx, ly = coords[-1]
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" role="img" aria-label="{_e(label)}"><title>{_e(label)}: '
-        f'{_e(", ".join(_fmt(v) for _, v in pts))}</title>'
-        f'<polyline points="{line}" fill="none" stroke="{color}" stroke-width="1.5"/>'
-        f'<circle cx="{lx:.1f}" cy="{ly:.1f}" r="2" fill="{color}"/></svg>'
-    )
+    return (f'{head}<polyline points="{line}" fill="none" stroke="{color}" stroke-width="1.5"/>'
+            f'<circle cx="{lx:.1f}" cy="{ly:.1f}" r="2" fill="{color}"/></svg>')
 
 
 def stacked_bar(

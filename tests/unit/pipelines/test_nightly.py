@@ -12,6 +12,7 @@ import pytest
 from vapi_contract.cli import main
 from vapi_contract.pipelines import history, nightly
 from vapi_contract.pipelines.dashboard import render_html, render_markdown
+from vapi_contract.render.html import FILTER_SCRIPT
 from vapi_contract.report.writer import RunWriter
 from vapi_contract.spec import validate as spec_validate
 from vapi_contract.spec.sources import load_file
@@ -80,6 +81,8 @@ def test_night_with_a_new_finding_fails_and_writes_one_dashboard(tmp_path, store
     for section in ("Spec status", "Spec changes since the last snapshot", "Contract findings", "Latency",
                     "Trends across nights", "400 returned, only 201 documented"):
         assert section in html
+    assert html.count("<script") == 1 and FILTER_SCRIPT in html  # the inline filter script only
+    html = html.replace(FILTER_SCRIPT, "")
     assert "<script" not in html and "http://" not in html.replace("http://www.w3.org/2000/svg", "").replace(
         "http://127.0.0.1:1", "")  # self-contained
     assert (tmp_path / "night" / "summary.md").read_text().startswith("## ❌ vapi-contract nightly 2026-11-21")
