@@ -25,7 +25,7 @@ def known_reason(findings: Iterable[dict[str, Any]], baseline: Baseline | None, 
                  today: _dt.date | None = None) -> str | None:
     """The xfail reason when every finding is known (its fingerprint accepted, or matched by a pattern; not
     expired); None when any is new (or none)."""
-    findings = [f.record() if hasattr(f, "record") else f for f in findings]
+    findings = [f.to_json() if hasattr(f, "to_json") else f for f in findings]
     if not findings or baseline is None or not baseline.has_entries:
         return None
     status = triage(findings, baseline, today=today).status

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import itertools
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..evidence.model import Finding, Latency, OperationRecord, SpecIssue
 from ..spec import fingerprint as fingerprints
 from . import checks as our_checks
 from . import triage
@@ -20,7 +21,6 @@ from .case_cache import CaseCache
 from .checks.latency_budget import latency_budget, summary
 from .context import RunContext, load_normalized
 from .coverage import Coverage
-from .findings import Finding
 from .negation import really_invalid
 from .patches import key_database_entry, release_memory
 from .transport import Client, InfraError, RequestBudgetExhausted
@@ -59,7 +59,7 @@ class Engine:
 
         patches.install()
 
-        from ..report.writer import RunWriter
+        from ..evidence.writer import RunWriter
 
         self.ctx = ctx
         self.options = ctx.run_options
@@ -141,10 +141,9 @@ class Engine:
             self.coverage.flush()
 
     def spec_issue(self, kind: str, pointer: str, message: str) -> None:
-        fp = fingerprints.run_issue(kind, pointer, message)
+        issue = SpecIssue(kind, pointer, message[:500], fingerprints.run_issue(kind, pointer, message))
         with paused():
-            self.writer._append("spec-issues", {"kind": kind, "pointer": pointer, "message": message[:500],
-                                                "fingerprint": fp})
+            self.writer.spec_issue(issue)
 
     def record_finding(self, finding: Finding, outcome: OperationOutcome | None = None) -> None:
         """Stream a finding once per fingerprint per worker (the same cause seen again only bumps nothing)."""
@@ -154,7 +153,7 @@ class Engine:
         if outcome is not None:
             outcome.findings.append(finding)
         with paused():
-            self.writer.finding(finding.record())
+            self.writer.finding(finding)
 
     def finding(self, operation: str, check: str, message: str, *, status_code: int | None,
                 reproducer: str, flaky: bool = False, transport_error: bool = False,
@@ -243,8 +242,7 @@ class Engine:
                                      {"case_id": case.id, "generation_mode": _mode(case)})
         if self.seen(finding):
             return
-        finding.flaky = not self.reproduces(case, response, headers, name)
-        self.record_finding(finding, outcome)
+        self.record_finding(replace(finding, flaky=not self.reproduces(case, response, headers, name)), outcome)
 
     def reproduces(self, case, response, headers, name: str) -> bool:
         """Replay the case once; the finding stands only if the same check fails again. A DELETE that succeeded
@@ -386,14 +384,13 @@ class Engine:
 
     def write_operation(self, outcome: OperationOutcome, checks: list[str] | None = None) -> None:
         with paused():
-            self.writer.operation({
-                "operation": outcome.label, "status": outcome.status, "cases": outcome.cases,
-                "cases_by_mode": dict(outcome.cases_by_mode),
-                "duration_s": round(outcome.duration_s, 3), "latency_ms": summary(outcome.latencies_ms),
-                "checks": checks or [c.__name__ for c in self.checks] + list(our_checks.AGGREGATE),
-                "reason": outcome.reason, "generation_s": round(outcome.generation_s, 3),
-                "collection_s": round(self.collection_s + self.schema_load_s, 3),
-            })
+            self.writer.operation(OperationRecord(
+                outcome.label, outcome.status, outcome.cases, dict(outcome.cases_by_mode),
+                duration_s=round(outcome.duration_s, 3), latency_ms=Latency(**summary(outcome.latencies_ms)),
+                checks=checks or [c.__name__ for c in self.checks] + list(our_checks.AGGREGATE),
+                reason=outcome.reason, generation_s=round(outcome.generation_s, 3),
+                collection_s=round(self.collection_s + self.schema_load_s, 3),
+            ))
 
     def close(self) -> None:
         self.end_test()

@@ -10,6 +10,7 @@ the checks see exactly what they see for a generated case; checks that only make
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 PRIMARY = object()  # `key=` default: the run's primary credentials
@@ -84,9 +85,9 @@ def _report(engine, label, method, path, case, response, headers, name, failure,
         try:
             again = _checked(replay())
             check = next((c for c in battery(engine) if c.__name__ == name), None)
-            finding.flaky = check is not None and not any(
-                n == name for n, _ in engine.run_checks(case, again, headers, checks=[check]))
+            finding = replace(finding, flaky=check is not None and not any(
+                n == name for n, _ in engine.run_checks(case, again, headers, checks=[check])))
         except Exception:  # noqa: BLE001 - a replay that cannot run does not confirm the finding
-            finding.flaky = True
+            finding = replace(finding, flaky=True)
     engine.exchange_findings.append(finding)
     engine.record_finding(finding)
