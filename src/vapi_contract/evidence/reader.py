@@ -114,6 +114,29 @@ def _check_size(run_dir: Path, paths: list[Path]) -> None:
                          "report reads (VAPI_REPORT_MAX_EVIDENCE_MB)")
 
 
+def _read_run_json(run_json: Path) -> dict[str, Any]:
+    try:
+        raw = json.loads(run_json.read_bytes())
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{run_json}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except (ValueError, RecursionError, OSError) as exc:
+        raise UsageError(f"{run_json}: not readable as JSON ({exc})") from None
+    if not isinstance(raw, dict):
+        raise UsageError(f"{run_json}: expected a JSON object")
+    if _too_deep(raw):
+        raise UsageError(f"{run_json}: nested deeper than {MAX_RECORD_DEPTH} levels; not a run's record")
+    return raw
+
+
+def read_run_meta(run_dir: Path | str, warnings: list[str] | None = None) -> RunMeta:
+    """run.json alone (a pipeline judging a run it did not start): one-line UsageError when it is missing or not
+    a JSON object; its fields read leniently into WARNINGS when given, strictly (EvidenceError) otherwise."""
+    run_json = Path(run_dir) / "run.json"
+    if not run_json.is_file():
+        raise UsageError(f"{run_dir}: not a contract run dir (no run.json)")
+    return RunMeta.from_json(_read_run_json(run_json), warnings)
+
+
 def load_evidence(run_dir: Path | str) -> Evidence:
     """Everything a report needs from `run_dir`; `UsageError` when it is not a run dir."""
     run_dir = Path(run_dir)
@@ -126,16 +149,7 @@ def load_evidence(run_dir: Path | str) -> Evidence:
     _check_size(run_dir, [run_json, *(p for kind in (*EVIDENCE_KINDS, SPEC_ISSUES)
                                       for p in evidence_files(run_dir, kind))])
     if run_json.exists():
-        try:
-            raw = json.loads(run_json.read_bytes())
-        except json.JSONDecodeError as exc:
-            raise UsageError(f"{run_json}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
-        except (ValueError, RecursionError, OSError) as exc:
-            raise UsageError(f"{run_json}: not readable as JSON ({exc})") from None
-        if not isinstance(raw, dict):
-            raise UsageError(f"{run_json}: expected a JSON object")
-        if _too_deep(raw):
-            raise UsageError(f"{run_json}: nested deeper than {MAX_RECORD_DEPTH} levels; not a run's record")
+        raw = _read_run_json(run_json)
     elif has_evidence:
         warnings.append("run.json is missing: run details are unknown (the run died before it started?)")
     else:

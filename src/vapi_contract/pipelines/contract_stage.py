@@ -213,6 +213,7 @@ def default_accepted(store: Path) -> Path | None:
 def from_run_dirs(run_dirs: list[Path], out: Path, baseline: Path | None = None) -> ContractOutcome:
     """Read a contract result computed elsewhere (CI shards): one dir is re-triaged against BASELINE in place,
     several are merged into OUT (`vapi_contract.report.merge`). Missing or unfinished dirs are never a pass."""
+    from ..evidence.reader import read_run_meta
     from ..report import build, merge
 
     started = time.monotonic()
@@ -226,11 +227,10 @@ def from_run_dirs(run_dirs: list[Path], out: Path, baseline: Path | None = None)
     else:
         run_dir = out
         merge(dirs, out, baseline)
-    meta = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
-    code = meta.get("exit_code")
-    outcome = ContractOutcome(run_dir, code if isinstance(code, int) else UNREACHABLE)
-    if meta.get("status") not in (None, "completed"):
-        outcome.problem = f"the contract run in {run_dir} did not complete (status {meta.get('status')})"
+    meta = read_run_meta(run_dir, [])
+    outcome = ContractOutcome(run_dir, meta.exit_code if meta.exit_code is not None else UNREACHABLE)
+    if meta.status not in (None, "completed"):
+        outcome.problem = f"the contract run in {run_dir} did not complete (status {meta.status})"
     missing_shards = _missing_shards(dirs)
     if missing_shards:
         outcome.problem = outcome.problem or f"shard(s) {', '.join(missing_shards)} missing: results are partial"
@@ -242,10 +242,12 @@ def from_run_dirs(run_dirs: list[Path], out: Path, baseline: Path | None = None)
 def _missing_shards(dirs: list[Path]) -> list[str]:
     """Shards `I/N` absent from DIRS, or from a merged dir's `shards` (a CI shard job that died uploads
     nothing): such a night is never complete."""
+    from ..evidence.reader import read_run_meta
+
     seen: dict[int, set[int]] = {}
     for d in dirs:
-        meta = json.loads((d / "run.json").read_text(encoding="utf-8"))
-        labels = [meta.get("shard")] + [s.get("shard") for s in meta.get("shards") or [] if isinstance(s, dict)]
+        meta = read_run_meta(d, [])
+        labels = [meta.shard] + [s.get("shard") for s in meta.shards or []]
         for label in labels:
             index, _, total = str(label or "").partition("/")
             if index.isdigit() and total.isdigit():
