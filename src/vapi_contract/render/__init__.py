@@ -1,5 +1,5 @@
 """Rendering shared by every HTML report: the run dashboard (report), the changelog (diff), the night's page
-(pipelines). Inline SVG charts (`charts`) and HTML helpers (`html`: escaping, findings filters, response
-excerpts). It imports nothing of the project, so any layer may use it; no scripts or assets are fetched: every
-page works offline.
+(pipelines). Inline SVG charts (`charts`: lines, bars for counts, sparklines), label placement so chart labels
+never overprint (`labels`), and HTML helpers (`html`: escaping, findings filters, response excerpts). It imports
+nothing of the project, so any layer may use it; no scripts or assets are fetched: every page works offline.
 """
