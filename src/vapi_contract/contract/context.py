@@ -175,7 +175,7 @@ def claim_report_dir(report_dir: str | None):
     holding anything else is refused (exit 2). Returns the lock held for the run (None for a new default dir)."""
     if not report_dir:
         return None  # reports/<run-id>/ is new by construction
-    from ..report.writer import claim_run_dir
+    from ..evidence.writer import claim_run_dir
 
     lock, note = claim_run_dir(report_dir)
     if note:
@@ -187,7 +187,7 @@ def prepare(options: RunOptions, owner: str, *, suites: tuple[str, ...] = SUITES
     """Everything a run needs before its tests start. Returns (context, twin-or-None); raises VapiContractError.
     `suites`: the test files the run collects (a `pytest --pyargs vapi_contract.contract.suite.test_operations`
     run records no lifecycle), which decide `options.selected`."""
-    from ..report.writer import RunWriter, new_run_id
+    from ..evidence.writer import RunWriter, new_run_id
     from ..spec.sources import load
 
     started = time.monotonic()
@@ -259,13 +259,13 @@ def _public_options(options: RunOptions) -> dict[str, Any]:
 
 def _record_skips(run_dir: Path, ctx: RunContext, skipped: dict[str, str]) -> None:
     """Operations the run does not test are reported as skipped with the reason, never left out silently."""
-    from ..report.writer import RunWriter
+    from ..evidence.model import Latency, OperationRecord
+    from ..evidence.writer import RunWriter
 
     with RunWriter(run_dir, ctx.secrets(), worker="controller", fsync=False) as writer:
         for label, reason in sorted(skipped.items()):
-            writer.operation({"operation": label, "status": "skipped", "cases": 0, "duration_s": 0.0,
-                              "latency_ms": {"count": 0, "p50": None, "p95": None, "max": None}, "checks": [],
-                              "reason": reason})
+            writer.operation(OperationRecord(label, "skipped", duration_s=0.0, latency_ms=Latency(count=0), checks=[],
+                                             reason=reason))
 
 
 def install(ctx: RunContext) -> Path:
@@ -304,8 +304,8 @@ def finish(ctx: RunContext, twin: Any, *, pytest_rc: int | None, interrupted: bo
 
 
 def _finish(ctx: RunContext, run_dir: Path, pytest_rc: int | None, interrupted: bool) -> int:
+    from ..evidence.writer import RunWriter
     from ..report import build as build_reports
-    from ..report.writer import RunWriter
 
     writer = RunWriter(run_dir, ctx.secrets())
     meta = writer.read_meta()

@@ -114,7 +114,7 @@ def curl(method: str, url: str, headers: dict[str, str] | None, body: bytes | st
     any secret elsewhere in the request (URL, body, another key) is masked by `***`, the report's one rule. A
     body longer than MAX_BODY characters is cut there.
     """
-    from ..report.redact import MIN_SECRET_LENGTH, Redactor
+    from ..evidence.redact import MIN_SECRET_LENGTH, Redactor
 
     keys = {key: name for key, name in zip(secrets, KEY_VARIABLES)
             if isinstance(key, str) and len(key.strip()) >= MIN_SECRET_LENGTH}

@@ -1,10 +1,10 @@
 """report area: turns a contract run's evidence (its run dir) into summary.json, junit.xml, summary.md and a
 self-contained index.html dashboard; baseline triage (new / known / fixed); shard merging.
 
-Public entry points (imported lazily so `import vapi_contract.report.writer` stays cheap):
+Public entry points (imported lazily so importing a submodule stays cheap):
 - `build(run_dir, baseline=None) -> dict`            render every report of a run dir, return the summary
 - `merge(run_dirs, out_dir, baseline=None) -> dict`  combine shard run dirs into one and build its reports
-- `writer.RunWriter(run_dir, secrets)`               stream evidence during a run
+- (the run-dir writer and reader are `vapi_contract.evidence`)
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .evidence import COVERAGE, Evidence
+from ..evidence.reader import COVERAGE, Evidence
 from .normalize import clean_coverage
 
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"})

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from vapi_contract.contract import triage
-from vapi_contract.report.redact import Redactor
+from vapi_contract.evidence.redact import Redactor
 
 PRIMARY = "0f9e8d7c-6b5a-4321-9abc-def012345678"
 SECONDARY = "11112222-3333-4444-5555-666677778888"

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from vapi_contract.cli import main
+from vapi_contract.evidence.writer import RunWriter
 from vapi_contract.pipelines import history, nightly
 from vapi_contract.pipelines.dashboard import render_html, render_markdown
 from vapi_contract.render.html import FILTER_SCRIPT
-from vapi_contract.report.writer import RunWriter
 from vapi_contract.spec import validate as spec_validate
 from vapi_contract.spec.sources import load_file
 from vapi_contract.spec.store import SnapshotStore

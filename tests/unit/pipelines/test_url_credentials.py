@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from vapi_contract.cli import main
+from vapi_contract.evidence.writer import RunWriter
 from vapi_contract.report import build
-from vapi_contract.report.writer import RunWriter
 
 SECRET = "hunter2-very-secret"
 

@@ -6,10 +6,10 @@ import jsonschema
 import pytest
 
 from vapi_contract.errors import UsageError
+from vapi_contract.evidence.writer import RunWriter
 from vapi_contract.render.html import FILTER_SCRIPT
 from vapi_contract.report import build
 from vapi_contract.report.builder import REPORT_FILES, schema_path
-from vapi_contract.report.writer import RunWriter
 
 
 @pytest.fixture

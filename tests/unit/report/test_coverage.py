@@ -5,9 +5,9 @@ import json
 import jsonschema
 import pytest
 
+from vapi_contract.evidence.writer import RunWriter
 from vapi_contract.report import build, merge
 from vapi_contract.report.builder import schema_path
-from vapi_contract.report.writer import RunWriter
 
 SPEC = {"origin": "spec.json", "sha256": "ab" * 32, "title": "Vapi API", "version": "1.0", "operations": 9}
 SKIP_COST = "costs money or reaches the real world; pass --allow-cost"

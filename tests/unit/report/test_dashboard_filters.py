@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from vapi_contract.evidence.writer import RunWriter
 from vapi_contract.render.html import FILTER_SCRIPT, excerpt, filter_bar, item_attrs
 from vapi_contract.report import build
-from vapi_contract.report.writer import RunWriter
 
 EVIL = '"><script>alert(1)</script>'
 

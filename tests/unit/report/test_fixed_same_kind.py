@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from vapi_contract.evidence.writer import RunWriter
 from vapi_contract.report import build
-from vapi_contract.report.writer import RunWriter
 
 CHECKS_POSITIVE_ONLY = ["not_a_server_error", "response_schema_conformance", "undocumented_status_code"]
 

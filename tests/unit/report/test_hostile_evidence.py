@@ -11,8 +11,8 @@ import sys
 import pytest
 
 from vapi_contract.cli import main
+from vapi_contract.evidence.writer import MAX_RECORD_DEPTH, RunWriter
 from vapi_contract.report import build
-from vapi_contract.report.writer import MAX_RECORD_DEPTH, RunWriter
 
 
 def _nested(depth: int) -> list:

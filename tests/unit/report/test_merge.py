@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from vapi_contract.errors import UsageError
-from vapi_contract.report import build, merge
 from vapi_contract.evidence.reader import load_evidence
 from vapi_contract.evidence.writer import RunWriter
+from vapi_contract.report import build, merge
 
 
 def _split(source: Path, out: Path, shards: int = 2) -> list[Path]:

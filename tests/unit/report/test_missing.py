@@ -8,9 +8,9 @@ import jsonschema
 import pytest
 
 from vapi_contract.contract.context import missing_text
+from vapi_contract.evidence.writer import RunWriter
 from vapi_contract.report import build
 from vapi_contract.report.builder import schema_path
-from vapi_contract.report.writer import RunWriter
 
 TODAY = dt.date(2026, 11, 21)
 SELECTED = ["GET /a", "GET /a/{id}", "POST /a", "lifecycle /a", "behaviour GET /a"]

@@ -10,10 +10,10 @@ import yaml
 
 from vapi_contract.contract.accepted import known_reason
 from vapi_contract.errors import UsageError
+from vapi_contract.evidence.writer import RunWriter
 from vapi_contract.report import baseline as bl
 from vapi_contract.report import build
 from vapi_contract.report.builder import schema_path
-from vapi_contract.report.writer import RunWriter
 
 TODAY = dt.date(2026, 11, 21)
 FP = "0123456789abcdef"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from vapi_contract.cli import main
+from vapi_contract.evidence.redact import MIN_SECRET_LENGTH, Redactor
+from vapi_contract.evidence.writer import RunWriter
 from vapi_contract.report import build
-from vapi_contract.report.redact import MIN_SECRET_LENGTH, Redactor
-from vapi_contract.report.writer import RunWriter
 
 KEY = "5f0c2b7e-91d4-4a8e-b1c3-7e9d2f4a6b8c"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from vapi_contract.errors import UsageError
-from vapi_contract.report.writer import LOCK_NAME, EvidenceWriteError, RunWriter, claim_run_dir
+from vapi_contract.evidence.writer import LOCK_NAME, EvidenceWriteError, RunWriter, claim_run_dir
 
 
 def _previous_run(run_dir: Path) -> None:

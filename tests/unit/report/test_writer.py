@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from vapi_contract.errors import UsageError
-from vapi_contract.report.writer import RunWriter, atomic_write_text, new_run_id
+from vapi_contract.evidence.writer import RunWriter, atomic_write_text, new_run_id
 
 SECRET = "sk-live-0f9e8d7c-6b5a-4321-9876-abcdefabcdef"
 
