@@ -9,7 +9,6 @@ the run dir: it may hold twin tokens; live keys are never written, they stay in 
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import json
 import os
@@ -277,17 +276,6 @@ def install(ctx: RunContext) -> Path:
     return path
 
 
-def _side_records(run_dir: Path, kind: str) -> list[dict[str, Any]]:
-    records = []
-    for name in sorted(glob.glob(str(run_dir / f"{kind}*.jsonl"))):
-        for line in Path(name).read_text(encoding="utf-8").splitlines():
-            try:
-                records.append(json.loads(line))
-            except ValueError:
-                continue  # a line cut by a killed worker
-    return records
-
-
 def finish(ctx: RunContext, twin: Any, *, pytest_rc: int | None, interrupted: bool = False) -> int:
     """Close the run: stop the twin, merge worker-side spec issues and timings into run.json, build reports.
     Returns the exit code of the run (0/1/2/3)."""
@@ -304,21 +292,21 @@ def finish(ctx: RunContext, twin: Any, *, pytest_rc: int | None, interrupted: bo
 
 
 def _finish(ctx: RunContext, run_dir: Path, pytest_rc: int | None, interrupted: bool) -> int:
+    from ..evidence.model import OperationRecord, SpecIssue
+    from ..evidence.reader import merged_spec_issues, read_records
     from ..evidence.writer import RunWriter
     from ..report import build as build_reports
 
     writer = RunWriter(run_dir, ctx.secrets())
-    meta = writer.read_meta()
-    issues = list(meta.get("spec_issues") or [])
-    seen = {i.get("fingerprint") for i in issues}
-    for issue in _side_records(run_dir, "spec-issues"):
-        if issue.get("fingerprint") not in seen:
-            seen.add(issue.get("fingerprint"))
-            issues.append(issue)
-    ops = _side_records(run_dir, "operations")
+    unread: list[str] = []  # a line cut by a killed worker: the report says so, not this sum
+    listed = [SpecIssue.from_json(i, unread) for i in writer.read_meta().get("spec_issues") or []
+              if isinstance(i, dict)]
+    issues = merged_spec_issues(listed, [SpecIssue.from_json(r, unread)
+                                         for r in read_records(run_dir, "spec-issues", unread)])
+    ops = [OperationRecord.from_json(r, unread) for r in read_records(run_dir, "operations", unread)]
     timings = dict(ctx.timings)
-    timings["generation_s"] = round(sum(float(o.get("generation_s") or 0) for o in ops), 3)
-    timings["collection_s"] = round(max((float(o.get("collection_s") or 0) for o in ops), default=0.0), 3)
+    timings["generation_s"] = round(sum(o.generation_s or 0.0 for o in ops), 3)
+    timings["collection_s"] = round(max((o.collection_s or 0.0 for o in ops), default=0.0), 3)
     timings["total_s"] = round(time.monotonic() - ctx.started, 3)
     status = "interrupted" if interrupted else "completed"
     infra_failure = pytest_rc not in (0, 1, 5, None)  # 2 interrupted, 3 internal error, 4 usage error
@@ -326,7 +314,7 @@ def _finish(ctx: RunContext, run_dir: Path, pytest_rc: int | None, interrupted: 
         status = "error"
     from .budget import LIMITS_FILE, requests_sent
 
-    writer.finish({"spec_issues": issues, "timings": timings, "status": status,
+    writer.finish({"spec_issues": [i.to_json() for i in issues], "timings": timings, "status": status,
                    "exit_code": 3 if infra_failure else None,
                    "requests_sent": requests_sent(run_dir / LIMITS_FILE)})  # under a budget or rate limit
     writer.close()

@@ -114,6 +114,17 @@ def _check_size(run_dir: Path, paths: list[Path]) -> None:
                          "report reads (VAPI_REPORT_MAX_EVIDENCE_MB)")
 
 
+def read_records(run_dir: Path, kind: str, warnings: list[str]) -> list[dict[str, Any]]:
+    """Every record of one stream (`findings`, `spec-issues`, ...) over the run's per-worker files."""
+    return [r for p in evidence_files(run_dir, kind) for r in read_jsonl(p, warnings)]
+
+
+def merged_spec_issues(*groups: list[SpecIssue]) -> list[SpecIssue]:
+    """Spec issues of run.json and of the workers' side files, each once (by fingerprint), first seen first."""
+    seen: set[str] = set()
+    return [i for group in groups for i in group if not (i.key() in seen or seen.add(i.key()))]
+
+
 def _read_run_json(run_json: Path) -> dict[str, Any]:
     try:
         raw = json.loads(run_json.read_bytes())
@@ -162,12 +173,9 @@ def load_evidence(run_dir: Path | str) -> Evidence:
         paths = evidence_files(run_dir, kind)
         files[kind] = [p.name for p in paths]
         records[kind] = [r for p in paths for r in read_jsonl(p, warnings)]
-    side_issues = [SpecIssue.from_json(r, warnings)
-                   for p in evidence_files(run_dir, SPEC_ISSUES) for r in read_jsonl(p, warnings)]
+    side_issues = [SpecIssue.from_json(r, warnings) for r in read_records(run_dir, SPEC_ISSUES, warnings)]
     if side_issues:
-        seen: set[str] = set()
-        merged = [i for i in [*meta.spec_issues, *side_issues] if not (i.key() in seen or seen.add(i.key()))]
-        meta = replace(meta, spec_issues=merged)
+        meta = replace(meta, spec_issues=merged_spec_issues(meta.spec_issues, side_issues))
     if raw and not meta.finished:
         warnings.append("the run did not finish (no finished_at in run.json): results are partial")
     return Evidence(
