@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from vapi_contract.evidence.writer import RunWriter
 from vapi_contract.report import build
-from vapi_contract.report.writer import RunWriter
 
 SECRET = "5f0c2b7e-91d4-4a8e-b1c3-7e9d2f4a6b8c"
 
