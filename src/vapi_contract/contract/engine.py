@@ -23,6 +23,7 @@ from .context import RunContext, load_normalized
 from .coverage import Coverage
 from .negation import really_invalid
 from .patches import key_database_entry, release_memory
+from .progress import current as current_progress
 from .transport import Client, InfraError, RequestBudgetExhausted
 
 # check -> the check that reports the same cause more precisely (reported instead, never both)
@@ -266,6 +267,8 @@ class Engine:
         outcome = OperationOutcome(label)
         started = time.perf_counter()
         io_time = [0.0]
+        progress = current_progress()  # live: operation, cases, elapsed (contract/progress.py)
+        progress.start(label)
         try:
             operation = self.find(label)
         except Exception as exc:  # noqa: BLE001 - schemathesis could not build the operation: a spec issue
@@ -286,6 +289,7 @@ class Engine:
             self.execute(case, outcome)
             self.cache.remember(case)
             io_time[0] += time.perf_counter() - t0
+            progress.update(outcome.cases)
 
         dog = None
         try:
@@ -371,6 +375,7 @@ class Engine:
                             details=summary(samples_ms))
 
     def close_operation(self, outcome: OperationOutcome, started: float) -> OperationOutcome:
+        current_progress().finish()
         finding = self.latency_finding(outcome.label, outcome.latencies_ms)
         if finding is not None:
             self.record_finding(finding, outcome)

@@ -147,6 +147,14 @@ def _finish(rc: int | None) -> int:
         os.environ.pop(CONTEXT_ENV, None)
 
 
+def pytest_sessionstart(session):
+    """A contract run shows each operation's progress while it runs (contract/progress.py)."""
+    if os.environ.get(CONTEXT_ENV):
+        from .progress import start_session
+
+        start_session(session.config)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session, exitstatus):
     """Plain `pytest --pyargs vapi_contract.contract.suite`: build the reports and exit with the run's code (0/1/2/3), like the CLI."""
