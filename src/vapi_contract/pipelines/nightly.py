@@ -63,7 +63,7 @@ def run(options: NightlyOptions) -> int:
         return 0
 
     if options.contract_dirs:
-        say(f"nightly {night}: contract results from {len(options.contract_dirs)} run dir(s)")
+        say(f"nightly {night}: contract results from {plural(len(options.contract_dirs), 'run dir')}")
         contract = contract_stage.from_run_dirs(options.contract_dirs, out / "contract", accepted)
     else:
         profile = options.profile or ("nightly" if options.target == "twin" else None)
