@@ -166,7 +166,7 @@ def janitor_command(args) -> int:
         state = "would delete" if args.dry_run else ("deleted" if item["deleted"] else "FAILED to delete")
         print(f"{state} {item['family']} {item['resource_id']} {item['name']}")
     failed = [i for i in found if not args.dry_run and not i["deleted"]]
-    from ..pipelines.text import plural
+    from ..render.text import plural
 
     print(f"{plural(len(found), 'tagged object')} found, {len(failed)} could not be deleted", file=sys.stderr)
     return 1 if failed else 0

@@ -115,7 +115,7 @@ def run_diff(args) -> int:
     text = render(result, args.format, spec_file=spec_file)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
-        from ..pipelines.text import plural
+        from ..render.text import plural
 
         print(f"{args.output}: {plural(sum(result.summary().values()), 'change')}", file=sys.stderr)
     else:
@@ -200,7 +200,7 @@ def run_drift(args) -> int:
 
 def _review(args, store: Path):
     """Severity overrides and approvals as one DiffResult -> DiffResult function (None when there are none)."""
-    from ..pipelines.approvals import default_path
+    from .approvals import default_path
     from .review import apply_approvals, apply_overrides, load_approvals, parse_overrides
 
     overrides = parse_overrides(args.severity, args.severity_levels)

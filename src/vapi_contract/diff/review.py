@@ -5,7 +5,7 @@ Severity overrides (oasdiff's `--severity-levels`): `RULE=LEVEL` on the command 
 the rule. An unknown rule id or level is a one-line error (exit 2): a typo must not silently keep a rule at its
 default.
 
-Approvals are the gate's file (pipelines/approvals.py: rule, operation, location, reason, approver, expires):
+Approvals are the gate's file (diff/approvals.py: rule, operation, location, reason, approver, expires):
 a change an unexpired entry names leaves the verdict and is listed as approved; an expired entry approves
 nothing and is reported. Rule ids in the file must exist in the catalogue.
 """
@@ -69,7 +69,7 @@ def apply_overrides(result: DiffResult, overrides: dict[str, str]) -> DiffResult
 
 
 def load_approvals(path: str | Path):
-    from ..pipelines import approvals
+    from . import approvals
 
     entries = approvals.load(path)
     for entry in entries:
@@ -81,7 +81,7 @@ def load_approvals(path: str | Path):
 def apply_approvals(result: DiffResult, entries, today: dt.date | None = None) -> DiffResult:
     """Approved changes leave `changes` (so summary, --fail-on and every format ignore them) for `approved`;
     expired approvals are kept in `expired_approvals` so a report can say why a change still counts."""
-    from ..pipelines import approvals
+    from . import approvals
 
     outcome = approvals.apply(result.changes, entries, today)
     approved_ids = {id(change) for change, _ in outcome.approved}

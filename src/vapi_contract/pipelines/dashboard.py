@@ -14,8 +14,8 @@ from typing import Any
 
 from ..render.html import FILTER_CSS, FILTER_SCRIPT, excerpt, filter_bar, item_attrs
 from ..render.html import esc as _e
+from ..render.text import md_code, md_text, one_line
 from ..report.summary import pass_rate_text
-from .text import md_code, md_text, one_line
 
 MAX_ROWS = 200  # per table; the JSON keeps everything
 TREND_NIGHTS = 30  # nights in the per-operation trend

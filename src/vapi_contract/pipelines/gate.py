@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..diff import approvals as approvals_mod
+from ..render.text import findings_text, one_line, plural
 from ..report.summary import pass_rate_text
 from ..spec.urls import redact_url
-from . import approvals as approvals_mod
 from . import contract_stage, spec_stage
 from .outputs import make_out_dir, write_output
-from .text import findings_text, one_line, plural
 from .verdict import (
     ERROR,
     FAIL,

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..render.text import findings_text, plural
 from ..report.summary import pass_rate_text
 from ..spec.urls import redact_url
 from . import contract_stage, history, spec_stage
 from .dashboard import operation_points
 from .outputs import make_out_dir, write_output
-from .text import findings_text, plural
 
 
 @dataclass

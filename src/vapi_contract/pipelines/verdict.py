@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
-from .text import md_code, md_text, plural
+from ..render.text import md_code, md_text, plural
 
 PASS, FAIL, ERROR, SKIPPED = "pass", "fail", "error", "skipped"
 

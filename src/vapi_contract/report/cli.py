@@ -79,7 +79,7 @@ def _resolve_baseline(path: Path | None) -> Path | None:
 
 
 def _print(summary: dict, where: Path) -> None:
-    from ..pipelines.text import findings_text, plural  # lazy, like every import of this CLI module
+    from ..render.text import findings_text, plural  # lazy, like every import of this CLI module
     from .summary import pass_rate_text
 
     t = summary["totals"]

@@ -106,7 +106,7 @@ def cmd_import(args) -> int:
         "skipped": [str(p) for p in result.skipped],
         "store": str(store.root),
     }
-    from ..pipelines.text import plural
+    from ..render.text import plural
 
     _emit(args, data, f"imported {plural(len(result.created), 'new snapshot')} into {store.root} "
                       f"({len(result.unchanged)} identical to their predecessor, {len(result.skipped)} already there)")
@@ -162,7 +162,7 @@ def cmd_validate(args) -> int:
     if args.update_baseline:
         target = baseline_path or Path(store_root) / BASELINE_NAME
         write_baseline(target, errors, spec_sha256=sha, source=origin)  # locked, atomic; one line on failure
-        from ..pipelines.text import plural
+        from ..render.text import plural
 
         _emit(args, {"baseline": str(target), "errors": len(errors)},
               f"baseline {target} now holds {plural(len({e.fingerprint for e in errors}), 'known error')} "
@@ -219,7 +219,7 @@ def _wrapped(text: str, indent: str = " " * 8) -> str:
 
 
 def _validation_text(comparison, origin: str, baseline_path) -> str:
-    from ..pipelines.text import plural, whole_reason
+    from ..render.text import plural, whole_reason
 
     summary = comparison.to_json()["summary"]
     against = f" against baseline {baseline_path}" if baseline_path else " (no baseline: every error is new)"

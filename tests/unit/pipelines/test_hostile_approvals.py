@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from vapi_contract.cli import main
-from vapi_contract.pipelines import approvals
+from vapi_contract.diff import approvals
 
 APPROVAL = "approved:\n  - rule: api-removed\n    operation: GET /x\n    reason: r\n    approver: a\n"
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from vapi_contract.cli import main
-from vapi_contract.pipelines.text import _VERDICT
+from vapi_contract.render.text import _VERDICT
 
 
 @pytest.fixture(autouse=True)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from vapi_contract.diff import approvals
 from vapi_contract.diff.model import Change
 from vapi_contract.errors import UsageError
-from vapi_contract.pipelines import approvals
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "pipelines" / "approved-changes.yaml"
 TODAY = dt.date(2026, 11, 21)

@@ -1,4 +1,4 @@
-from vapi_contract.pipelines.text import one_line
+from vapi_contract.render.text import one_line
 
 
 def test_short_messages_pass_through_on_one_line():
@@ -22,7 +22,7 @@ HOSTILE = "/assistant/<img src=x onerror=alert(1)>|`x`\n\n<!-- hidden -->"
 
 
 def test_markdown_text_carries_no_raw_html_and_no_table_breaks():
-    from vapi_contract.pipelines.text import md_code, md_text
+    from vapi_contract.render.text import md_code, md_text
 
     text = md_text(HOSTILE)
     assert "<" not in text and ">" not in text and "\n" not in text
@@ -51,7 +51,7 @@ def test_the_nightly_summary_and_the_gate_verdict_escape_spec_text():
 
 
 def test_plural_counts_one_thing_and_many_things():
-    from vapi_contract.pipelines.text import plural
+    from vapi_contract.render.text import plural
 
     assert plural(1, "fixed finding") == "1 fixed finding"
     assert [plural(n, "finding") for n in (0, 2)] == ["0 findings", "2 findings"]
@@ -59,7 +59,7 @@ def test_plural_counts_one_thing_and_many_things():
 
 
 def test_findings_text_counts_the_new_findings_that_fail_a_verdict_and_names_infra_apart():
-    from vapi_contract.pipelines.text import findings_text
+    from vapi_contract.render.text import findings_text
 
     counts = {"findings": 16, "new": 12, "new_contract": 11, "known": 3, "fixed": 1}
     assert findings_text(counts) == "findings: 11 new (+1 new infrastructure problem), 3 known, 1 fixed"
@@ -67,7 +67,7 @@ def test_findings_text_counts_the_new_findings_that_fail_a_verdict_and_names_inf
 
 
 def test_whole_reason_keeps_what_failed_entire_and_shortens_only_the_quoted_instance():
-    from vapi_contract.pipelines.text import whole_reason
+    from vapi_contract.render.text import whole_reason
 
     instance = '{"properties":{' + '"x":{"type":"string"},' * 500 + '"y":{}}}'
     message = (f"{instance} is not valid under any of the schemas listed in the 'oneOf' keyword\n\n"
@@ -82,7 +82,7 @@ def test_whole_reason_keeps_what_failed_entire_and_shortens_only_the_quoted_inst
 
 
 def test_whole_reason_names_the_repeated_items_of_a_non_unique_list():
-    from vapi_contract.pipelines.text import whole_reason
+    from vapi_contract.render.text import whole_reason
 
     voices = ["luna", "zeus"] + [f"v{i}" for i in range(200)] + ["zeus", "luna", "zeus"]
     assert whole_reason(f"{voices!r} has non-unique elements").endswith(
