@@ -18,6 +18,7 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
+from ..spec.model import label_method, label_path, split_label
 from . import triage
 from .checks.timestamps_and_ids import parse_time
 from .findings import Finding
@@ -50,17 +51,17 @@ class Probe:
         # a declared `content-type` header parameter describes the body: requests sets it (multipart boundary)
         headers = dict(required.headers)
         for name in [k for k in headers if k.lower() == "content-type"]:
-            if request_media(self.engine.document, *label.split(" ", 1))[0] is None:
+            if request_media(self.engine.document, *split_label(label))[0] is None:
                 headers[name] = "application/json"  # no body: a plausible value for the declared header
             else:
                 del headers[name]
-        return fill_path(label.split(" ", 1)[1], required.path), wire_query(required.query), headers
+        return fill_path(label_path(label), required.path), wire_query(required.query), headers
 
     def send(self, label: str, path: str, *, key: str | None = None, body=None, params=None,
              headers: dict[str, str] | None = None, files=None, data=None, raw_json: bool = False):
         """One request for operation `label`; returns (response, curl). `key=None`: the run's primary key.
         `raw_json`: the JSON body goes on the wire as UTF-8 (not \\u-escaped), as most clients send it."""
-        method = label.split(" ", 1)[0]
+        method = label_method(label)
         self.requests += 1
         key = self.engine.primary if key is None else (key or None)  # "": deliberately no Authorization
         headers = dict(headers or {})
@@ -132,7 +133,7 @@ def query_parameters(document: dict[str, Any], label: str) -> dict[str, dict[str
 
 def is_list(document: dict[str, Any], label: str) -> bool:
     """A GET of a collection (no trailing path parameter) that documents `limit`."""
-    method, path = label.split(" ", 1)
+    method, path = split_label(label)
     return method == "GET" and not path.rstrip("/").endswith("}") and "limit" in query_parameters(document, label)
 
 
@@ -290,7 +291,7 @@ def patch_bodies(document: dict[str, Any], label: str, current: dict[str, Any], 
     """(field, value, body) PATCHes of one scalar field to a value that differs from `current`, each body valid
     against the update schema (fields the schema requires copied from the current object): name-like text
     first, then other text, booleans, numbers."""
-    _media, schema = request_media(document, *label.split(" ", 1))
+    _media, schema = request_media(document, *split_label(label))
     branches = schema_branches(document, schema)
     seen: set[str] = set()
     for branch in branches:
@@ -375,7 +376,7 @@ def draw_bodies(engine, label: str, count: int = 3) -> list[Any]:
 
 def body_properties(engine, label: str) -> set[str]:
     """Properties any branch of `label`'s JSON body offers."""
-    branches = schema_branches(engine.document, request_media(engine.document, *label.split(" ", 1))[1])
+    branches = schema_branches(engine.document, request_media(engine.document, *split_label(label))[1])
     return set().union(*[set(b["properties"]) for b in branches]) if branches else set()
 
 
@@ -386,7 +387,7 @@ def iter_bodies(engine, label: str):
 
     seen: list[Any] = []
     first = required_body(engine.document, label)
-    declared = request_media(engine.document, *label.split(" ", 1))[1]
+    declared = request_media(engine.document, *split_label(label))[1]
     if first is not None and accepts(engine.document, declared, first):  # an invalid one would only earn a 400
         seen.append(first)
         yield first

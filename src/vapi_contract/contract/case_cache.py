@@ -11,13 +11,13 @@ by the same spec fingerprint.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from .. import config
+from ..fsutil import atomic_write
 
 FORMAT = 1
 
@@ -89,14 +89,10 @@ class CaseCache:
             self._pending = []
             return
         path = Path(self._key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        try:
-            with tmp.open("wb") as fh:
-                pickle.dump(self._pending, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
+        try:  # a cache: regenerated when lost, so not fsynced
+            atomic_write(path, pickle.dumps(self._pending, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
         except (OSError, pickle.PicklingError, TypeError, AttributeError):
-            tmp.unlink(missing_ok=True)
+            pass
         self._pending = []
 
     @staticmethod

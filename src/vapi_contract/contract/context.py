@@ -23,6 +23,7 @@ from typing import Any
 
 from .. import config
 from ..errors import TargetUnreachableError, UsageError
+from ..fsutil import atomic_write
 from .options import RunOptions
 from .plan import Plan, build
 
@@ -117,11 +118,8 @@ def normalized_spec(raw: bytes, document: dict[str, Any]) -> tuple[Path, str, li
     result = normalize(document)
     issues = [{"kind": i.kind, "pointer": i.pointer, "message": i.message, "fingerprint": i.fingerprint}
               for i in result.issues]
-    cache.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    with tmp.open("wb") as fh:
-        pickle.dump({"document": result.document, "issues": issues}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    atomic_write(path, pickle.dumps({"document": result.document, "issues": issues},
+                                    protocol=pickle.HIGHEST_PROTOCOL), durable=False)  # a cache: not fsynced
     return path, fingerprint, issues
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..spec.model import iter_operations
+from ..spec.model import iter_operations, label_sort_key
 from . import safety
 from .options import RunOptions
 from .plan import Plan, build, creates_deletable
@@ -73,7 +73,7 @@ def render(plan: Plan, rows: list[Row], options: RunOptions) -> str:
             f"{counts['never sent']} never sent, of {len(rows)} operations")
     lines = [head, ""]
     width = max((len(r.operation) for r in rows), default=10)
-    for row in sorted(rows, key=lambda r: (r.operation.split(" ", 1)[1], r.operation)):
+    for row in sorted(rows, key=lambda r: label_sort_key(r.operation)):
         lines.append(f"{row.operation:<{width}}  {row.kind:<5}  {row.action:<14}  {row.detail}")
     lines += ["", f"lifecycles ({len(plan.families)}): " + (", ".join(f.name for f in plan.families) or "none"),
               f"auth probes (no token, wrong token): {len(plan.auth_operations)} operations"]

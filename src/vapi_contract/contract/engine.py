@@ -14,6 +14,7 @@ from typing import Any
 
 from ..evidence.model import Finding, Latency, OperationRecord, SpecIssue
 from ..spec import fingerprint as fingerprints
+from ..spec.model import split_label
 from . import checks as our_checks
 from . import triage
 from .budget import AUTH_REQUESTS, LIFECYCLE_REQUESTS, OperationCut, ShareSpent, paused, rss_mb, watch
@@ -116,7 +117,7 @@ class Engine:
         return {"Authorization": f"Bearer {key}"} if key else {}
 
     def find(self, label: str):
-        method, path = label.split(" ", 1)
+        method, path = split_label(label)
         return self.schema[path][method]
 
     def exchange(self, label: str, method: str, path: str, **kwargs):

@@ -13,6 +13,8 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from ..spec.model import label_path
+
 PRIMARY = object()  # `key=` default: the run's primary credentials
 NEVER_ON_EXCHANGES = frozenset({"ignored_auth", "negative_data_rejection", "positive_data_acceptance"})
 SAFE_TO_REPLAY = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -64,7 +66,7 @@ def _case(engine, label: str, method: str, path: str, params, headers, json, fil
     from schemathesis.core import NOT_SET
 
     operation = engine.find(label)
-    template = label.split(" ", 1)[1]
+    template = label_path(label)
     media = "multipart/form-data" if files else ("application/json" if json is not None else None)
     return operation.Case(method=method.upper(), path_parameters=path_values(template, path), query=params or {},
                           headers={k: v for k, v in (headers or {}).items() if k.lower() != "authorization"},

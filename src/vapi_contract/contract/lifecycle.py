@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from ..spec.model import split_label
 from . import safety, triage
 from .behaviour import (
     NON_ASCII,
@@ -59,7 +60,7 @@ class Lifecycle(Probe):
         """Costly operations run on a URL only with --allow-cost (on the twin they cost nothing)."""
         if not label:
             return False
-        method, path = label.split(" ", 1)
+        method, path = split_label(label)
         return not (self.live and safety.classify(method, path).is_cost and not self.engine.options.allow_cost)
 
     # -- plumbing -----------------------------------------------------------------------------------------
@@ -199,7 +200,7 @@ class Lifecycle(Probe):
             attempt = lambda: self.step(fam.create, files=files)
         else:
             base = self.accepted.get(fam.name)
-            schema = request_media(self.engine.document, *fam.create.split(" ", 1))[1]
+            schema = request_media(self.engine.document, *split_label(fam.create))[1]
             fields = [fam.tag_field] if fam.tag_field else None
             body, field = with_text(self.engine.document, schema, self.create_request(fam, name, base)["body"],
                                     name, fields=fields)
@@ -289,7 +290,7 @@ class Lifecycle(Probe):
     def check_patch_non_ascii(self, rid: str, name: str) -> None:
         update, get = self.family.update, self.family.get
         for field, _value, body in patch_bodies(self.engine.document, update, self.current, name, self.kept()):
-            schema = request_media(self.engine.document, *update.split(" ", 1))[1]
+            schema = request_media(self.engine.document, *split_label(update))[1]
             text_body, field = with_text(self.engine.document, schema, body, name, fields=[field])
             if field is None:  # the patched field is not free text: any free-text field of the update
                 text_body, field = with_text(self.engine.document, schema, body, name)
@@ -377,6 +378,6 @@ def takes_array(document: dict[str, Any], label: str) -> bool:
     """A create whose JSON body is an array (a bulk create): the lifecycle's one-object steps do not apply."""
     from .checks._schema import deref
 
-    media, schema = request_media(document, *label.split(" ", 1))
+    media, schema = request_media(document, *split_label(label))
     schema = deref(document, schema) if media and "json" in media else None
     return isinstance(schema, dict) and schema.get("type") == "array"

@@ -17,6 +17,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from ..spec.model import label_path, split_label
 from . import safety
 from .parameters import declared, fill_path, required_body, required_parameters, wire_query
 from .plan import delete_of
@@ -55,19 +56,19 @@ class ObjectPool:
 
     @staticmethod
     def is_write(label: str) -> bool:
-        method, path = label.split(" ", 1)
+        method, path = split_label(label)
         return safety.classify(method, path).kind != "read"
 
     def delete_for(self, create_label: str) -> str | None:
         """`DELETE C/{p}` for `POST C`: how an object made by this create is deleted (None: it cannot be)."""
         if create_label not in self._deletes:  # asked after every 2xx create: read the paths once per create
-            self._deletes[create_label] = delete_of(self.document, create_label.split(" ", 1)[1])
+            self._deletes[create_label] = delete_of(self.document, label_path(create_label))
         return self._deletes[create_label]
 
     # -- candidates -----------------------------------------------------------------------------------------
     def candidates(self, label: str) -> list[dict[str, str]]:
         """Complete path-parameter values of objects `label` may address in this run (possibly none)."""
-        template = label.split(" ", 1)[1]
+        template = label_path(label)
         if not PARAM.search(template):
             return []
         write = self.is_write(label)
@@ -89,7 +90,7 @@ class ObjectPool:
     def _own_values(self, template: str, own: Own) -> dict[str, str] | None:
         """Path values of `template` for an own object when the template addresses it (item, sub-resource,
         action): the template starts with the object's collection followed by one parameter."""
-        collection_template = own.create.split(" ", 1)[1]
+        collection_template = label_path(own.create)
         segments, base = _segments(template), _segments(collection_template)
         if len(segments) <= len(base) or segments[:len(base)] != base or not PARAM.fullmatch(segments[len(base)]):
             return None
@@ -195,13 +196,13 @@ class ObjectPool:
         delete = self.delete_for(create)
         if not rid or delete is None:
             return False
-        collection_template = create.split(" ", 1)[1]
+        collection_template = label_path(create)
         parent = dict(zip(PARAM.findall(collection_template), _parent_values(collection_template, collection)))
-        id_name = PARAM.findall(delete.split(" ", 1)[1])[-1]
+        id_name = PARAM.findall(label_path(delete))[-1]
         delete_values = {**parent, id_name: str(rid)}
         required = required_parameters(self.document, delete, path_values=delete_values)
         self.engine.tracker.created(Created(
-            collection_template, fill_path(delete.split(" ", 1)[1], required.path), str(rid),
+            collection_template, fill_path(label_path(delete), required.path), str(rid),
             name or (data.get("name") if isinstance(data.get("name"), str) else None), create,
             delete_query=wire_query(required.query), delete_headers=dict(required.headers),
             delete_body=required_body(self.document, delete), delete_label=delete))
@@ -233,7 +234,7 @@ class Targets:
         self.consumes = label.startswith("DELETE ")
         self.values = pool.candidates(label) if PARAM.search(label) else []
         self.sent = 0
-        method, path = label.split(" ", 1)
+        method, path = split_label(label)
         # on a live account, objects a fuzzed create makes carry the run's tag where the body names them, so
         # `vapi-contract janitor` finds them even if this run dies before its teardown
         self.tag = None

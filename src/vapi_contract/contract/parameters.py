@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..spec.model import resolve_ref
+from ..spec.model import resolve_ref, split_label
 
 TEXT = "vapi-contract"
 # a fixed uuid: path/query ids that must look like ids, the same in every run
@@ -30,7 +30,7 @@ class RequiredParameters:
 
 def declared(document: dict[str, Any], label: str) -> list[dict[str, Any]]:
     """Parameters of `label` (path item + operation, the operation's overriding the path item's), refs resolved."""
-    method, path = label.split(" ", 1)
+    method, path = split_label(label)
     item = (document.get("paths") or {}).get(path) or {}
     operation = item.get(method.lower()) or {}
     merged: dict[tuple[str, str], dict[str, Any]] = {}
@@ -69,7 +69,7 @@ def required_body(document: dict[str, Any], label: str) -> Any:
     """The smallest JSON body the schema accepts, with only its required properties, when the operation's request
     body is required; None when it is optional or not JSON. Never optional properties: `DELETE /call/{id}`'s
     optional `ids` would turn the request into a bulk delete."""
-    method, path = label.split(" ", 1)
+    method, path = split_label(label)
     operation = (((document.get("paths") or {}).get(path) or {}).get(method.lower())) or {}
     request_body = _deref(document, operation.get("requestBody")) or {}
     if not request_body.get("required"):

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..spec.model import iter_operations, resolve_ref
+from ..spec.model import iter_operations, label_path, resolve_ref, split_label
 from . import safety
 from .options import RunOptions
 
@@ -149,7 +149,7 @@ def request_media(document: dict[str, Any], method: str, path: str) -> tuple[str
 
 def response_schema(document: dict[str, Any], label: str, status: int) -> tuple[bool, Any]:
     """(documented as JSON, schema) of the operation's answer for `status` (exact, `2XX`-style, `default`)."""
-    method, path = label.split(" ", 1)
+    method, path = split_label(label)
     operation = ((document.get("paths") or {}).get(path) or {}).get(method.lower()) or {}
     responses = operation.get("responses") or {}
     answer = _deref(document, responses.get(str(status)) or responses.get(f"{str(status)[0]}XX")
@@ -206,7 +206,7 @@ def find_families(document: dict[str, Any]) -> list[CrudFamily]:
                     delete=f"DELETE {candidate}", id_param=param, media=media, tag_field=tag, file_field=file_field,
                 ))
                 break
-    items = {_shape(f.get.split(" ", 1)[1]): f for f in families}
+    items = {_shape(label_path(f.get)): f for f in families}
     for fam in families:
         parts = _segments(fam.name)
         for cut in range(len(parts) - 1, 0, -1):  # the deepest parameter that addresses another family's object

@@ -7,11 +7,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from ..spec.model import split_label
 from . import triage
 
 
 def auth_probe(engine, label: str) -> list[dict[str, Any]]:
-    method, template = label.split(" ", 1)
+    method, template = split_label(label)
     path = template
     for part in [p for p in template.split("/") if p.startswith("{")]:
         path = path.replace(part, str(uuid.uuid4()))

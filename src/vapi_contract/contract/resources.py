@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..spec.model import label_path
+
 TAG_PREFIX = "vapi-contract-"
 
 
@@ -97,7 +99,7 @@ def janitor(client, document: dict[str, Any], headers: dict[str, str], *, prefix
         if not family.list:
             continue
         listing = required_parameters(document, family.list)
-        response = client.request("GET", fill_path(family.list.split(" ", 1)[1], listing.path),
+        response = client.request("GET", fill_path(label_path(family.list), listing.path),
                                   headers={**listing.headers, **headers},
                                   params={**wire_query(listing.query), "limit": 1000})
         if response.status_code != 200:
@@ -107,7 +109,7 @@ def janitor(client, document: dict[str, Any], headers: dict[str, str], *, prefix
             if not (isinstance(name, str) and name.startswith(prefix) and obj.get("id")):
                 continue
             delete = required_parameters(document, family.delete, path_values={family.id_param: str(obj["id"])})
-            target = fill_path(family.delete.split(" ", 1)[1], delete.path)
+            target = fill_path(label_path(family.delete), delete.path)
             record = {"family": family.name, "resource_id": str(obj["id"]), "name": name, "deleted": False}
             if not dry_run:
                 answer = client.request("DELETE", target, headers={**delete.headers, **headers},

@@ -22,6 +22,7 @@ from typing import Any
 from ..diff import approvals as approvals_mod
 from ..render.text import findings_text, one_line, plural
 from ..report.summary import pass_rate_text
+from ..spec.model import label_sort_key
 from ..spec.urls import redact_url
 from . import contract_stage, spec_stage
 from .outputs import make_out_dir, write_output
@@ -180,8 +181,7 @@ def operation_changes(production: dict[str, Any], candidate: dict[str, Any]) -> 
 
     before = {op.label for op in iter_operations(production)}
     after = {op.label for op in iter_operations(candidate)}
-    order = (lambda label: (label.split(" ", 1)[-1], label))  # by path, then method
-    return sorted(after - before, key=order), sorted(before - after, key=order)
+    return sorted(after - before, key=label_sort_key), sorted(before - after, key=label_sort_key)
 
 
 def check_contract(outcome: contract_stage.ContractOutcome, target: str) -> Check:

@@ -12,6 +12,7 @@ from typing import Any
 from ..evidence.model import Finding
 from ..evidence.reader import Evidence
 from ..evidence.writer import utc_now
+from ..spec.model import label_path
 from . import coverage as _coverage
 from .baseline import Baseline, triage
 from .normalize import CLASSIFICATIONS, clean_resource, number, text
@@ -26,7 +27,7 @@ RUN_META_KEYS = ("run_id", "started_at", "finished_at", "status", "exit_code", "
 
 def family_of(operation: str) -> str:
     """Resource family of `GET /assistant/{id}` -> `assistant`: first path segment that is not a version/param."""
-    path = operation.split(" ", 1)[-1]
+    path = label_path(operation)
     for segment in path.strip("/").split("/"):
         if segment and not segment.startswith("{") and not (segment[:1] == "v" and segment[1:].isdigit()):
             return segment

@@ -26,6 +26,27 @@ class Operation:
         return self.definition.get("operationId")
 
 
+def split_label(label: str) -> tuple[str, str]:
+    """`"GET /assistant/{id}"` -> `("GET", "/assistant/{id}")`: the one reader of the label every report uses."""
+    method, _, path = label.partition(" ")
+    return method, path
+
+
+def label_method(label: str) -> str:
+    return split_label(label)[0]
+
+
+def label_path(label: str) -> str:
+    return split_label(label)[1]
+
+
+def label_sort_key(label: str) -> tuple[str, int, str]:
+    """Operations in reading order: by path, then GET, POST, PUT, PATCH, DELETE, the rest."""
+    method, path = split_label(label)
+    order = ("GET", "POST", "PUT", "PATCH", "DELETE")
+    return path, order.index(method) if method in order else len(order), method
+
+
 def iter_operations(document: dict[str, Any]) -> Iterator[Operation]:
     for path, item in (document.get("paths") or {}).items():
         if not isinstance(item, dict):
