@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from vapi_contract.contract import triage
-from vapi_contract.report import normalize
+from vapi_contract.evidence.model import Finding
 from vapi_contract.spec import fingerprint as recipe
 from vapi_contract.spec.quirks.issues import SpecIssue
 from vapi_contract.spec.validate import SpecError
@@ -34,7 +34,7 @@ def test_each_kind_is_the_one_recipe_with_its_pinned_value(monkeypatch):
         "quirk": (SpecIssue.make("dangling-ref", "/components/schemas/X", "m").fingerprint, "a149f6e936e0a6c3"),
         "finding": (triage.fingerprint("GET /assistant/{id}", "undocumented_status_code", "spec-gap", CAUSE),
                     "f797154127f4b494a869"),
-        "report stand-in": (normalize.fingerprint({"fingerprint": "fp-1"}), "858c06cf9c505c9f"),
+        "report stand-in": (Finding.from_json({"fingerprint": "fp-1"}, []).fingerprint, "858c06cf9c505c9f"),
         "run spec issue": (recipe.run_issue("slow-operation", "POST /squad",
                                             "POST /squad: generation cut after 60 s after 12 cases"),
                            "5152429eec8d988977e7"),
@@ -73,4 +73,4 @@ def test_a_finding_names_its_cause_not_the_generated_values(one, other):
 
 def test_a_record_without_fingerprint_gets_the_engines():
     record = {"operation": "GET /x", "check": "c", "classification": "server-bug", "message": "boom"}
-    assert normalize.fingerprint(record) == triage.fingerprint("GET /x", "c", "server-bug", "boom")
+    assert Finding.from_json(record, []).fingerprint == triage.fingerprint("GET /x", "c", "server-bug", "boom")
