@@ -9,16 +9,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..report.baseline import Baseline, default_path, load, triage
+from ..report.baseline import Baseline, default_baseline, load, triage
 
 
 def run_baseline(options: dict[str, Any]) -> Baseline | None:
-    """The baseline the report of this run will use: `--baseline`, else the default file when it exists."""
+    """The baseline the report of this run will use: `--baseline`, else the store's, else the shipped one."""
     path = options.get("baseline")
-    if path:
-        return load(Path(path))
-    default = default_path()
-    return load(default) if default.exists() else None
+    return load(Path(path) if path else default_baseline())
 
 
 def known_reason(findings: Iterable[dict[str, Any]], baseline: Baseline | None, *,

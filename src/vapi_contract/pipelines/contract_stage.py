@@ -204,10 +204,11 @@ def _with_summary(outcome: ContractOutcome, baseline: Path | None) -> ContractOu
     return outcome
 
 
-def default_accepted(store: Path) -> Path | None:
-    """The accepted-findings baseline beside the snapshot store, when there is one."""
-    path = Path(store) / "accepted-findings.yaml"
-    return path if path.exists() else None
+def default_accepted(store: Path) -> Path:
+    """The accepted-findings baseline beside the snapshot store, else the one shipped with the package."""
+    from ..report.baseline import default_baseline
+
+    return default_baseline(store)
 
 
 def from_run_dirs(run_dirs: list[Path], out: Path, baseline: Path | None = None) -> ContractOutcome:

@@ -105,10 +105,23 @@ class Triage:
     pattern_matches: list[int] = field(default_factory=list)  # per baseline pattern: findings it matched
 
 
+# Vapi's systemic spec gaps (no documented 4xx; catch-all `default` answers), shipped inside the package so an
+# installed vapi-contract run from any folder starts from them, as a checkout's specs/vapi does.
+SHIPPED = Path(__file__).parent / "shipped" / DEFAULT_NAME
+
+
 def default_path() -> Path:
+    """Where `report accept` writes: the store's accepted-findings.yaml."""
     from vapi_contract import config
 
     return config.store_dir() / DEFAULT_NAME
+
+
+def default_baseline(store: Path | None = None) -> Path:
+    """What a run is triaged against when no baseline is named: the store's file (default: $VAPI_CONTRACT_STORE,
+    else specs/vapi), else the shipped one (`SHIPPED`)."""
+    own = Path(store) / DEFAULT_NAME if store is not None else default_path()
+    return own if own.exists() else SHIPPED
 
 
 def _parse_date(value: Any, where: str) -> _dt.date:

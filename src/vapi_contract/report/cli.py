@@ -72,10 +72,9 @@ def _help(parser: argparse.ArgumentParser) -> int:
 def _resolve_baseline(path: Path | None) -> Path | None:
     if path is not None:
         return path  # explicit: must exist and be valid
-    from .baseline import default_path
+    from .baseline import default_baseline
 
-    default = default_path()
-    return default if default.exists() else None
+    return default_baseline()
 
 
 def _print(summary: dict, where: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from vapi_contract.contract.accepted import known_reason, run_baseline
 from vapi_contract.errors import UsageError
-from vapi_contract.report.baseline import parse
+from vapi_contract.report.baseline import SHIPPED, parse
 
 FP_A, FP_B, FP_C = "0d47ca63" + "a" * 12, "1b2c3d4e" + "b" * 12, "9f9f9f9f" + "c" * 12
 TODAY = _dt.date(2026, 11, 21)
@@ -49,7 +49,7 @@ def test_no_findings_or_no_baseline_is_no_xfail():
 
 def test_run_baseline_uses_the_option_then_the_default(tmp_path, monkeypatch):
     monkeypatch.setenv("VAPI_CONTRACT_STORE", str(tmp_path))
-    assert run_baseline({"baseline": None}) is None  # no default file: no baseline
+    assert run_baseline({"baseline": None}).path == SHIPPED  # no file in the store: the shipped one
     (tmp_path / "accepted-findings.yaml").write_text(
         f"accepted:\n  - fingerprint: {FP_A}\n    reason: r\n    owner: o\n    expires: 2099-01-01\n")
     assert [e.fingerprint for e in run_baseline({"baseline": None}).entries] == [FP_A]

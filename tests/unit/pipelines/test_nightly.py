@@ -36,6 +36,7 @@ def store(tmp_path, spec_history, history_versions) -> Path:
     newest = load_file(spec_history / history_versions[-1]["file"]).document
     spec_validate.write_baseline(root / "known-spec-errors.json", spec_validate.validate_cached(newest),
                                  spec_sha256=None, source="test")
+    (root / "accepted-findings.yaml").write_text("accepted: []\n")  # none accepted (else the shipped ones apply)
     return root
 
 

@@ -58,6 +58,8 @@ def accepted(tmp_path_factory, scorecard_document) -> str:
     base = tmp_path_factory.mktemp("accepted")
     spec = base / "spec.json"
     spec.write_text(json.dumps(scorecard_document))
+    (base / "store").mkdir()
+    (base / "store" / "accepted-findings.yaml").write_text("accepted: []\n")  # none, not even the shipped ones
     run = subprocess.run(  # its own process, like the pipelines run it: pytest is not re-entered
         [sys.executable, "-m", "vapi_contract.cli", "run", "--spec", str(spec), "--profile", "gate",
          "--report-dir", str(base / "run"), "-q", *SEED],
