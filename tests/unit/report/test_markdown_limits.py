@@ -113,3 +113,13 @@ def test_the_long_reproducer_of_summary_md_runs_from_the_run_directory(nightly_d
         httpd.shutdown()
         httpd.server_close()
     assert seen == [{"auth": f"Bearer {KEY}", "body": payload}]
+
+
+def test_the_totals_count_tests_never_more_operations_than_the_spec_has(summary):
+    """A night has a fuzz test per operation plus lifecycles and behaviour tests: '108 of 79' operations read as
+    a report mixing two runs."""
+    wide = copy.deepcopy(summary)
+    wide["totals"].update(operations=108, operations_in_spec=79)
+    text = render_markdown(wide)
+    assert "| tests | passed |" in text and "| 108 | " in text
+    assert "108 of 79" not in text
