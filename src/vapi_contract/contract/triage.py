@@ -14,7 +14,6 @@ from typing import Any
 
 from ..retry import RETRY_STATUSES
 from ..spec import fingerprint as _fingerprints
-from ..spec.fingerprint import stable_cause as normalise_cause  # noqa: F401 - the engine's name for it
 
 SERVER_BUG, SPEC_GAP, INFRA = "server-bug", "spec-gap", "infra"
 # What the target may answer when it is not answering usefully: the statuses the one retry policy retries.

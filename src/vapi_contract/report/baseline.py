@@ -124,10 +124,6 @@ def default_baseline(store: Path | None = None) -> Path:
     return own if own.exists() else SHIPPED
 
 
-def _parse_date(value: Any, where: str) -> _dt.date:
-    return acceptlist.parse_date(value, where)
-
-
 def _entry(raw: Any, where: str) -> Accepted:
     raw = acceptlist.mapping(raw, where, f"{', '.join(REQUIRED)} (or 'match' instead of 'fingerprint')")
     acceptlist.require(raw, REQUIRED, where)
@@ -143,7 +139,7 @@ def _entry(raw: Any, where: str) -> Accepted:
         fingerprint=fingerprint,
         reason=raw["reason"].strip(),
         owner=raw["owner"].strip(),
-        expires=_parse_date(raw["expires"], where),
+        expires=acceptlist.parse_date(raw["expires"], where),
         operation=raw.get("operation") or None,
         check=raw.get("check") or None,
         extra=extra,
@@ -157,7 +153,7 @@ def parse(text: str, where: str = "baseline") -> Baseline:
     seen = acceptlist.Duplicates()
     for i, raw in enumerate(raw_entries, start=1):
         if isinstance(raw, dict) and "match" in raw:
-            patterns.append(parse_pattern(raw, f"{where}: entry {i}", _parse_date))
+            patterns.append(parse_pattern(raw, f"{where}: entry {i}"))
             continue
         entry = _entry(raw, f"{where}: entry {i}")
         earlier = seen.first(entry.fingerprint, i)
@@ -256,12 +252,10 @@ def accept_many(
         return list(entries.values())
     if not entries:
         return []
-    with acceptlist.locked(path, "baseline", timeout=LOCK_TIMEOUT_S):
+    with acceptlist.locked(path, "baseline"):
         return _accept_locked(path, list(entries.values()))
 
 
-LOCK_TIMEOUT_S = acceptlist.LOCK_TIMEOUT_S
-lock_path = acceptlist.lock_path  # `.accepted-findings.yaml.lock` beside the baseline
 
 
 def _accept_locked(path: Path, new: list[Accepted]) -> list[Accepted]:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
+from vapi_contract import acceptlist
 from vapi_contract.errors import UsageError
 
 from .normalize import CLASSIFICATIONS
@@ -145,8 +146,8 @@ class AcceptedPattern:
                 "expires": self.expires.isoformat(), **self.extra}
 
 
-def parse_pattern(raw: dict[str, Any], where: str, parse_date) -> AcceptedPattern:
-    """A `match:` entry of the baseline; `parse_date` is the baseline's own date parser (same messages)."""
+def parse_pattern(raw: dict[str, Any], where: str) -> AcceptedPattern:
+    """A `match:` entry of the baseline (its dates read as every accepted list's, `acceptlist.parse_date`)."""
     if "fingerprint" in raw:
         raise UsageError(f"{where}: an entry has either 'fingerprint' or 'match', not both")
     misplaced = sorted({"operation", "check", "classification", "status", "cause"} & set(raw))
@@ -165,4 +166,4 @@ def parse_pattern(raw: dict[str, Any], where: str, parse_date) -> AcceptedPatter
     if isinstance(extra.get("added"), _dt.date):
         extra["added"] = extra["added"].isoformat()
     return AcceptedPattern(match=Match.parse(raw["match"], where), reason=raw["reason"].strip(),
-                           owner=raw["owner"].strip(), expires=parse_date(raw["expires"], where), extra=extra)
+                           owner=raw["owner"].strip(), expires=acceptlist.parse_date(raw["expires"], where), extra=extra)
