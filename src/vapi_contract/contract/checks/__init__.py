@@ -19,6 +19,7 @@ run's figures), not a schemathesis check.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from collections.abc import Callable
@@ -80,12 +81,19 @@ def check(*, live: bool = True, aggregate: bool = False,
     return register
 
 
-def discover() -> dict[str, OurCheck]:
-    """Import every check module of this package (each registers itself); the registry, sorted by check name
-    (whichever module happened to be imported first, the checks run and are listed in the same order)."""
+@functools.cache
+def _import_modules() -> None:
+    """Import every check module of this package once (each registers itself): the package does not change
+    during a run, and discover() is asked per failure and per operation."""
     for module in pkgutil.iter_modules(__path__):
         if not module.name.startswith("_"):
             importlib.import_module(f"{__name__}.{module.name}")
+
+
+def discover() -> dict[str, OurCheck]:
+    """The registry of every check module of this package, sorted by check name (whichever module happened to
+    be imported first, the checks run and are listed in the same order)."""
+    _import_modules()
     return dict(sorted(REGISTRY.items()))
 
 
