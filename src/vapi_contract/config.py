@@ -10,6 +10,9 @@ DEFAULT_BASE_URL = "https://api.vapi.ai"
 DEFAULT_STORE = Path("specs/vapi")
 # The shared history of published versions, when it sits beside the checkout (or beside the current folder).
 DEFAULT_MIRROR = Path("..") / "shared" / "vapi-spec-history"
+# Names the private file through which a contract run's workers find the run (contract/context.py); read by the
+# pytest plugin too, which loads in every session and so imports nothing heavier than this module.
+CONTEXT_ENV = "VAPI_CONTRACT_CONTEXT"
 
 
 def spec_url() -> str:

@@ -27,7 +27,7 @@ from ..fsutil import atomic_write
 from .options import RunOptions
 from .plan import Plan, build
 
-CONTEXT_ENV = "VAPI_CONTRACT_CONTEXT"
+CONTEXT_ENV = config.CONTEXT_ENV
 CACHE_FORMAT = 1
 TWIN_SEED_OBJECTS = 3
 # The suite's test files and what their tests record: `operations` one result per fuzzed operation (its label),

@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from ..config import CONTEXT_ENV
+
 if TYPE_CHECKING:
     from .context import RunContext
 
-CONTEXT_ENV = "VAPI_CONTRACT_CONTEXT"  # == context.CONTEXT_ENV (not imported here: the plugin loads in every session)
 SUITE_PACKAGE = "vapi_contract.contract.suite"
 SUITE_DIR = Path(__file__).resolve().parent / "suite"
 
