@@ -12,13 +12,23 @@ _VERDICT = re.compile(r"\s(is not|is too|does not|should not|should be|has non-u
                       r"is a required|are not allowed|is valid under each)\b")
 
 
-def one_line(message: object, limit: int = 160) -> str:
-    text = " ".join(str(message or "").strip().split("\n\n", 1)[0].split())
-    if len(text) <= limit:
-        return text
+def _first_paragraph(message: object) -> str:
+    return " ".join(str(message or "").strip().split("\n\n", 1)[0].split())
+
+
+def _last_verdict(text: str) -> re.Match[str] | None:
+    """Where what failed starts: the last verdict phrase (the instance before it may quote verdict words)."""
     match = None
     for match in _VERDICT.finditer(text):
         pass
+    return match
+
+
+def one_line(message: object, limit: int = 160) -> str:
+    text = _first_paragraph(message)
+    if len(text) <= limit:
+        return text
+    match = _last_verdict(text)
     if match is not None and len(text) - match.start() < limit:
         head = text[: max(0, limit - (len(text) - match.start()) - 2)]
         return f"{head}…{text[match.start():]}".strip()
@@ -44,10 +54,8 @@ def whole_reason(message: object, instance_limit: int = 80) -> str:
     """A validator message with its whole reason: the first paragraph on one line, the offending instance it
     quotes first (up to 36 KB of a schema) shortened to INSTANCE_LIMIT characters, what failed kept entire,
     and the repeated items named when the reason is `has non-unique elements`. Never cut at the end."""
-    text = " ".join(str(message or "").strip().split("\n\n", 1)[0].split())
-    match = None
-    for match in _VERDICT.finditer(text):
-        pass
+    text = _first_paragraph(message)
+    match = _last_verdict(text)
     if match is None:
         return text
     instance, verdict = text[: match.start()], text[match.start():]
